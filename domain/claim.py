@@ -1,0 +1,28 @@
+"""A claim reserves a platform-wide unique value (an e-mail, a customer number, a namespace) for one account.
+
+Uniqueness is an invariant across accounts, so it lives in an aggregate of its own whose id is derived from
+the value: two accounts claiming the same value collide on the event store's version check, not on a
+projection that might lag.
+"""
+
+from uuid import NAMESPACE_URL, UUID, uuid5
+
+from eventsourcing.domain import event
+
+from domain.tenant import TenantAggregate
+
+
+class Claim(TenantAggregate):
+    @staticmethod
+    def create_id(kind: str, value: str) -> UUID:
+        return Claim.id_for(kind, value)
+
+    @staticmethod
+    def id_for(kind: str, value: str) -> UUID:
+        return uuid5(NAMESPACE_URL, f"portal:claim:{kind}:{value}")
+
+    @event("Claimed")
+    def __init__(self, account_id: UUID, kind: str, value: str) -> None:
+        self.account_id = account_id
+        self.kind = kind
+        self.value = value

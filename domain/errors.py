@@ -1,0 +1,32 @@
+"""Named domain errors. The gateway maps each to an HTTP status in one place (gateway/problems.py)."""
+
+
+class DomainError(Exception):
+    """A rule of the portal refused a command."""
+
+    field: str | None = None
+
+    def __init__(self, detail: str, *, field: str | None = None) -> None:
+        super().__init__(detail)
+        self.detail = detail
+        self.field = field
+
+
+class NotFound(DomainError):
+    """The thing does not exist, or belongs to another account (never say which)."""
+
+
+class EmailTaken(DomainError):
+    """Another login already uses this e-mail address."""
+
+
+class NamespaceTaken(DomainError):
+    """Another account already owns this custom namespace."""
+
+
+class ConcurrentChange(DomainError):
+    """Others kept changing the same aggregate; the command gave up after retrying."""
+
+
+class RuleViolation(DomainError):
+    """The command is well-formed but the account's state forbids it (e.g. a downgrade below usage)."""

@@ -1,0 +1,74 @@
+"""The account's license: product tier, key, expiry, contract state and custom namespace."""
+
+from datetime import datetime, timedelta
+from uuid import NAMESPACE_URL, UUID, uuid5
+
+from eventsourcing.domain import event
+
+from domain.catalog import FREE, PRODUCTS, Product
+from domain.errors import RuleViolation
+from domain.tenant import TenantAggregate
+
+
+class License(TenantAggregate):
+    @staticmethod
+    def create_id(account_id: UUID) -> UUID:
+        return License.id_for(account_id)
+
+    @staticmethod
+    def id_for(account_id: UUID) -> UUID:
+        return uuid5(NAMESPACE_URL, f"portal:license:{account_id}")
+
+    @event("Issued")
+    def __init__(self, account_id: UUID, product: str, key: str, expires_at: datetime | None) -> None:
+        self.account_id = account_id
+        self.product = product
+        self.key = key
+        self.expires_at = expires_at
+        self.cancelled_at: datetime | None = None
+        self.namespace: str | None = None
+
+    @property
+    def tier(self) -> Product:
+        return PRODUCTS[self.product]
+
+    def upgrade(self, product: Product, now: datetime) -> None:
+        if product.rank <= self.tier.rank:
+            raise RuleViolation(
+                f"{product.name} is not an upgrade from {self.tier.name}", field="product")
+        # Only the free tier has no term, and it ranks lowest, so every upgrade target has one.
+        self._upgraded(product=product.code, expires_at=now + timedelta(days=product.term_days or 0))
+
+    @event("Upgraded")
+    def _upgraded(self, product: str, expires_at: datetime) -> None:
+        self.product = product
+        self.expires_at = expires_at
+        self.cancelled_at = None  # a new purchase starts a new contract
+
+    @event("KeyReset")
+    def reset_key(self, key: str) -> None:
+        self.key = key
+
+    def cancel(self, now: datetime) -> None:
+        if self.tier is FREE:
+            raise RuleViolation("The free license has no contract to cancel")
+        if self.cancelled_at is not None:
+            raise RuleViolation("The contract is already cancelled")
+        self._cancelled(cancelled_at=now)
+
+    @event("Cancelled")
+    def _cancelled(self, cancelled_at: datetime) -> None:
+        self.cancelled_at = cancelled_at
+
+    def assign_namespace(self, namespace: str) -> None:
+        if self.tier.max_aliases == 0:
+            raise RuleViolation(f"The {self.tier.name} license cannot own a custom namespace; upgrade first",
+                                field="namespace")
+        if self.namespace is not None:
+            raise RuleViolation(f"The account already owns the namespace {self.namespace!r}",
+                                field="namespace")
+        self._namespace_assigned(namespace=namespace)
+
+    @event("NamespaceAssigned")
+    def _namespace_assigned(self, namespace: str) -> None:
+        self.namespace = namespace

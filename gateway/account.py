@@ -1,0 +1,105 @@
+"""The account holder's contact details and payment method."""
+
+from datetime import UTC, datetime
+from typing import Annotated, Any
+
+import msgspec
+from litestar import Controller, Response, put
+from litestar.datastructures import State
+from litestar.di import Provide
+
+from gateway.consistency import accepted, off_loop
+from gateway.identity import Caller, current_caller
+from gateway.problems import Problem
+
+
+Name = Annotated[str, msgspec.Meta(min_length=1, max_length=200)]
+Line = Annotated[str, msgspec.Meta(max_length=200)]
+
+
+class Contact(msgspec.Struct, forbid_unknown_fields=True, kw_only=True):
+    name: Name
+    street: Line = ""
+    postal_code: Annotated[str, msgspec.Meta(max_length=20)] = ""
+    city: Line = ""
+    country: Annotated[str, msgspec.Meta(pattern=r"^([A-Z]{2})?$", description="ISO 3166-1 alpha-2")] = ""
+    phone: Annotated[str, msgspec.Meta(pattern=r"^(\+[1-9][0-9 ]{6,19})?$",
+                                       description="International format, e.g. +49 711 123456")] = ""
+
+
+class Card(msgspec.Struct, tag="card", tag_field="kind", forbid_unknown_fields=True, kw_only=True):
+    card_number: Annotated[str, msgspec.Meta(pattern=r"^[0-9 ]{12,23}$")]
+    expiry_month: Annotated[int, msgspec.Meta(ge=1, le=12)]
+    expiry_year: Annotated[int, msgspec.Meta(ge=2000, le=2100)]
+    holder: Name
+
+
+class SepaDebit(msgspec.Struct, tag="sepa_debit", tag_field="kind", forbid_unknown_fields=True, kw_only=True):
+    iban: Annotated[str, msgspec.Meta(pattern=r"^[A-Z]{2}[0-9]{2}[A-Z0-9 ]{11,38}$")]
+    holder: Name
+
+
+class Invoice(msgspec.Struct, tag="invoice", tag_field="kind", forbid_unknown_fields=True, kw_only=True):
+    pass
+
+
+PaymentInput = Card | SepaDebit | Invoice
+
+
+def luhn_ok(digits: str) -> bool:
+    total = 0
+    for i, ch in enumerate(reversed(digits)):
+        d = int(ch) * (2 if i % 2 else 1)
+        total += d - 9 if d > 9 else d
+    return total % 10 == 0
+
+
+def card_brand(digits: str) -> str:
+    if digits.startswith("4"):
+        return "visa"
+    if digits[:2] in {"34", "37"}:
+        return "amex"
+    if 51 <= int(digits[:2]) <= 55 or 2221 <= int(digits[:4]) <= 2720:
+        return "mastercard"
+    return "card"
+
+
+def iban_ok(iban: str) -> bool:
+    rearranged = iban[4:] + iban[:4]
+    return int("".join(str(int(c, 36)) for c in rearranged)) % 97 == 1
+
+
+def masked(method: PaymentInput) -> dict[str, Any]:
+    """The only form a payment method is ever stored in: brand and last four characters."""
+    if isinstance(method, Card):
+        digits = method.card_number.replace(" ", "")
+        if not luhn_ok(digits):
+            raise Problem(422, "validation", "card_number: not a valid card number", field="card_number")
+        now = datetime.now(UTC)
+        if (method.expiry_year, method.expiry_month) < (now.year, now.month):
+            raise Problem(422, "validation", "expiry_year: the card has expired", field="expiry_year")
+        return {"kind": "card", "brand": card_brand(digits), "last4": digits[-4:],
+                "expiry_month": method.expiry_month, "expiry_year": method.expiry_year, "holder": method.holder}
+    if isinstance(method, SepaDebit):
+        iban = method.iban.replace(" ", "")
+        if not iban_ok(iban):
+            raise Problem(422, "validation", "iban: not a valid IBAN", field="iban")
+        return {"kind": "sepa_debit", "brand": iban[:2], "last4": iban[-4:], "expiry_month": None,
+                "expiry_year": None, "holder": method.holder}
+    return {"kind": "invoice", "brand": "", "last4": "", "expiry_month": None, "expiry_year": None,
+            "holder": ""}
+
+
+class AccountController(Controller):
+    path = "/v1/account"
+    tags = ["account"]
+    dependencies = {"caller": Provide(current_caller)}
+
+    @put("/contact", summary="Replace the account holder's name, address and phone")
+    async def change_contact(self, data: Contact, caller: Caller, state: State) -> Response[Any]:
+        fields = msgspec.structs.asdict(data)
+        return accepted(await off_loop(state.portal.change_contact, caller.account_id, **fields))
+
+    @put("/payment", summary="Replace the payment method; only a masked form is kept")
+    async def change_payment(self, data: PaymentInput, caller: Caller, state: State) -> Response[Any]:
+        return accepted(await off_loop(state.portal.change_payment_method, caller.account_id, **masked(data)))

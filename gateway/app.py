@@ -1,0 +1,56 @@
+"""The Litestar application: one controller per portal area, problem+json errors, OpenAPI at /schema."""
+
+import logging
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+import asyncpg
+from litestar import Litestar
+from litestar.openapi import OpenAPIConfig
+from litestar.openapi.plugins import ScalarRenderPlugin, SwaggerRenderPlugin
+
+from domain.application import Portal
+from gateway.account import AccountController
+from gateway.auth import AuthController
+from gateway.health import HealthController, Metrics, observed
+from gateway.license import LicenseController
+from gateway.problems import EXCEPTION_HANDLERS
+from workers.config import Settings, event_store_env
+from workers.stream import connect
+
+MAX_BODY_BYTES = 64 * 1024  # no portal form comes near this; larger bodies are refused with 413
+
+log = logging.getLogger("portal.gateway")
+
+
+def create_app(settings: Settings) -> Litestar:
+    metrics = Metrics()
+
+    @asynccontextmanager
+    async def lifespan(app: Litestar) -> AsyncIterator[None]:
+        app.state.settings = settings
+        app.state.metrics = metrics
+        app.state.pool = await asyncpg.create_pool(settings.database_url, min_size=2, max_size=20)
+        app.state.portal = Portal(env=event_store_env(settings.database_url))
+        app.state.nats = await connect(settings.nats_url, "portal-gateway")
+        try:
+            yield
+        finally:
+            await app.state.nats.drain()
+            await app.state.pool.close()
+            app.state.portal.close()
+
+    return Litestar(
+        route_handlers=[HealthController, AuthController, LicenseController, AccountController],
+        lifespan=[lifespan],
+        exception_handlers=EXCEPTION_HANDLERS,  # type: ignore[arg-type]
+        middleware=[observed(metrics)],
+        request_max_body_size=MAX_BODY_BYTES,
+        logging_config=None,  # every role logs JSON lines through workers/logs.py
+        openapi_config=OpenAPIConfig(
+            title="Portal", version="1.0.0", path="/schema",
+            description="Customer portal: licenses, accounts and their event history. Errors are RFC 9457 "
+                        "problem+json. Commands answer `X-Event-Position`; send it back as `X-Min-Position` "
+                        "to read your own writes.",
+            render_plugins=[SwaggerRenderPlugin(path="/swagger"), ScalarRenderPlugin(path="/")]),
+    )

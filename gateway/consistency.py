@@ -1,0 +1,45 @@
+"""Read-your-writes: commands answer their event position; queries may wait until a projection reaches it."""
+
+from collections.abc import Callable
+from functools import partial
+from typing import Any, TypeVar
+
+import anyio.to_thread
+import msgspec
+from litestar import Response
+from litestar.datastructures import State
+from litestar.params import Parameter
+
+from gateway.problems import Problem
+from projections.positions import wait_for
+
+POSITION_HEADER = "X-Event-Position"
+
+
+class Accepted(msgspec.Struct, kw_only=True):
+    position: int
+
+
+def accepted(position: int, body: Any = None, status: int = 200) -> Response[Any]:
+    """A command's answer: its last event's position in the body and the X-Event-Position header."""
+    return Response(body if body is not None else Accepted(position=position), status_code=status,
+                    headers={POSITION_HEADER: str(position)})
+
+
+async def reach(state: State, projection: str, min_position: int | None) -> None:
+    if min_position and not await wait_for(state.pool, projection, min_position,
+                                           state.settings.min_position_wait_seconds):
+        raise Problem(503, "projection-behind",
+                      f"The {projection} view has not yet reached position {min_position}; retry shortly",
+                      headers={"Retry-After": "1"})
+
+
+MinPosition = Parameter(header="X-Min-Position", ge=0, required=False,
+                        description="Answer only once the view has applied the event at this position")
+
+T = TypeVar("T")
+
+
+async def off_loop(fn: Callable[..., T], *args: Any, **kwargs: Any) -> T:
+    """Run a blocking domain call (the event store is synchronous) on a worker thread."""
+    return await anyio.to_thread.run_sync(partial(fn, *args, **kwargs))

@@ -1,0 +1,105 @@
+"""Liveness, readiness and metrics for supervisors and dashboards."""
+
+import time
+from typing import Any
+
+import msgspec
+from litestar import Controller, Response, get
+from litestar.datastructures import State
+
+from gateway.consistency import off_loop
+from projections.positions import READ_MODELS
+
+
+class Readiness(msgspec.Struct, kw_only=True):
+    ready: bool
+    database: bool
+    nats: bool
+    event_store_position: int | None
+    relay_position: int | None
+    projections: dict[str, int]
+    reasons: list[str]
+
+
+class HealthController(Controller):
+    tags = ["health"]
+
+    @get("/health", summary="The process is alive")
+    async def health(self) -> dict[str, str]:
+        return {"status": "ok"}
+
+    @get("/ready", summary="Database and NATS reachable, projections no more than a bound behind")
+    async def ready(self, state: State) -> Response[Readiness]:
+        reasons: list[str] = []
+        head = relay = None
+        projections: dict[str, int] = {}
+        try:
+            head = await off_loop(state.portal.current_position)
+            relay = await state.pool.fetchval("SELECT position FROM relay_position")
+            rows = await state.pool.fetch("SELECT projection, position FROM projection_positions")
+            projections = {r["projection"]: r["position"] for r in rows}
+        except Exception as exc:  # readiness reports the failure instead of raising it
+            reasons.append(f"database: {exc.__class__.__name__}")
+        nats_ok = state.nats.is_connected
+        if not nats_ok:
+            reasons.append("nats: not connected")
+        if head is not None:
+            for model in READ_MODELS:
+                lag = head - projections.get(model.name, 0)
+                if lag > state.settings.ready_max_lag:
+                    reasons.append(f"projection {model.name} is {lag} events behind")
+        body = Readiness(ready=not reasons, database=head is not None, nats=nats_ok, event_store_position=head,
+                         relay_position=relay, projections=projections, reasons=reasons)
+        return Response(body, status_code=200 if not reasons else 503)
+
+    @get("/metrics", summary="Prometheus metrics", media_type="text/plain; version=0.0.4")
+    async def metrics(self, state: State) -> str:
+        return state.metrics.render()
+
+
+class Metrics:
+    """Request counts and latency sums by route and status, in Prometheus text format."""
+
+    def __init__(self) -> None:
+        self.requests: dict[tuple[str, str, int], int] = {}
+        self.seconds: dict[tuple[str, str, int], float] = {}
+
+    def observe(self, method: str, route: str, status: int, seconds: float) -> None:
+        key = (method, route, status)
+        self.requests[key] = self.requests.get(key, 0) + 1
+        self.seconds[key] = self.seconds.get(key, 0.0) + seconds
+
+    def render(self) -> str:
+        lines = ["# TYPE portal_http_requests_total counter",
+                 "# TYPE portal_http_request_seconds_sum counter"]
+        for (method, route, status), count in sorted(self.requests.items()):
+            labels = f'method="{method}",route="{route}",status="{status}"'
+            lines.append(f"portal_http_requests_total{{{labels}}} {count}")
+            lines.append(f"portal_http_request_seconds_sum{{{labels}}} {self.seconds[(method, route, status)]:.6f}")
+        return "\n".join(lines) + "\n"
+
+
+def observed(metrics: Metrics) -> Any:
+    """ASGI middleware factory recording every response into `metrics`."""
+
+    def middleware(app: Any) -> Any:
+        async def wrapped(scope: Any, receive: Any, send: Any) -> None:
+            if scope["type"] != "http":
+                await app(scope, receive, send)
+                return
+            started = time.perf_counter()
+            status = 500
+
+            async def capture(message: Any) -> None:
+                nonlocal status
+                if message["type"] == "http.response.start":
+                    status = message["status"]
+                await send(message)
+
+            try:
+                await app(scope, receive, send=capture)
+            finally:
+                route = scope.get("path_template") or "unmatched"
+                metrics.observe(scope["method"], route, status, time.perf_counter() - started)
+        return wrapped
+    return middleware

@@ -1,0 +1,62 @@
+"""The License tab: product, key, limits, namespace, contract, and the tiers one may upgrade to."""
+
+from typing import Annotated, Any
+
+import msgspec
+from litestar import Controller, Response, get, post
+from litestar.datastructures import State
+from litestar.di import Provide
+
+from domain.catalog import CATALOG, Product
+from gateway.consistency import MinPosition, accepted, off_loop, reach
+from gateway.identity import Caller, current_caller
+from gateway.problems import Problem
+from projections.license import LICENSE_TAB, LicenseTab, license_tab
+
+NamespaceName = Annotated[str, msgspec.Meta(
+    min_length=3, max_length=32, pattern=r"^[a-z0-9](?:[a-z0-9-]*[a-z0-9])?$",
+    description="Lower-case letters, digits and inner hyphens; aliases read `name@namespace`")]
+
+
+class Upgrade(msgspec.Struct, forbid_unknown_fields=True, kw_only=True):
+    product: str
+
+
+class BuyNamespace(msgspec.Struct, forbid_unknown_fields=True, kw_only=True):
+    namespace: NamespaceName
+
+
+class LicenseController(Controller):
+    path = "/v1/license"
+    tags = ["license"]
+    dependencies = {"caller": Provide(current_caller)}
+
+    @get("", summary="The License tab")
+    async def show(self, caller: Caller, state: State,
+                   min_position: Annotated[int | None, MinPosition] = None) -> LicenseTab:
+        await reach(state, LICENSE_TAB.name, min_position)
+        tab = await license_tab(state.pool, caller.account_id)
+        if tab is None:  # the account exists (its token does) but its view has not caught up yet
+            raise Problem(503, "projection-behind", "The license view is being prepared; retry shortly",
+                          headers={"Retry-After": "1"})
+        return tab
+
+    @get("/products", summary="The license tiers and their limits")
+    async def products(self) -> list[Product]:
+        return list(CATALOG)
+
+    @post("/upgrade", status_code=200, summary="Upgrade to a higher tier (a new one-year term)")
+    async def upgrade(self, data: Upgrade, caller: Caller, state: State) -> Response[Any]:
+        return accepted(await off_loop(state.portal.upgrade_license, caller.account_id, data.product))
+
+    @post("/namespace", status_code=200, summary="Buy a custom namespace for aliases")
+    async def buy_namespace(self, data: BuyNamespace, caller: Caller, state: State) -> Response[Any]:
+        return accepted(await off_loop(state.portal.buy_namespace, caller.account_id, data.namespace))
+
+    @post("/key/reset", status_code=200, summary="Replace the license key; the old one stops working")
+    async def reset_key(self, caller: Caller, state: State) -> Response[Any]:
+        return accepted(await off_loop(state.portal.reset_license_key, caller.account_id))
+
+    @post("/cancel", status_code=200, summary="Cancel the contract; the license runs to its expiry date")
+    async def cancel(self, caller: Caller, state: State) -> Response[Any]:
+        return accepted(await off_loop(state.portal.cancel_license, caller.account_id))

@@ -1,0 +1,93 @@
+"""Every error as RFC 9457 application/problem+json, mapped in this one place."""
+
+import logging
+from typing import Any
+
+import asyncpg
+from eventsourcing.persistence import InterfaceError, OperationalError
+from litestar import Request, Response
+from litestar.exceptions import HTTPException, ValidationException
+from litestar.status_codes import HTTP_500_INTERNAL_SERVER_ERROR
+
+from domain.errors import ConcurrentChange, DomainError, EmailTaken, NamespaceTaken, NotFound, RuleViolation
+
+log = logging.getLogger("portal.gateway")
+
+DOMAIN_STATUS: dict[type[DomainError], tuple[int, str]] = {
+    NotFound: (404, "not-found"),
+    EmailTaken: (409, "email-taken"),
+    NamespaceTaken: (409, "namespace-taken"),
+    ConcurrentChange: (409, "concurrent-change"),
+    RuleViolation: (409, "rule-violation"),
+}
+
+TITLES = {400: "Bad request", 401: "Unauthorized", 403: "Forbidden", 404: "Not found",
+          405: "Method not allowed", 409: "Conflict", 413: "Request body too large",
+          415: "Unsupported media type", 422: "Unprocessable content", 429: "Too many requests",
+          500: "Internal server error", 503: "Service unavailable"}
+
+
+class Problem(HTTPException):
+    """An error the gateway raises itself, with a problem type and, where it applies, the field at fault."""
+
+    def __init__(self, status: int, slug: str, detail: str, *, field: str | None = None,
+                 headers: dict[str, str] | None = None) -> None:
+        super().__init__(status_code=status, detail=detail, headers=headers)
+        self.slug = slug
+        self.field = field
+
+
+def problem(request: Request[Any, Any, Any], status: int, slug: str, detail: str,
+            extra: dict[str, Any] | None = None, headers: dict[str, str] | None = None) -> Response[Any]:
+    body = {"type": f"urn:portal:problem:{slug}", "title": TITLES.get(status, "Error"), "status": status,
+            "detail": detail, "instance": request.url.path, **(extra or {})}
+    return Response(body, status_code=status, media_type="application/problem+json", headers=headers)
+
+
+def _validation(request: Request[Any, Any, Any], exc: ValidationException) -> Response[Any]:
+    errors = [{"field": _field(e.get("key")), "message": e.get("message", "")}
+              for e in (exc.extra if isinstance(exc.extra, list) else []) if isinstance(e, dict)]
+    if not errors or any("JSON" in e["message"] or "malformed" in e["message"].lower() for e in errors):
+        return problem(request, 400, "malformed-body", "The request body is not valid JSON",
+                       {"errors": errors} if errors else None)
+    detail = "; ".join(f"{e['field']}: {e['message']}" for e in errors)
+    return problem(request, 422, "validation", detail, {"field": errors[0]["field"], "errors": errors})
+
+
+HEADER_FIELDS = {"min_position": "X-Min-Position"}  # parameters read from headers, named as sent
+
+
+def _field(key: str | None) -> str:
+    name = (key or "body").removeprefix("$.")
+    return HEADER_FIELDS.get(name, name)
+
+
+def _http(request: Request[Any, Any, Any], exc: HTTPException) -> Response[Any]:
+    if isinstance(exc, ValidationException):
+        return _validation(request, exc)
+    slug = getattr(exc, "slug", None) or TITLES.get(exc.status_code, "error").lower().replace(" ", "-")
+    extra = {"field": exc.field} if getattr(exc, "field", None) else None
+    return problem(request, exc.status_code, slug, exc.detail, extra, exc.headers)
+
+
+def _domain(request: Request[Any, Any, Any], exc: DomainError) -> Response[Any]:
+    status, slug = DOMAIN_STATUS.get(type(exc), (409, "rule-violation"))
+    return problem(request, status, slug, exc.detail, {"field": exc.field} if exc.field else None)
+
+
+def _unavailable(request: Request[Any, Any, Any], exc: Exception) -> Response[Any]:
+    # The database is down or unreachable: say so; never answer a command with a false success.
+    log.warning("store unavailable: %s", exc, extra={"path": request.url.path})
+    return problem(request, 503, "store-unavailable", "The event store or a read model is unavailable; "
+                   "retry shortly", headers={"Retry-After": "2"})
+
+
+def _unexpected(request: Request[Any, Any, Any], exc: Exception) -> Response[Any]:
+    log.exception("unhandled error", extra={"path": request.url.path})
+    return problem(request, HTTP_500_INTERNAL_SERVER_ERROR, "internal", "Something went wrong on our side")
+
+
+EXCEPTION_HANDLERS = {HTTPException: _http, DomainError: _domain, OperationalError: _unavailable,
+                      InterfaceError: _unavailable, OSError: _unavailable,
+                      asyncpg.PostgresConnectionError: _unavailable,
+                      asyncpg.CannotConnectNowError: _unavailable, Exception: _unexpected}

@@ -1,0 +1,204 @@
+"""The License tab read model: product, key, limits, contact, payment and the dashboard counters."""
+
+from datetime import datetime
+from uuid import UUID
+
+import asyncpg
+import msgspec
+
+from domain.catalog import PRODUCTS
+from projections.readmodel import ReadModel
+
+LICENSE_TAB = ReadModel("license_tab", tables=("license_tab",))
+
+
+class Opened(msgspec.Struct):
+    account_id: UUID
+    customer_number: str
+    email: str
+    name: str
+    occurred_at: datetime
+
+
+@LICENSE_TAB.on("AccountOpened", Opened)
+async def _opened(conn: asyncpg.Connection, e: Opened, position: int) -> None:
+    await conn.execute(
+        """INSERT INTO license_tab (account_id, customer_number, email, contact_name, opened_at, position)
+           VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (account_id) DO NOTHING""",
+        e.account_id, e.customer_number, e.email, e.name, e.occurred_at, position)
+
+
+async def _set(conn: asyncpg.Connection, account_id: UUID, position: int, **columns: object) -> None:
+    """Update some columns of one account's row (column names come from this module, never from input)."""
+    assignments = ", ".join(f"{column} = ${i}" for i, column in enumerate(columns, start=3))
+    await conn.execute(f"UPDATE license_tab SET {assignments}, position = $2 WHERE account_id = $1",
+                       account_id, position, *columns.values())
+
+
+class ContactChanged(msgspec.Struct):
+    account_id: UUID
+    name: str
+    street: str
+    postal_code: str
+    city: str
+    country: str
+    phone: str
+
+
+@LICENSE_TAB.on("AccountContactChanged", ContactChanged)
+async def _contact_changed(conn: asyncpg.Connection, e: ContactChanged, position: int) -> None:
+    await _set(conn, e.account_id, position, contact_name=e.name, street=e.street, postal_code=e.postal_code,
+               city=e.city, country=e.country, phone=e.phone)
+
+
+class PaymentMethodChanged(msgspec.Struct):
+    account_id: UUID
+    kind: str
+    brand: str
+    last4: str
+    expiry_month: int | None
+    expiry_year: int | None
+    holder: str
+
+
+@LICENSE_TAB.on("AccountPaymentMethodChanged", PaymentMethodChanged)
+async def _payment_changed(conn: asyncpg.Connection, e: PaymentMethodChanged, position: int) -> None:
+    await _set(conn, e.account_id, position, payment_kind=e.kind, payment_brand=e.brand,
+               payment_last4=e.last4, payment_expiry_month=e.expiry_month,
+               payment_expiry_year=e.expiry_year, payment_holder=e.holder)
+
+
+class Issued(msgspec.Struct):
+    account_id: UUID
+    product: str
+    key: str
+    expires_at: datetime | None
+
+
+@LICENSE_TAB.on("LicenseIssued", Issued)
+async def _issued(conn: asyncpg.Connection, e: Issued, position: int) -> None:
+    await _set(conn, e.account_id, position, product=e.product, license_key=e.key, expires_at=e.expires_at)
+
+
+class Upgraded(msgspec.Struct):
+    account_id: UUID
+    product: str
+    expires_at: datetime
+
+
+@LICENSE_TAB.on("LicenseUpgraded", Upgraded)
+async def _upgraded(conn: asyncpg.Connection, e: Upgraded, position: int) -> None:
+    await _set(conn, e.account_id, position, product=e.product, expires_at=e.expires_at, cancelled_at=None)
+
+
+class KeyReset(msgspec.Struct):
+    account_id: UUID
+    key: str
+
+
+@LICENSE_TAB.on("LicenseKeyReset", KeyReset)
+async def _key_reset(conn: asyncpg.Connection, e: KeyReset, position: int) -> None:
+    await _set(conn, e.account_id, position, license_key=e.key)
+
+
+class Cancelled(msgspec.Struct):
+    account_id: UUID
+    cancelled_at: datetime
+
+
+@LICENSE_TAB.on("LicenseCancelled", Cancelled)
+async def _cancelled(conn: asyncpg.Connection, e: Cancelled, position: int) -> None:
+    await _set(conn, e.account_id, position, cancelled_at=e.cancelled_at)
+
+
+class NamespaceAssigned(msgspec.Struct):
+    account_id: UUID
+    namespace: str
+
+
+@LICENSE_TAB.on("LicenseNamespaceAssigned", NamespaceAssigned)
+async def _namespace_assigned(conn: asyncpg.Connection, e: NamespaceAssigned, position: int) -> None:
+    await _set(conn, e.account_id, position, namespace=e.namespace)
+
+
+# -- queries ---------------------------------------------------------------------------------------------
+
+class ProductView(msgspec.Struct, kw_only=True):
+    code: str
+    name: str
+
+
+class Limits(msgspec.Struct, kw_only=True):
+    max_clients: int
+    max_concurrent_sessions: int
+    max_active_devices: int | None
+    max_session_minutes: int
+    max_aliases: int
+
+
+class Namespace(msgspec.Struct, kw_only=True):
+    name: str
+    max_aliases: int
+
+
+class Contact(msgspec.Struct, kw_only=True):
+    name: str
+    street: str
+    postal_code: str
+    city: str
+    country: str
+    phone: str
+
+
+class PaymentMethod(msgspec.Struct, kw_only=True):
+    kind: str
+    brand: str
+    last4: str
+    expiry_month: int | None
+    expiry_year: int | None
+    holder: str
+
+
+class Counters(msgspec.Struct, kw_only=True):
+    linked: int
+    online: int
+    active_sessions: int
+
+
+class LicenseTab(msgspec.Struct, kw_only=True):
+    account_id: UUID
+    customer_number: str
+    email: str
+    product: ProductView
+    license_key: str
+    expires_at: datetime | None
+    cancelled_at: datetime | None
+    limits: Limits
+    namespace: Namespace | None
+    contact: Contact
+    payment_method: PaymentMethod | None
+    counters: Counters
+
+
+async def license_tab(pool: asyncpg.Pool, account_id: UUID) -> LicenseTab | None:
+    row = await pool.fetchrow("SELECT * FROM license_tab WHERE account_id = $1", account_id)
+    if row is None:
+        return None
+    tier = PRODUCTS[row["product"]]
+    return LicenseTab(
+        account_id=row["account_id"], customer_number=row["customer_number"], email=row["email"],
+        product=ProductView(code=tier.code, name=tier.name), license_key=row["license_key"],
+        expires_at=row["expires_at"], cancelled_at=row["cancelled_at"],
+        limits=Limits(max_clients=tier.max_clients, max_concurrent_sessions=tier.max_concurrent_sessions,
+                      max_active_devices=tier.max_active_devices,
+                      max_session_minutes=tier.max_session_minutes, max_aliases=tier.max_aliases),
+        namespace=Namespace(name=row["namespace"], max_aliases=tier.max_aliases) if row["namespace"] else None,
+        contact=Contact(name=row["contact_name"], street=row["street"], postal_code=row["postal_code"],
+                        city=row["city"], country=row["country"], phone=row["phone"]),
+        payment_method=PaymentMethod(
+            kind=row["payment_kind"], brand=row["payment_brand"], last4=row["payment_last4"],
+            expiry_month=row["payment_expiry_month"], expiry_year=row["payment_expiry_year"],
+            holder=row["payment_holder"]) if row["payment_kind"] else None,
+        counters=Counters(linked=row["linked_clients"], online=row["online_clients"],
+                          active_sessions=row["active_sessions"]),
+    )

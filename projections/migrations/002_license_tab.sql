@@ -1,0 +1,28 @@
+-- The License tab: one row per account. Limits are not stored: they follow from the product in the catalog.
+CREATE TABLE license_tab (
+    account_id       uuid PRIMARY KEY,
+    customer_number  text NOT NULL,
+    email            text NOT NULL,
+    contact_name     text NOT NULL,
+    street           text NOT NULL DEFAULT '',
+    postal_code      text NOT NULL DEFAULT '',
+    city             text NOT NULL DEFAULT '',
+    country          text NOT NULL DEFAULT '',
+    phone            text NOT NULL DEFAULT '',
+    payment_kind     text,
+    payment_brand    text,
+    payment_last4    text,
+    payment_expiry_month int,
+    payment_expiry_year  int,
+    payment_holder   text,
+    product          text NOT NULL DEFAULT 'free',
+    license_key      text NOT NULL DEFAULT '',
+    expires_at       timestamptz,
+    cancelled_at     timestamptz,
+    namespace        text,
+    linked_clients   int NOT NULL DEFAULT 0,
+    online_clients   int NOT NULL DEFAULT 0,
+    active_sessions  int NOT NULL DEFAULT 0,
+    opened_at        timestamptz NOT NULL,
+    position         bigint NOT NULL  -- notification id of the last event applied to this row
+);

@@ -1,0 +1,99 @@
+"""The public event contract (domain.contract): what the relay publishes for each stored domain event."""
+
+import importlib
+import pkgutil
+from uuid import uuid4
+
+import msgspec
+import pytest
+
+import domain
+from domain.account import Account
+from domain.contract import CONTRACT, PortalEvent, subject, to_public
+from domain.tenant import TenantAggregate
+
+COMMON = set(PortalEvent.__struct_fields__)
+
+
+def domain_event_classes() -> list[type]:
+    """Every event class defined on an aggregate in domain/, so a new event without a contract fails."""
+    for module in pkgutil.iter_modules(domain.__path__):
+        importlib.import_module(f"domain.{module.name}")
+    aggregates, pending = [], [TenantAggregate]
+    while pending:
+        cls = pending.pop()
+        pending.extend(cls.__subclasses__())
+        if cls.__module__.startswith("domain."):
+            aggregates.append(cls)
+    events = {event for aggregate in aggregates for name, event in vars(aggregate).items()
+              if isinstance(event, type) and issubclass(event, TenantAggregate.Event)
+              and name not in {"Event", "Created"}}  # the library's per-aggregate base classes
+    return sorted(events, key=lambda e: e.__qualname__)
+
+
+def stored_events(app) -> list:
+    return [app.mapper.to_domain_event(n) for n in app.recorder.select_notifications(start=1, limit=1_000)]
+
+
+@pytest.fixture
+def history(app, account_id, contact, card) -> list:
+    """The stored events of one account's life that exercises every command."""
+    app.upgrade_license(account_id, "professional")
+    app.reset_license_key(account_id)
+    app.buy_namespace(account_id, f"ns-{uuid4().hex[:12]}")
+    app.cancel_license(account_id)
+    app.change_contact(account_id, **contact)
+    app.change_payment_method(account_id, **card)
+    return stored_events(app)
+
+
+def test_the_history_covers_every_contracted_event(history):
+    assert {type(e) for e in history} == set(CONTRACT)
+
+
+def test_every_stored_event_maps_to_its_contract_struct(history):
+    for event in history:
+        public = to_public(event)
+
+        assert type(public) is CONTRACT[type(event)]
+        assert (public.account_id, public.aggregate_id, public.aggregate_version, public.occurred_at) == (
+            event.account_id, event.originator_id, event.originator_version, event.timestamp)
+        own = set(public.__struct_fields__) - COMMON
+        assert {f: getattr(public, f) for f in own} == {f: getattr(event, f) for f in own}
+
+
+def test_every_public_event_survives_a_json_round_trip(history):
+    for public in map(to_public, history):
+        assert msgspec.json.decode(msgspec.json.encode(public), type=type(public)) == public
+
+
+def test_the_subject_names_account_aggregate_and_event(history):
+    prefix = f"portal.evt.{history[0].account_id}"
+
+    subjects = {subject(to_public(e)) for e in history}
+
+    assert {f"{prefix}.account.AccountOpened", f"{prefix}.account.AccountContactChanged",
+            f"{prefix}.license.LicenseIssued", f"{prefix}.license.LicenseNamespaceAssigned",
+            f"{prefix}.claim.ValueClaimed"} <= subjects
+    assert all(s.startswith(f"{prefix}.") and s.count(".") == 4 for s in subjects)
+
+
+def test_the_event_scan_finds_the_aggregates_events():
+    found = set(domain_event_classes())
+
+    assert {Account.Opened, Account.ContactChanged, Account.PaymentMethodChanged} <= found
+
+
+@pytest.mark.parametrize("event_class", domain_event_classes(), ids=lambda e: e.__qualname__)
+def test_every_domain_event_has_a_contract(event_class):
+    assert event_class in CONTRACT
+
+
+def test_the_opened_event_never_publishes_the_password_hash(app, account_id, password_hash):
+    opened = next(e for e in stored_events(app) if isinstance(e, Account.Opened))
+    assert opened.password_hash == password_hash  # the store keeps it; the contract must not
+
+    published = msgspec.json.encode(to_public(opened))
+
+    assert password_hash.encode() not in published
+    assert b"password" not in published

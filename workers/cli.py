@@ -1,0 +1,107 @@
+"""The `portal` command: one sub-command per role. Every role reads PORTAL_DATABASE_URL and PORTAL_NATS_URL."""
+
+import argparse
+import asyncio
+import os
+import signal
+import sys
+from collections.abc import Callable, Coroutine
+from typing import Any
+
+from workers import logs
+from workers.config import Settings, event_store_env
+
+ENVIRONMENT = """environment:
+  PORTAL_DATABASE_URL    postgresql://user:password@host:port/db (event store and read models)
+  PORTAL_NATS_URL        nats://host:port (JetStream enabled)
+  PORTAL_LOG_LEVEL       DEBUG, INFO (default), WARNING
+  PORTAL_TOKEN_TTL_SECONDS            bearer token lifetime (default 604800)
+  PORTAL_MIN_POSITION_WAIT_SECONDS    X-Min-Position wait before 503 (default 2)
+  PORTAL_READY_MAX_LAG                /ready fails past this many events of projection lag (default 1000)
+"""
+
+
+def until_signalled(work: Callable[[asyncio.Event], Coroutine[Any, Any, None]]) -> None:
+    """Run a worker until SIGINT/SIGTERM, then let it drain and return."""
+    async def main() -> None:
+        stop = asyncio.Event()
+        loop = asyncio.get_running_loop()
+        for sig in (signal.SIGINT, signal.SIGTERM):
+            loop.add_signal_handler(sig, stop.set)
+        await work(stop)
+    asyncio.run(main())
+
+
+def run_migrate(_: argparse.Namespace) -> None:
+    from domain.application import Portal
+    from projections.migrate import migrate
+
+    settings = Settings.from_env()
+    Portal(env=event_store_env(settings.database_url)).close()  # creates the event store's tables
+    applied = asyncio.run(migrate(settings.database_url))
+    print(f"applied {len(applied)} migration(s){': ' + ', '.join(applied) if applied else ''}")
+
+
+def run_relay(_: argparse.Namespace) -> None:
+    from workers import relay
+
+    settings = Settings.from_env()
+    until_signalled(lambda stop: relay.run(settings, stop))
+
+
+def run_projector(args: argparse.Namespace) -> None:
+    from workers import projector
+
+    settings = Settings.from_env()
+    until_signalled(lambda stop: projector.run(settings, stop, args.only))
+
+
+def run_gateway(args: argparse.Namespace) -> None:
+    import uvicorn
+
+    from gateway.app import create_app
+
+    settings = Settings.from_env()
+    uvicorn.run(create_app(settings), host=args.host, port=args.port, log_config=None,
+                access_log=False, timeout_graceful_shutdown=10)
+
+
+def run_dev(args: argparse.Namespace) -> None:
+    from workers.dev import run
+
+    run(args.data_dir, args.port)
+
+
+def parser() -> argparse.ArgumentParser:
+    top = argparse.ArgumentParser(
+        prog="portal", description="Portal: an event-sourced, multi-tenant customer portal.",
+        epilog=ENVIRONMENT, formatter_class=argparse.RawDescriptionHelpFormatter)
+    roles = top.add_subparsers(dest="role", required=True, metavar="ROLE")
+
+    def role(name: str, help_: str, fn: Callable[[argparse.Namespace], None]) -> argparse.ArgumentParser:
+        p = roles.add_parser(name, help=help_, description=help_, epilog=ENVIRONMENT,
+                             formatter_class=argparse.RawDescriptionHelpFormatter)
+        p.set_defaults(fn=fn)
+        return p
+
+    dev = role("dev", "everything on embedded PostgreSQL and NATS (no setup needed)", run_dev)
+    dev.add_argument("--data-dir", default=".portal", help="where both servers keep their data (default .portal)")
+    dev.add_argument("--port", type=int, default=8000, help="gateway HTTP port (default 8000)")
+    gw = role("gateway", "the HTTP API (Litestar)", run_gateway)
+    gw.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1)")
+    gw.add_argument("--port", type=int, default=8000, help="port to listen on (default 8000)")
+    role("relay", "publish the event store's notification log to NATS JetStream, in order", run_relay)
+    proj = role("projector", "apply events from JetStream to the read-model tables, exactly once", run_projector)
+    proj.add_argument("--only", nargs="+", metavar="NAME", help="project only these read models")
+    role("migrate", "create the event store and apply read-model schema migrations", run_migrate)
+    return top
+
+
+def main(argv: list[str] | None = None) -> None:
+    args = parser().parse_args(argv)
+    logs.configure(os.environ.get("PORTAL_LOG_LEVEL", "INFO"))
+    args.fn(args)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,46 @@
+"""Configuration from the environment: the same variables for every role (see README, Configuration)."""
+
+import os
+from urllib.parse import unquote, urlsplit
+
+import msgspec
+
+
+class Settings(msgspec.Struct, frozen=True, kw_only=True):
+    database_url: str
+    nats_url: str
+    token_ttl_seconds: int = 7 * 24 * 3600
+    min_position_wait_seconds: float = 2.0  # how long a query with X-Min-Position waits before 503
+    ready_max_lag: int = 1_000  # /ready fails when a projection is further behind the event store
+    log_level: str = "INFO"
+
+    @classmethod
+    def from_env(cls) -> "Settings":
+        missing = [v for v in ("PORTAL_DATABASE_URL", "PORTAL_NATS_URL") if not os.environ.get(v)]
+        if missing:
+            raise SystemExit(f"Set {' and '.join(missing)} (or run `portal dev` for the embedded servers)")
+        optional = {
+            "token_ttl_seconds": ("PORTAL_TOKEN_TTL_SECONDS", int),
+            "min_position_wait_seconds": ("PORTAL_MIN_POSITION_WAIT_SECONDS", float),
+            "ready_max_lag": ("PORTAL_READY_MAX_LAG", int),
+            "log_level": ("PORTAL_LOG_LEVEL", str),
+        }
+        given = {field: kind(os.environ[var]) for field, (var, kind) in optional.items() if os.environ.get(var)}
+        return cls(database_url=os.environ["PORTAL_DATABASE_URL"], nats_url=os.environ["PORTAL_NATS_URL"],
+                   **given)
+
+
+def event_store_env(database_url: str) -> dict[str, str]:
+    """The `eventsourcing` PostgreSQL settings for a postgresql:// URL."""
+    url = urlsplit(database_url)
+    return {
+        "PERSISTENCE_MODULE": "eventsourcing.postgres",
+        "POSTGRES_DBNAME": url.path.lstrip("/") or "postgres",
+        "POSTGRES_HOST": url.hostname or "127.0.0.1",
+        "POSTGRES_PORT": str(url.port or 5432),
+        "POSTGRES_USER": unquote(url.username or "postgres"),
+        "POSTGRES_PASSWORD": unquote(url.password or ""),
+        "POSTGRES_POOL_SIZE": "10",
+        "POSTGRES_MAX_OVERFLOW": "20",
+        "POSTGRES_CONNECT_TIMEOUT": "5",
+    }

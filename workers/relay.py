@@ -1,0 +1,116 @@
+"""The relay: follows the event store's notification log in order and publishes each event to JetStream.
+
+`Nats-Msg-Id` is the notification id, so a re-publish after a crash is dropped by JetStream; each publish
+also names the previous id in `Nats-Expected-Last-Msg-Id`, so a gap or a second relay is refused by the
+server instead of corrupting the order. The stream is the checkpoint (after a NATS crash that lost its
+tail we simply publish again); the position is also recorded in PostgreSQL for readiness and lag metrics.
+Only the holder of a PostgreSQL advisory lock publishes; a standby waits for it.
+"""
+
+import asyncio
+import logging
+
+import asyncpg
+import msgspec
+from nats.js import JetStreamContext
+from nats.js.errors import NotFoundError
+
+from domain.application import Portal
+from domain.contract import STREAM, subject, to_public
+from workers.config import Settings, event_store_env
+from workers.stream import connect, ensure_stream
+
+LOCK_KEY = 7_401_002
+BATCH = 500
+IDLE_POLL = 0.01  # seconds between looks at an idle notification log
+
+log = logging.getLogger("portal.relay")
+
+
+async def stream_position(js: JetStreamContext) -> int | None:
+    """The notification id of the last event in the stream, or None when the stream is empty."""
+    info = await js.stream_info(STREAM)
+    if info.state.messages == 0:
+        return None
+    try:
+        last = await js.get_msg(STREAM, seq=info.state.last_seq)
+    except NotFoundError:
+        return None
+    return int((last.headers or {})["Portal-Position"])
+
+
+async def wait_for_lock(conn: asyncpg.Connection, stop: asyncio.Event) -> bool:
+    logged = False
+    while not stop.is_set():
+        if await conn.fetchval("SELECT pg_try_advisory_lock($1)", LOCK_KEY):
+            return True
+        if not logged:
+            log.info("another relay is publishing; standing by")
+            logged = True
+        try:
+            await asyncio.wait_for(stop.wait(), timeout=1.0)
+        except TimeoutError:
+            pass
+    return False
+
+
+class Relay:
+    def __init__(self, app: Portal, js: JetStreamContext, db: asyncpg.Connection) -> None:
+        self.app = app
+        self.js = js
+        self.db = db
+        self.last: int | None = None
+
+    async def start(self) -> None:
+        await ensure_stream(self.js)
+        self.last = await stream_position(self.js)
+        if self.last is None:  # empty stream (new, or purged): resume from our own record
+            self.last = await self.db.fetchval("SELECT position FROM relay_position") or None
+        log.info("relaying from position %s", (self.last or 0) + 1)
+
+    async def relay_once(self) -> int:
+        """Publish the next batch of notifications; answers how many were published."""
+        start = (self.last or 0) + 1
+        notifications = await asyncio.to_thread(self.app.recorder.select_notifications, start, BATCH)
+        acks = []
+        for n in notifications:
+            event = to_public(self.app.mapper.to_domain_event(n))
+            headers = {"Nats-Msg-Id": str(n.id), "Portal-Position": str(n.id),
+                       "Portal-Event-Type": type(event).__name__,
+                       "Portal-Schema-Version": str(event.version)}
+            if self.last is not None:
+                headers["Nats-Expected-Last-Msg-Id"] = str(self.last)
+            # Pipelined: the server applies them in order, and each names its predecessor.
+            acks.append(await self.js.publish_async(subject(event), msgspec.json.encode(event),
+                                                    headers=headers))
+            self.last = n.id
+        for ack in acks:
+            await ack  # an APIError here (e.g. 10070, wrong last id) crashes the relay: restart re-syncs
+        if notifications:
+            await self.db.execute(
+                """INSERT INTO relay_position (id, position) VALUES (true, $1)
+                   ON CONFLICT (id) DO UPDATE SET position = $1, updated_at = now()""", self.last)
+        return len(notifications)
+
+
+async def run(settings: Settings, stop: asyncio.Event) -> None:
+    db = await asyncpg.connect(settings.database_url)
+    nc = await connect(settings.nats_url, "portal-relay")
+    app = Portal(env=event_store_env(settings.database_url))
+    try:
+        if not await wait_for_lock(db, stop):
+            return
+        relay = Relay(app, nc.jetstream(), db)
+        await relay.start()
+        while not stop.is_set():
+            if db.is_closed():
+                raise RuntimeError("lost the PostgreSQL connection holding the relay lock")
+            if await relay.relay_once() == 0:
+                try:
+                    await asyncio.wait_for(stop.wait(), timeout=IDLE_POLL)
+                except TimeoutError:
+                    pass
+    finally:
+        await nc.drain()
+        await db.close()
+        app.close()
