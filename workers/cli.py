@@ -9,7 +9,7 @@ from collections.abc import Callable, Coroutine
 from typing import Any
 
 from workers import logs
-from workers.config import Settings, event_store_env
+from workers.config import Settings
 
 ENVIRONMENT = """environment:
   PORTAL_DATABASE_URL    postgresql://user:password@host:port/db (event store and read models)
@@ -33,12 +33,9 @@ def until_signalled(work: Callable[[asyncio.Event], Coroutine[Any, Any, None]]) 
 
 
 def run_migrate(_: argparse.Namespace) -> None:
-    from domain.application import Portal
-    from projections.migrate import migrate
+    from workers.stream import prepare
 
-    settings = Settings.from_env()
-    Portal(env=event_store_env(settings.database_url)).close()  # creates the event store's tables
-    applied = asyncio.run(migrate(settings.database_url))
+    applied = asyncio.run(prepare(Settings.from_env()))
     print(f"applied {len(applied)} migration(s){': ' + ', '.join(applied) if applied else ''}")
 
 
@@ -54,6 +51,25 @@ def run_projector(args: argparse.Namespace) -> None:
 
     settings = Settings.from_env()
     until_signalled(lambda stop: projector.run(settings, stop, args.only))
+
+
+def run_check(args: argparse.Namespace) -> None:
+    from workers.check import lagging
+
+    problems = asyncio.run(lagging(Settings.from_env(), args.role))
+    for problem in problems:
+        print(problem, file=sys.stderr)
+    sys.exit(1 if problems else 0)
+
+
+def run_verify(args: argparse.Namespace) -> None:
+    from workers.check import verify_read_models
+
+    differences = asyncio.run(verify_read_models(Settings.from_env(), args.projection))
+    for line in differences:
+        print(line)
+    print(f"{len(differences)} difference(s)" if differences else "read models equal their rebuild")
+    sys.exit(1 if differences else 0)
 
 
 def run_gateway(args: argparse.Namespace) -> None:
@@ -93,7 +109,12 @@ def parser() -> argparse.ArgumentParser:
     role("relay", "publish the event store's notification log to NATS JetStream, in order", run_relay)
     proj = role("projector", "apply events from JetStream to the read-model tables, exactly once", run_projector)
     proj.add_argument("--only", nargs="+", metavar="NAME", help="project only these read models")
-    role("migrate", "create the event store and apply read-model schema migrations", run_migrate)
+    role("migrate", "create the event store, the read-model schema and the JetStream stream", run_migrate)
+    check = role("check", "health check for a worker: exit 1 when it lags the event store too far", run_check)
+    check.add_argument("role", choices=["relay", "projector"])
+    verify = role("verify", "rebuild read models from the event store into scratch tables and compare "
+                            "them row by row with the live ones", run_verify)
+    verify.add_argument("projection", nargs="*", help="read models to verify (default: all)")
     return top
 
 

@@ -60,6 +60,7 @@ class Projector:
                                             stream=STREAM, config=config)
 
     async def apply_batch(self, msgs: list[Msg]) -> None:
+        """Apply a batch and record the position, in one transaction (acknowledging is the caller's part)."""
         batch = sorted((envelope(m.metadata.sequence.stream, m.headers, m.data) for m in msgs),
                        key=lambda e: e.seq)
         async with self.pool.acquire() as conn, conn.transaction():
@@ -82,8 +83,6 @@ class Projector:
             await conn.execute(
                 """UPDATE projection_positions SET position = $2, stream_seq = $3, updated_at = now()
                    WHERE projection = $1""", self.model.name, position, seq)
-        for m in msgs:
-            await m.ack()
 
     async def _stream_message(self, seq: int) -> Envelope:
         try:
@@ -103,6 +102,8 @@ class Projector:
                 except TimeoutError:
                     continue
                 await self.apply_batch(msgs)
+                for m in msgs:  # only after the commit: a crash before this means a redelivery, then a skip
+                    await m.ack()
         finally:
             await sub.unsubscribe()  # a pull subscription left open makes the connection's drain hang
 

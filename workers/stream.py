@@ -5,7 +5,10 @@ from nats.js import JetStreamContext
 from nats.js.api import RetentionPolicy, StorageType, StreamConfig
 from nats.js.errors import NotFoundError
 
+from domain.application import Portal
 from domain.contract import STREAM, SUBJECT_PREFIX
+from projections.migrate import migrate
+from workers.config import Settings, event_store_env
 
 STREAM_CONFIG = StreamConfig(
     name=STREAM,
@@ -29,3 +32,16 @@ async def ensure_stream(js: JetStreamContext) -> None:
         await js.add_stream(STREAM_CONFIG)
     else:
         await js.update_stream(STREAM_CONFIG)
+
+
+async def prepare(settings: Settings) -> list[str]:
+    """Everything the roles expect to exist: the event store's tables, the read-model schema, the stream.
+    Idempotent; answers the migrations applied now."""
+    Portal(env=event_store_env(settings.database_url)).close()  # creates the event store's tables
+    applied = await migrate(settings.database_url)
+    nc = await connect(settings.nats_url, "portal-migrate")
+    try:
+        await ensure_stream(nc.jetstream())
+    finally:
+        await nc.close()
+    return applied

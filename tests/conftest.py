@@ -1,0 +1,91 @@
+"""Real PostgreSQL and NATS for the whole test session: the embedded wheels, or the servers named by
+PORTAL_DATABASE_URL and PORTAL_NATS_URL when both are set."""
+
+import asyncio
+import os
+import tempfile
+import time
+from collections.abc import AsyncIterator, Iterator
+from pathlib import Path
+
+import asyncpg
+import httpx
+import pytest
+
+from domain.application import Portal
+from workers.config import Settings, event_store_env
+from workers.stream import prepare
+from workers.embedded import EmbeddedNats, EmbeddedPostgres, free_port
+from tests.support import Roles, eventually
+
+
+@pytest.fixture(scope="session")
+def settings() -> Iterator[Settings]:
+    if os.environ.get("PORTAL_DATABASE_URL") and os.environ.get("PORTAL_NATS_URL"):
+        settings = Settings.from_env()
+        asyncio.run(prepare(settings))
+        yield settings
+        return
+    with tempfile.TemporaryDirectory(prefix="portal-tests-") as folder:
+        postgres = EmbeddedPostgres(Path(folder), free_port())
+        nats = EmbeddedNats(Path(folder), free_port())
+        postgres.start()
+        nats.start()
+        try:
+            settings = Settings(database_url=postgres.url, nats_url=nats.url, min_position_wait_seconds=5.0)
+            asyncio.run(prepare(settings))
+            yield settings
+        finally:
+            nats.stop()
+            postgres.stop()
+
+
+@pytest.fixture(scope="session")
+def portal(settings: Settings) -> Iterator[Portal]:
+    app = Portal(env=event_store_env(settings.database_url))
+    yield app
+    app.close()
+
+
+@pytest.fixture(scope="session")
+async def pool(settings: Settings) -> AsyncIterator[asyncpg.Pool]:
+    pool = await asyncpg.create_pool(settings.database_url, min_size=1, max_size=10)
+    yield pool
+    await pool.close()
+
+
+@pytest.fixture
+def roles(settings: Settings, tmp_path: Path) -> Iterator[Roles]:
+    roles = Roles(settings, tmp_path)
+    yield roles
+    roles.stop_all()
+
+
+@pytest.fixture(scope="module")
+async def gateway(settings: Settings, tmp_path_factory: pytest.TempPathFactory) -> AsyncIterator[str]:
+    """A whole running service (relay, projector, gateway processes); answers the gateway's base URL."""
+    roles = Roles(settings, tmp_path_factory.mktemp("stack"))
+    port = free_port()
+    roles.start("relay")
+    roles.start("projector")
+    roles.start("gateway", "--port", str(port))
+    base = f"http://127.0.0.1:{port}"
+
+    async def answers() -> bool:
+        try:
+            async with httpx.AsyncClient() as client:
+                return (await client.get(f"{base}/health")).status_code == 200
+        except httpx.TransportError:
+            return False
+
+    try:
+        await eventually(answers, what="the gateway to answer /health")
+        yield base
+    finally:
+        roles.stop_all()
+
+
+@pytest.fixture
+async def http(gateway: str) -> AsyncIterator[httpx.AsyncClient]:
+    async with httpx.AsyncClient(base_url=gateway, timeout=30) as client:
+        yield client

@@ -1,0 +1,72 @@
+"""The relay on real PostgreSQL and NATS: order, headers, de-duplication, a single leader, crash recovery."""
+
+import asyncio
+import random
+
+import nats
+import pytest
+
+from domain.application import Portal
+from tests.support import Roles, eventually, run_commands, stream_positions
+from workers.config import Settings
+
+
+@pytest.fixture
+async def js(settings: Settings):  # type: ignore[no-untyped-def]
+    nc = await nats.connect(settings.nats_url)
+    yield nc.jetstream()
+    await nc.close()
+
+
+async def relayed_up_to(js, portal: Portal) -> None:  # type: ignore[no-untyped-def]
+    head = portal.current_position()
+
+    async def caught_up() -> bool:
+        positions = await stream_positions(js)
+        return bool(positions) and positions[-1] >= head
+
+    await eventually(caught_up, timeout=60, what=f"the stream to reach position {head}")
+
+
+def assert_each_event_once_in_order(positions: list[int], portal: Portal) -> None:
+    stored = [n.id for n in portal.recorder.select_notifications(1, 10**9)]
+    assert positions == stored  # every stored event, once, in notification order
+
+
+async def test_every_event_reaches_nats_once_and_in_order(settings: Settings, portal: Portal, roles: Roles,
+                                                          js) -> None:  # type: ignore[no-untyped-def]
+    roles.start("relay")
+    await asyncio.to_thread(run_commands, portal, 20, 40)
+    await relayed_up_to(js, portal)
+    assert_each_event_once_in_order(await stream_positions(js), portal)
+
+
+async def test_a_standby_relay_publishes_nothing_until_the_leader_dies(
+        settings: Settings, portal: Portal, roles: Roles, js) -> None:  # type: ignore[no-untyped-def]
+    leader = roles.start("relay")
+    await asyncio.to_thread(run_commands, portal, 5, 5)
+    await relayed_up_to(js, portal)
+    roles.start("relay")  # the standby: waits on the advisory lock
+    roles.kill(leader)
+    await asyncio.to_thread(run_commands, portal, 5, 5)
+    await relayed_up_to(js, portal)
+    assert_each_event_once_in_order(await stream_positions(js), portal)
+
+
+@pytest.mark.fault
+async def test_a_relay_killed_mid_stream_resumes_without_loss_or_duplicates(
+        settings: Settings, portal: Portal, roles: Roles, js) -> None:  # type: ignore[no-untyped-def]
+    relay = roles.start("relay")
+    commands = asyncio.create_task(asyncio.to_thread(run_commands, portal, 60, 600))
+    for _ in range(4):  # SIGKILL at random moments while commands keep arriving
+        start = len(await stream_positions(js))
+
+        async def progressed(start: int = start) -> bool:
+            return len(await stream_positions(js)) > start + random.randint(5, 50)
+
+        await eventually(progressed, timeout=60, what="the relay to publish")
+        roles.kill(relay)
+        relay = roles.start("relay")
+    await commands
+    await relayed_up_to(js, portal)
+    assert_each_event_once_in_order(await stream_positions(js), portal)

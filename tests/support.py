@@ -1,0 +1,85 @@
+"""Helpers shared by the integration and end-to-end tests."""
+
+import asyncio
+import os
+import signal
+import subprocess
+import sys
+import time
+from collections.abc import Awaitable, Callable
+from pathlib import Path
+from uuid import UUID, uuid4
+
+from nats.js import JetStreamContext
+from nats.js.api import AckPolicy, ConsumerConfig, DeliverPolicy
+
+from domain.application import Portal
+from domain.contract import STREAM, SUBJECT_PREFIX
+from workers.config import Settings
+from workers.embedded import stop_process
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+class Roles:
+    """Worker processes started exactly as in production (`portal <role>`), which tests may kill."""
+
+    def __init__(self, settings: Settings, logs: Path) -> None:
+        self.env = {**os.environ, "PORTAL_DATABASE_URL": settings.database_url,
+                    "PORTAL_NATS_URL": settings.nats_url, "PORTAL_LOG_LEVEL": "WARNING",
+                    "PORTAL_MIN_POSITION_WAIT_SECONDS": str(settings.min_position_wait_seconds)}
+        self.logs = logs
+        self.running: list[subprocess.Popen[bytes]] = []
+
+    def start(self, role: str, *args: str) -> subprocess.Popen[bytes]:
+        log = (self.logs / f"{role}.log").open("ab")
+        process = subprocess.Popen([sys.executable, "-m", "workers.cli", role, *args], env=self.env,
+                                   cwd=ROOT, stdout=log, stderr=subprocess.STDOUT)
+        self.running.append(process)
+        return process
+
+    def kill(self, process: subprocess.Popen[bytes]) -> None:
+        process.send_signal(signal.SIGKILL)
+        process.wait()
+
+    def stop_all(self) -> None:
+        for process in self.running:
+            stop_process(process, signal.SIGTERM)
+        self.running.clear()
+
+
+async def eventually(check: Callable[[], Awaitable[bool]], timeout: float = 30.0, what: str = "condition") -> None:
+    """Wait on a condition with a deadline (tests never sleep for a fixed time)."""
+    deadline = time.monotonic() + timeout
+    delay = 0.01
+    while not await check():
+        if time.monotonic() > deadline:
+            raise AssertionError(f"timed out after {timeout}s waiting for {what}")
+        await asyncio.sleep(delay)
+        delay = min(delay * 2, 0.2)
+
+
+async def stream_positions(js: JetStreamContext) -> list[int]:
+    """Every Portal-Position in the event stream, in stream order (what a subscriber from the start sees)."""
+    info = await js.stream_info(STREAM)
+    sub = await js.pull_subscribe(f"{SUBJECT_PREFIX}.>", stream=STREAM,
+                                  config=ConsumerConfig(ack_policy=AckPolicy.NONE, deliver_policy=DeliverPolicy.ALL,
+                                                        inactive_threshold=30.0))
+    positions: list[int] = []
+    try:
+        while len(positions) < info.state.messages:
+            for msg in await sub.fetch(1_000, timeout=5):
+                positions.append(int(msg.headers["Portal-Position"]))
+    finally:
+        await sub.unsubscribe()
+    return positions
+
+
+def run_commands(portal: Portal, accounts: int, changes: int) -> list[UUID]:
+    """A steady stream of real commands: open accounts, then change each one several times."""
+    opened = [portal.open_account(f"{uuid4()}@load.test", "Load", "not-a-hash")[0] for _ in range(accounts)]
+    for i in range(changes):
+        account_id = opened[i % accounts]
+        portal.change_contact(account_id, name=f"Holder {i}", street=f"Street {i}", postal_code="10115",
+                              city="Berlin", country="DE", phone="+49 30 1234567")
+    return opened

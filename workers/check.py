@@ -1,0 +1,45 @@
+"""Operational checks: is a worker keeping up, and do the read models equal their rebuild?"""
+
+import asyncio
+
+import asyncpg
+
+from domain.application import Portal
+from projections.positions import READ_MODELS
+from projections.rebuild import verify
+from workers.config import Settings, event_store_env
+
+
+async def lagging(settings: Settings, role: str) -> list[str]:
+    """What is too far behind the event store for `role` (empty when healthy)."""
+    portal = Portal(env=event_store_env(settings.database_url))
+    conn = await asyncpg.connect(settings.database_url)
+    try:
+        head = await asyncio.to_thread(portal.current_position)
+        if role == "relay":
+            behind = {"relay": head - (await conn.fetchval("SELECT position FROM relay_position") or 0)}
+        else:
+            rows = await conn.fetch("SELECT projection, position FROM projection_positions")
+            positions = {r["projection"]: r["position"] for r in rows}
+            behind = {m.name: head - positions.get(m.name, 0) for m in READ_MODELS}
+        return [f"{name} is {lag} events behind" for name, lag in behind.items() if lag > settings.ready_max_lag]
+    finally:
+        await conn.close()
+        portal.close()
+
+
+async def verify_read_models(settings: Settings, names: list[str]) -> list[str]:
+    unknown = set(names) - {m.name for m in READ_MODELS}
+    if unknown:
+        raise SystemExit(f"unknown read model(s): {', '.join(sorted(unknown))}")
+    portal = Portal(env=event_store_env(settings.database_url))
+    pool = await asyncpg.create_pool(settings.database_url, min_size=1, max_size=4)
+    try:
+        found: list[str] = []
+        for model in READ_MODELS:
+            if not names or model.name in names:
+                found += await verify(pool, portal, model)
+        return found
+    finally:
+        await pool.close()
+        portal.close()
