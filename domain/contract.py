@@ -11,6 +11,7 @@ from uuid import UUID
 import msgspec
 
 from domain.account import Account
+from domain.actor import Actor
 from domain.claim import Claim
 from domain.license import License
 
@@ -25,6 +26,7 @@ class PortalEvent(msgspec.Struct, kw_only=True):
     aggregate_id: UUID
     aggregate_version: int
     occurred_at: datetime
+    actor: Actor | None = None
 
 
 class AccountOpened(PortalEvent):
@@ -107,9 +109,10 @@ def to_public(domain_event: Any) -> PortalEvent:
     """The contract struct for a stored domain event (KeyError for an event type without a contract)."""
     struct = CONTRACT[type(domain_event)]
     own = {f: getattr(domain_event, f) for f in struct.__struct_fields__ if f not in _COMMON}
+    actor = msgspec.convert(domain_event.actor, Actor) if domain_event.actor else None
     return struct(account_id=domain_event.account_id, aggregate_id=domain_event.originator_id,
                   aggregate_version=domain_event.originator_version,
-                  occurred_at=domain_event.timestamp, **own)
+                  occurred_at=domain_event.timestamp, actor=actor, **own)
 
 
 def subject(event: PortalEvent) -> str:

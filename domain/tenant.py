@@ -1,8 +1,12 @@
-"""The base of every aggregate that belongs to an account: each of its events carries the account id."""
+"""The base of every aggregate that belongs to an account: each of its events carries the account id and
+the actor who caused it (see domain/actor.py)."""
 
+from typing import Any
 from uuid import UUID
 
 from eventsourcing.domain import Aggregate
+
+from domain.actor import current_actor
 
 
 class TenantAggregate(Aggregate):
@@ -10,11 +14,18 @@ class TenantAggregate(Aggregate):
 
     class Event(Aggregate.Event):
         account_id: UUID
+        actor: dict[str, Any] | None
 
     class Created(Event, Aggregate.Created):
         pass
 
+    @classmethod
+    def _create(cls, event_class, **kwargs):  # type: ignore[no-untyped-def]
+        kwargs.setdefault("actor", current_actor())
+        return super()._create(event_class, **kwargs)
+
     def trigger_event(self, event_class, **kwargs):  # type: ignore[no-untyped-def]
         # Stamp the owning account on every event so the relay can route it without loading the aggregate.
         kwargs.setdefault("account_id", self.account_id)
+        kwargs.setdefault("actor", current_actor())
         super().trigger_event(event_class, **kwargs)

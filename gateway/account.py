@@ -8,7 +8,7 @@ from litestar import Controller, Response, put
 from litestar.datastructures import State
 from litestar.di import Provide
 
-from gateway.consistency import accepted, off_loop
+from gateway.consistency import accepted, command
 from gateway.identity import Caller, current_caller
 from gateway.problems import Problem
 
@@ -98,8 +98,8 @@ class AccountController(Controller):
     @put("/contact", summary="Replace the account holder's name, address and phone")
     async def change_contact(self, data: Contact, caller: Caller, state: State) -> Response[Any]:
         fields = msgspec.structs.asdict(data)
-        return accepted(await off_loop(state.portal.change_contact, caller.account_id, **fields))
+        return accepted(await command(caller.actor, state.portal.change_contact, caller.account_id, **fields))
 
     @put("/payment", summary="Replace the payment method; only a masked form is kept")
     async def change_payment(self, data: PaymentInput, caller: Caller, state: State) -> Response[Any]:
-        return accepted(await off_loop(state.portal.change_payment_method, caller.account_id, **masked(data)))
+        return accepted(await command(caller.actor, state.portal.change_payment_method, caller.account_id, **masked(data)))

@@ -15,6 +15,7 @@ from gateway.auth import AuthController
 from gateway.health import HealthController, Metrics, observed
 from gateway.license import LicenseController
 from gateway.problems import EXCEPTION_HANDLERS
+from gateway.tracing import request_ids
 from workers.config import Settings, event_store_env
 from workers.stream import connect
 
@@ -44,7 +45,7 @@ def create_app(settings: Settings) -> Litestar:
         route_handlers=[HealthController, AuthController, LicenseController, AccountController],
         lifespan=[lifespan],
         exception_handlers=EXCEPTION_HANDLERS,  # type: ignore[arg-type]
-        middleware=[observed(metrics)],
+        middleware=[request_ids, observed(metrics)],
         request_max_body_size=MAX_BODY_BYTES,
         logging_config=None,  # every role logs JSON lines through workers/logs.py
         openapi_config=OpenAPIConfig(

@@ -12,10 +12,11 @@ from litestar.di import Provide
 
 from domain.application import normalised_email
 from domain.errors import NotFound
-from gateway.consistency import accepted, off_loop
+from gateway.consistency import accepted, command, off_loop
 from gateway.identity import (Caller, bearer_token, current_caller, hash_password, issue_token,
                               password_matches, revoke_token)
 from gateway.problems import Problem
+from gateway.tracing import request_actor
 
 Email = Annotated[str, msgspec.Meta(min_length=3, max_length=254, pattern=r"^[^@\s]+@[^@\s]+\.[^@\s]+$",
                                     description="E-mail address (case-insensitive)")]
@@ -71,7 +72,7 @@ class AuthController(Controller):
     tags = ["auth"]
 
     @post("/signup", status_code=201, summary="Open an account with its owner and a free license")
-    async def sign_up(self, data: SignUp, state: State) -> Response[Any]:
+    async def sign_up(self, data: SignUp, request: Request, state: State) -> Response[Any]:  # type: ignore[type-arg]
         email = normalised_email(data.email)
         name = re.sub(r"\s+", " ", data.name).strip()
         if not name:
@@ -79,8 +80,9 @@ class AuthController(Controller):
         if reason := weakness(data.password, email):
             raise Problem(422, "weak-password", f"password: {reason}", field="password")
         password_hash = await off_loop(hash_password, data.password)
-        account_id, number, position = await off_loop(state.portal.open_account, email, name, password_hash)
-        token = await issue_token(state.pool, Caller(account_id, email), state.settings.token_ttl_seconds)
+        account_id, number, position = await command(request_actor(request, "user", email, role="owner"),
+                                                     state.portal.open_account, email, name, password_hash)
+        token = await issue_token(state.pool, account_id, email, state.settings.token_ttl_seconds)
         return accepted(position, SignedUp(account_id=account_id, customer_number=number, token=token.token,
                                            token_type=token.token_type, expires_at=token.expires_at,
                                            position=position), status=201)
@@ -95,7 +97,7 @@ class AuthController(Controller):
         stored_hash = account.password_hash if account else None
         if not await off_loop(password_matches, stored_hash, data.password) or account is None:
             raise Problem(401, "invalid-credentials", "Wrong e-mail or password")  # never say which
-        token = await issue_token(state.pool, Caller(account.id, email), state.settings.token_ttl_seconds)
+        token = await issue_token(state.pool, account.id, email, state.settings.token_ttl_seconds)
         return LoggedIn(account_id=account.id, token=token.token, token_type=token.token_type,
                         expires_at=token.expires_at)
 

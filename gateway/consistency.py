@@ -10,6 +10,7 @@ from litestar import Response
 from litestar.datastructures import State
 from litestar.params import Parameter
 
+from domain.actor import Actor, acting
 from gateway.problems import Problem
 from projections.positions import wait_for
 
@@ -41,5 +42,13 @@ T = TypeVar("T")
 
 
 async def off_loop(fn: Callable[..., T], *args: Any, **kwargs: Any) -> T:
-    """Run a blocking domain call (the event store is synchronous) on a worker thread."""
+    """Run a blocking call (the event store is synchronous, hashing is slow) on a worker thread."""
     return await anyio.to_thread.run_sync(partial(fn, *args, **kwargs))
+
+
+async def command(actor: Actor, fn: Callable[..., T], *args: Any, **kwargs: Any) -> T:
+    """Run a domain command off the event loop; every event it records names `actor`."""
+    def run() -> T:
+        with acting(actor):
+            return fn(*args, **kwargs)
+    return await anyio.to_thread.run_sync(run)

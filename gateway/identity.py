@@ -12,7 +12,9 @@ from argon2.exceptions import VerificationError
 from litestar import Request
 from litestar.datastructures import State
 
+from domain.actor import Actor
 from gateway.problems import Problem
+from gateway.tracing import request_actor
 
 HASHER = PasswordHasher()  # argon2id with the library's current recommended parameters
 _DUMMY_HASH = HASHER.hash("not a real password")  # verified against when no such login exists
@@ -21,6 +23,7 @@ _DUMMY_HASH = HASHER.hash("not a real password")  # verified against when no suc
 class Caller(msgspec.Struct, frozen=True):
     account_id: UUID
     email: str
+    actor: Actor
 
 
 class IssuedToken(msgspec.Struct, kw_only=True):
@@ -46,11 +49,11 @@ def _digest(token: str) -> bytes:
     return hashlib.sha256(token.encode()).digest()
 
 
-async def issue_token(pool: asyncpg.Pool, caller: Caller, ttl_seconds: int) -> IssuedToken:
+async def issue_token(pool: asyncpg.Pool, account_id: UUID, email: str, ttl_seconds: int) -> IssuedToken:
     token = secrets.token_urlsafe(32)
     expires_at = datetime.now(UTC) + timedelta(seconds=ttl_seconds)
     await pool.execute("INSERT INTO auth_tokens (token_hash, account_id, email, expires_at) "
-                       "VALUES ($1, $2, $3, $4)", _digest(token), caller.account_id, caller.email, expires_at)
+                       "VALUES ($1, $2, $3, $4)", _digest(token), account_id, email, expires_at)
     return IssuedToken(token=token, expires_at=expires_at)
 
 
@@ -76,4 +79,5 @@ async def current_caller(request: Request, state: State) -> Caller:  # type: ign
         raise Problem(401, "unauthenticated", "The token is unknown, expired or revoked; log in again",
                       headers={"WWW-Authenticate": 'Bearer error="invalid_token"'})
     # asyncpg's own UUID type would leak into events; the domain takes the standard library's.
-    return Caller(account_id=UUID(bytes=row["account_id"].bytes), email=row["email"])
+    return Caller(account_id=UUID(bytes=row["account_id"].bytes), email=row["email"],
+                  actor=request_actor(request, "user", row["email"], role="owner"))

@@ -8,7 +8,7 @@ from litestar.datastructures import State
 from litestar.di import Provide
 
 from domain.catalog import CATALOG, Product
-from gateway.consistency import MinPosition, accepted, off_loop, reach
+from gateway.consistency import MinPosition, accepted, command, reach
 from gateway.identity import Caller, current_caller
 from gateway.problems import Problem
 from projections.license import LICENSE_TAB, LicenseTab, license_tab
@@ -47,16 +47,16 @@ class LicenseController(Controller):
 
     @post("/upgrade", status_code=200, summary="Upgrade to a higher tier (a new one-year term)")
     async def upgrade(self, data: Upgrade, caller: Caller, state: State) -> Response[Any]:
-        return accepted(await off_loop(state.portal.upgrade_license, caller.account_id, data.product))
+        return accepted(await command(caller.actor, state.portal.upgrade_license, caller.account_id, data.product))
 
     @post("/namespace", status_code=200, summary="Buy a custom namespace for aliases")
     async def buy_namespace(self, data: BuyNamespace, caller: Caller, state: State) -> Response[Any]:
-        return accepted(await off_loop(state.portal.buy_namespace, caller.account_id, data.namespace))
+        return accepted(await command(caller.actor, state.portal.buy_namespace, caller.account_id, data.namespace))
 
     @post("/key/reset", status_code=200, summary="Replace the license key; the old one stops working")
     async def reset_key(self, caller: Caller, state: State) -> Response[Any]:
-        return accepted(await off_loop(state.portal.reset_license_key, caller.account_id))
+        return accepted(await command(caller.actor, state.portal.reset_license_key, caller.account_id))
 
     @post("/cancel", status_code=200, summary="Cancel the contract; the license runs to its expiry date")
     async def cancel(self, caller: Caller, state: State) -> Response[Any]:
-        return accepted(await off_loop(state.portal.cancel_license, caller.account_id))
+        return accepted(await command(caller.actor, state.portal.cancel_license, caller.account_id))

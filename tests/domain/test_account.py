@@ -148,5 +148,5 @@ def test_changing_the_payment_method_stores_only_the_masked_fields(app, account_
 
     stored = app.recorder.select_events(account_id, desc=True, limit=1)[0]
     assert stored.topic.endswith("Account.PaymentMethodChanged")
-    assert json.loads(stored.state).keys() - {"timestamp", "account_id"} == card.keys()
+    assert json.loads(stored.state).keys() - {"timestamp", "account_id", "actor"} == card.keys()
     assert app.account(account_id).payment_method == card

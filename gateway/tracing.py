@@ -1,0 +1,35 @@
+"""Request ids: each request gets one (or keeps a well-formed X-Request-ID it sent), which is echoed in the
+response and recorded with every event the request causes, so audit entries of one request tie together."""
+
+import re
+import uuid
+from typing import Any
+
+from litestar import Request
+
+from domain.actor import Actor
+
+_WELL_FORMED = re.compile(r"^[A-Za-z0-9._-]{1,64}$")
+
+
+def request_ids(app: Any) -> Any:
+    async def middleware(scope: Any, receive: Any, send: Any) -> None:
+        if scope["type"] != "http":
+            await app(scope, receive, send)
+            return
+        given = dict(scope["headers"]).get(b"x-request-id", b"").decode("latin-1")
+        request_id = given if _WELL_FORMED.match(given) else uuid.uuid4().hex
+        scope.setdefault("state", {})["request_id"] = request_id
+
+        async def send_with_id(message: Any) -> None:
+            if message["type"] == "http.response.start":
+                message.setdefault("headers", []).append((b"x-request-id", request_id.encode()))
+            await send(message)
+
+        await app(scope, receive, send_with_id)
+    return middleware
+
+
+def request_actor(request: Request, kind: str, name: str, role: str | None = None) -> Actor:  # type: ignore[type-arg]
+    return Actor(kind=kind, name=name, role=role, address=request.client.host if request.client else None,
+                 user_agent=request.headers.get("user-agent"), request_id=request.scope["state"]["request_id"])
