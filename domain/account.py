@@ -1,11 +1,18 @@
-"""The customer account: who holds the license, how to reach them, how they pay."""
+"""The customer account: who holds the license, how to reach them, how they pay, their preferences."""
 
 from uuid import UUID
+from zoneinfo import available_timezones
 
 from eventsourcing.domain import event
 
 from domain.errors import RuleViolation
 from domain.tenant import TenantAggregate
+
+LANGUAGES = ("en", "de", "es", "fr")
+CSV_SCOPES = ("all", "page")  # export every row, or only the page on screen
+CSV_DATE_FORMATS = {"iso": "%Y-%m-%d %H:%M:%S", "de": "%d.%m.%Y %H:%M:%S", "fr": "%d/%m/%Y %H:%M:%S",
+                    "us": "%m/%d/%Y %I:%M:%S %p"}
+DEFAULT_PREFERENCES = {"language": "en", "time_zone": "UTC", "csv_scope": "all", "csv_date_format": "iso"}
 
 
 class Account(TenantAggregate):
@@ -23,6 +30,7 @@ class Account(TenantAggregate):
         self.contact = {"name": name, "street": "", "postal_code": "", "city": "", "country": "",
                         "phone": ""}
         self.payment_method: dict[str, object] | None = None
+        self.preferences = dict(DEFAULT_PREFERENCES)
 
     def change_contact(self, name: str, street: str, postal_code: str, city: str, country: str,
                        phone: str) -> None:
@@ -52,3 +60,22 @@ class Account(TenantAggregate):
         self.payment_method = {"kind": kind, "brand": brand, "last4": last4,
                                "expiry_month": expiry_month, "expiry_year": expiry_year,
                                "holder": holder}
+
+    def change_preferences(self, **changes: str) -> None:
+        """Language, time zone and CSV export preferences; only the given ones change."""
+        allowed = {"language": LANGUAGES, "csv_scope": CSV_SCOPES, "csv_date_format": tuple(CSV_DATE_FORMATS)}
+        for name, value in changes.items():
+            if name == "time_zone":
+                if value not in available_timezones():
+                    raise RuleViolation(f"Unknown time zone {value!r} (use an IANA name, e.g. Europe/Berlin)",
+                                        field=name)
+            elif name not in allowed or value not in allowed[name]:
+                raise RuleViolation(f"{name} must be one of {', '.join(allowed.get(name, ()))}", field=name)
+        merged = {**self.preferences, **changes}
+        if merged != self.preferences:
+            self._preferences_changed(**merged)
+
+    @event("PreferencesChanged")
+    def _preferences_changed(self, language: str, time_zone: str, csv_scope: str, csv_date_format: str) -> None:
+        self.preferences = {"language": language, "time_zone": time_zone, "csv_scope": csv_scope,
+                            "csv_date_format": csv_date_format}

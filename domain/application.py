@@ -1,24 +1,20 @@
 """The Portal application: every command the gateway may call, each checking its rules in one aggregate."""
 
 import secrets
-from collections.abc import Callable
-from datetime import UTC, datetime
-from typing import TypeVar
 from uuid import UUID, uuid4
 
-from eventsourcing.application import AggregateNotFoundError, Application
+from eventsourcing.application import AggregateNotFoundError
+from eventsourcing.domain import Aggregate
 from eventsourcing.persistence import IntegrityError
 
 from domain.account import Account
 from domain.catalog import FREE, PRODUCTS
 from domain.claim import Claim
-from domain.errors import ConcurrentChange, EmailTaken, NamespaceTaken, NotFound, RuleViolation
+from domain.errors import (ConcurrentChange, EmailTaken, InvalidLicenseKey, NamespaceTaken, NotFound,
+                           RuleViolation)
 from domain.license import License
-from domain.tenant import TenantAggregate
-
-T = TypeVar("T", bound=TenantAggregate)
-
-RETRIES = 5  # optimistic-concurrency retries before a command answers 409
+from domain.session_commands import SessionCommands
+from domain.store import RETRIES, now
 
 
 def new_customer_number() -> str:
@@ -41,8 +37,8 @@ def new_license_key() -> str:
     return "-".join(raw[i:i + 4] for i in range(0, 20, 4))
 
 
-class Portal(Application):
-    name = "portal"
+class Portal(SessionCommands):
+    """Every command of the portal. Account and license commands are here; the others by area."""
 
     def open_account(self, email: str, name: str, password_hash: str) -> tuple[UUID, str, int]:
         """Open an account with its owner and a free license; answers (account id, customer number, position)."""
@@ -58,7 +54,8 @@ class Portal(Application):
             license_ = License(account_id=account_id, product=FREE.code, key=new_license_key(),
                                expires_at=None)
             claims = [Claim(account_id=account_id, kind="email", value=email),
-                      Claim(account_id=account_id, kind="customer_number", value=number)]
+                      Claim(account_id=account_id, kind="customer_number", value=number),
+                      Claim(account_id=account_id, kind="license_key", value=license_.key)]
             try:
                 recordings = self.save(account, license_, *claims)
             except IntegrityError:
@@ -74,26 +71,37 @@ class Portal(Application):
             raise NotFound("No such login") from None
         return self.account(claim.account_id)
 
-    def account(self, account_id: UUID) -> Account:
-        return self._owned(Account, account_id, account_id)
-
-    def license(self, account_id: UUID) -> License:
-        return self._owned(License, License.id_for(account_id), account_id)
-
     def upgrade_license(self, account_id: UUID, product: str) -> int:
         tier = PRODUCTS.get(product)
         if tier is None:
             raise RuleViolation(f"Unknown product {product!r}", field="product")
         return self._change(License, License.id_for(account_id), account_id,
-                            lambda lic: lic.upgrade(tier, _now()))
+                            lambda lic: lic.upgrade(tier, now()))
 
     def reset_license_key(self, account_id: UUID) -> int:
-        return self._change(License, License.id_for(account_id), account_id,
-                            lambda lic: lic.reset_key(key=new_license_key()))
+        def work() -> list[Aggregate]:
+            license_ = self.license(account_id)
+            license_.reset_key(key=new_license_key())
+            return [license_, Claim(account_id=account_id, kind="license_key", value=license_.key)]
+        return self._transact(work)
+
+    def expire_license(self, account_id: UUID) -> int:
+        """Timers call this for licenses past their expiry date; it records the expiry once."""
+        return self._change(License, License.id_for(account_id), account_id, lambda lic: lic.expire(now()))
+
+    def account_for_key(self, key: str) -> UUID:
+        """The account whose current license key this is (a reset key is refused at once)."""
+        try:
+            claim = self.repository.get(Claim.id_for("license_key", key))
+        except AggregateNotFoundError:
+            raise InvalidLicenseKey("Unknown license key") from None
+        if self.license(claim.account_id).key != key:
+            raise InvalidLicenseKey("This license key was replaced; use the account's current key")
+        return claim.account_id
 
     def cancel_license(self, account_id: UUID) -> int:
         return self._change(License, License.id_for(account_id), account_id,
-                            lambda lic: lic.cancel(_now()))
+                            lambda lic: lic.cancel(now()))
 
     def buy_namespace(self, account_id: UUID, namespace: str) -> int:
         claim_id = Claim.id_for("namespace", namespace)
@@ -121,35 +129,5 @@ class Portal(Application):
             kind=kind, brand=brand, last4=last4, expiry_month=expiry_month, expiry_year=expiry_year,
             holder=holder))
 
-    def current_position(self) -> int:
-        return self.recorder.max_notification_id() or 0
-
-    def _owned(self, cls: type[T], aggregate_id: UUID, account_id: UUID) -> T:
-        try:
-            aggregate = self.repository.get(aggregate_id)
-        except AggregateNotFoundError:
-            raise NotFound(f"No such {cls.__name__.lower()}") from None
-        if not isinstance(aggregate, cls) or aggregate.account_id != account_id:
-            raise NotFound(f"No such {cls.__name__.lower()}")  # another account's id: never say it exists
-        return aggregate
-
-    def _exists(self, aggregate_id: UUID) -> bool:
-        return bool(self.recorder.select_events(aggregate_id, desc=True, limit=1))
-
-    def _change(self, cls: type[T], aggregate_id: UUID, account_id: UUID,
-                command: Callable[[T], None]) -> int:
-        """Load, apply, save; retry on a concurrent writer. Answers the position of the last event."""
-        for _ in range(RETRIES):
-            aggregate = self._owned(cls, aggregate_id, account_id)
-            command(aggregate)
-            if not aggregate.pending_events:
-                return self.current_position()  # nothing changed: the state is already as asked
-            try:
-                return self.save(aggregate)[-1].notification.id
-            except IntegrityError:
-                continue
-        raise ConcurrentChange(f"The {cls.__name__.lower()} kept changing; try again")
-
-
-def _now() -> datetime:
-    return datetime.now(UTC)
+    def change_preferences(self, account_id: UUID, **changes: str) -> int:
+        return self._change(Account, account_id, account_id, lambda acc: acc.change_preferences(**changes))

@@ -13,7 +13,10 @@ import msgspec
 from domain.account import Account
 from domain.actor import Actor
 from domain.claim import Claim
+from domain.client import Client
 from domain.license import License
+from domain.license_usage import LicenseUsage
+from domain.session import Session
 
 STREAM = "PORTAL_EVENTS"
 SUBJECT_PREFIX = "portal.evt"
@@ -56,6 +59,14 @@ class AccountPaymentMethodChanged(PortalEvent):
     holder: str
 
 
+class AccountPreferencesChanged(PortalEvent):
+    aggregate = "account"
+    language: str
+    time_zone: str
+    csv_scope: str
+    csv_date_format: str
+
+
 class LicenseIssued(PortalEvent):
     aggregate = "license"
     product: str
@@ -90,16 +101,122 @@ class ValueClaimed(PortalEvent):
     value: str
 
 
+class LicenseExpired(PortalEvent):
+    aggregate = "license"
+    expired_at: datetime
+
+
+class LicenseUsageStarted(PortalEvent):
+    aggregate = "license"
+
+
+class ClientLinked(PortalEvent):
+    aggregate = "client"
+    client_id: str
+
+
+class ClientUnlinked(PortalEvent):
+    aggregate = "client"
+    client_id: str
+
+
+class ClientAliasChanged(PortalEvent):
+    aggregate = "client"
+    client_id: str
+    alias: str | None
+
+
+class SessionSlotTaken(PortalEvent):
+    aggregate = "license"
+    session_id: str
+    from_client_id: str
+    to_client_id: str
+
+
+class SessionSlotFreed(PortalEvent):
+    aggregate = "license"
+    session_id: str
+
+
+class ClientRegistered(PortalEvent):
+    aggregate = "client"
+    client_id: str
+    version: str
+    platform: str
+
+
+class ClientSoftwareChanged(PortalEvent):
+    aggregate = "client"
+    client_id: str
+    version: str
+    platform: str
+
+
+class ClientCameOnline(PortalEvent):
+    aggregate = "client"
+    client_id: str
+    at: datetime
+
+
+class ClientWentOffline(PortalEvent):
+    aggregate = "client"
+    client_id: str
+    at: datetime
+
+
+class ClientCommented(PortalEvent):
+    aggregate = "client"
+    client_id: str
+    comment: str
+
+
+class SessionStarted(PortalEvent):
+    aggregate = "session"
+    session_id: str
+    from_client_id: str
+    to_client_id: str
+    started_at: datetime
+
+
+class SessionEnded(PortalEvent):
+    aggregate = "session"
+    session_id: str
+    ended_at: datetime
+    reason: str  # "ended" by a client, "closed" from the portal, "timed_out" past the maximum duration
+
+
+class SessionCommented(PortalEvent):
+    aggregate = "session"
+    session_id: str
+    comment: str
+
+
 CONTRACT: dict[type, type[PortalEvent]] = {
     Account.Opened: AccountOpened,
     Account.ContactChanged: AccountContactChanged,
     Account.PaymentMethodChanged: AccountPaymentMethodChanged,
+    Account.PreferencesChanged: AccountPreferencesChanged,
     License.Issued: LicenseIssued,
     License.Upgraded: LicenseUpgraded,
     License.KeyReset: LicenseKeyReset,
     License.Cancelled: LicenseCancelled,
     License.NamespaceAssigned: LicenseNamespaceAssigned,
+    License.Expired: LicenseExpired,
     Claim.Claimed: ValueClaimed,
+    LicenseUsage.Started: LicenseUsageStarted,
+    LicenseUsage.ClientLinked: ClientLinked,
+    LicenseUsage.ClientUnlinked: ClientUnlinked,
+    LicenseUsage.AliasChanged: ClientAliasChanged,
+    LicenseUsage.SessionAdmitted: SessionSlotTaken,
+    LicenseUsage.SessionReleased: SessionSlotFreed,
+    Client.Registered: ClientRegistered,
+    Client.SoftwareChanged: ClientSoftwareChanged,
+    Client.CameOnline: ClientCameOnline,
+    Client.WentOffline: ClientWentOffline,
+    Client.Commented: ClientCommented,
+    Session.Started: SessionStarted,
+    Session.Ended: SessionEnded,
+    Session.Commented: SessionCommented,
 }
 
 EVENT_TYPES: dict[str, type[PortalEvent]] = {t.__name__: t for t in CONTRACT.values()}
@@ -117,6 +234,24 @@ def to_public(domain_event: Any) -> PortalEvent:
 
 def subject(event: PortalEvent) -> str:
     return f"{SUBJECT_PREFIX}.{event.account_id}.{event.aggregate}.{type(event).__name__}"
+
+
+def schema_version(struct: type[PortalEvent]) -> int:
+    """The contract version of an event type, even where a struct has a field of its own named `version`."""
+    return next(c.__dict__["version"] for c in struct.__mro__ if isinstance(c.__dict__.get("version"), int))
+
+
+def json_schema() -> dict[str, Any]:
+    """The whole contract as JSON Schema: each event type with its version, NATS subject and headers."""
+    types = sorted(EVENT_TYPES.values(), key=lambda t: t.__name__)
+    _, components = msgspec.json.schema_components(types, ref_template="#/$defs/{name}")
+    events = {t.__name__: {"version": schema_version(t), "aggregate": t.aggregate,
+                           "subject": f"{SUBJECT_PREFIX}.{{account_id}}.{t.aggregate}.{t.__name__}",
+                           "schema": {"$ref": f"#/$defs/{t.__name__}"}} for t in types}
+    return {"$schema": "https://json-schema.org/draft/2020-12/schema", "title": "Portal events",
+            "stream": STREAM, "headers": ["Nats-Msg-Id", "Portal-Position", "Portal-Event-Type",
+                                          "Portal-Schema-Version"],
+            "events": events, "$defs": components}
 
 
 _COMMON = frozenset(PortalEvent.__struct_fields__)

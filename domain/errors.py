@@ -30,3 +30,23 @@ class ConcurrentChange(DomainError):
 
 class RuleViolation(DomainError):
     """The command is well-formed but the account's state forbids it (e.g. a downgrade below usage)."""
+
+
+class SeatLimitReached(DomainError):
+    """The license's maximum of linked clients is reached."""
+
+
+class SessionLimitReached(DomainError):
+    """The license's maximum of concurrent sessions is reached."""
+
+
+class ActiveDeviceLimitReached(DomainError):
+    """The Power tier's maximum of concurrently active devices is reached."""
+
+
+class AliasTaken(DomainError):
+    """Another client of the account already has this alias."""
+
+
+class InvalidLicenseKey(DomainError):
+    """The license key is unknown or no longer current (it was reset)."""

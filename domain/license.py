@@ -32,6 +32,13 @@ class License(TenantAggregate):
     def tier(self) -> Product:
         return PRODUCTS[self.product]
 
+    def effective_tier(self, now: datetime) -> Product:
+        """The limits in force: a license past its expiry date has the free tier's, even before the timer
+        records the expiry."""
+        if self.expires_at is not None and self.expires_at <= now:
+            return FREE
+        return self.tier
+
     def upgrade(self, product: Product, now: datetime) -> None:
         if product.rank <= self.tier.rank:
             raise RuleViolation(
@@ -59,6 +66,17 @@ class License(TenantAggregate):
     @event("Cancelled")
     def _cancelled(self, cancelled_at: datetime) -> None:
         self.cancelled_at = cancelled_at
+
+    def expire(self, now: datetime) -> None:
+        """Past its expiry date a paid license falls back to the free tier (once; later calls do nothing)."""
+        if self.tier is not FREE and self.expires_at is not None and self.expires_at <= now:
+            self._expired(expired_at=now)
+
+    @event("Expired")
+    def _expired(self, expired_at: datetime) -> None:
+        self.product = FREE.code
+        self.expires_at = None
+        self.cancelled_at = None
 
     def assign_namespace(self, namespace: str) -> None:
         if self.tier.max_aliases == 0:

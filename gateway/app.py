@@ -11,10 +11,16 @@ from litestar.openapi.plugins import ScalarRenderPlugin, SwaggerRenderPlugin
 
 from domain.application import Portal
 from gateway.account import AccountController
+from gateway.audit import AuditController
 from gateway.auth import AuthController
+from gateway.events import EventsController
+from gateway.clients import ClientsController
+from gateway.device import DeviceController
 from gateway.health import HealthController, Metrics, observed
 from gateway.license import LicenseController
 from gateway.problems import EXCEPTION_HANDLERS
+from gateway.sessions import SessionsController
+from gateway.settings import SettingsController
 from gateway.tracing import request_ids
 from workers.config import Settings, event_store_env
 from workers.stream import connect
@@ -42,7 +48,9 @@ def create_app(settings: Settings) -> Litestar:
             app.state.portal.close()
 
     return Litestar(
-        route_handlers=[HealthController, AuthController, LicenseController, AccountController],
+        route_handlers=[HealthController, AuthController, LicenseController, AccountController,
+                        ClientsController, SessionsController, DeviceController, SettingsController,
+                        AuditController, EventsController],
         lifespan=[lifespan],
         exception_handlers=EXCEPTION_HANDLERS,  # type: ignore[arg-type]
         middleware=[request_ids, observed(metrics)],

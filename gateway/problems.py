@@ -9,7 +9,10 @@ from litestar import Request, Response
 from litestar.exceptions import HTTPException, ValidationException
 from litestar.status_codes import HTTP_500_INTERNAL_SERVER_ERROR
 
-from domain.errors import ConcurrentChange, DomainError, EmailTaken, NamespaceTaken, NotFound, RuleViolation
+from domain.errors import (ActiveDeviceLimitReached, AliasTaken, ConcurrentChange, DomainError, EmailTaken,
+                           InvalidLicenseKey, NamespaceTaken, NotFound, RuleViolation, SeatLimitReached,
+                           SessionLimitReached)
+from projections.paging import BadCursor
 
 log = logging.getLogger("portal.gateway")
 
@@ -19,6 +22,11 @@ DOMAIN_STATUS: dict[type[DomainError], tuple[int, str]] = {
     NamespaceTaken: (409, "namespace-taken"),
     ConcurrentChange: (409, "concurrent-change"),
     RuleViolation: (409, "rule-violation"),
+    SeatLimitReached: (409, "seat-limit-reached"),
+    SessionLimitReached: (409, "session-limit-reached"),
+    ActiveDeviceLimitReached: (409, "active-device-limit-reached"),
+    AliasTaken: (409, "alias-taken"),
+    InvalidLicenseKey: (401, "invalid-license-key"),
 }
 
 TITLES = {400: "Bad request", 401: "Unauthorized", 403: "Forbidden", 404: "Not found",
@@ -54,7 +62,7 @@ def _validation(request: Request[Any, Any, Any], exc: ValidationException) -> Re
     return problem(request, 422, "validation", detail, {"field": errors[0]["field"], "errors": errors})
 
 
-HEADER_FIELDS = {"min_position": "X-Min-Position"}  # parameters read from headers, named as sent
+HEADER_FIELDS = {"min_position": "X-Min-Position", "last_event_id": "Last-Event-ID"}  # parameters read from headers, named as sent
 
 
 def _field(key: str | None) -> str:
@@ -75,6 +83,10 @@ def _domain(request: Request[Any, Any, Any], exc: DomainError) -> Response[Any]:
     return problem(request, status, slug, exc.detail, {"field": exc.field} if exc.field else None)
 
 
+def _bad_cursor(request: Request[Any, Any, Any], exc: BadCursor) -> Response[Any]:
+    return problem(request, 422, "validation", f"cursor: {exc}", {"field": "cursor"})
+
+
 def _unavailable(request: Request[Any, Any, Any], exc: Exception) -> Response[Any]:
     # The database is down or unreachable: say so; never answer a command with a false success.
     log.warning("store unavailable: %s", exc, extra={"path": request.url.path})
@@ -87,7 +99,7 @@ def _unexpected(request: Request[Any, Any, Any], exc: Exception) -> Response[Any
     return problem(request, HTTP_500_INTERNAL_SERVER_ERROR, "internal", "Something went wrong on our side")
 
 
-EXCEPTION_HANDLERS = {HTTPException: _http, DomainError: _domain, OperationalError: _unavailable,
+EXCEPTION_HANDLERS = {HTTPException: _http, DomainError: _domain, BadCursor: _bad_cursor, OperationalError: _unavailable,
                       InterfaceError: _unavailable, OSError: _unavailable,
                       asyncpg.PostgresConnectionError: _unavailable,
                       asyncpg.CannotConnectNowError: _unavailable, Exception: _unexpected}

@@ -121,6 +121,34 @@ async def _namespace_assigned(conn: asyncpg.Connection, e: NamespaceAssigned, po
     await _set(conn, e.account_id, position, namespace=e.namespace)
 
 
+class Counted(msgspec.Struct):
+    account_id: UUID
+
+
+def _count(column: str, step: int):  # type: ignore[no-untyped-def]
+    async def apply(conn: asyncpg.Connection, e: Counted, position: int) -> None:
+        # Safe as an increment: the projector applies each event exactly once.
+        await conn.execute(f"UPDATE license_tab SET {column} = {column} + $2, position = $3 WHERE account_id = $1",
+                           e.account_id, step, position)
+    return apply
+
+
+for event_type, column, step in (("ClientLinked", "linked_clients", 1), ("ClientUnlinked", "linked_clients", -1),
+                                 ("ClientCameOnline", "online_clients", 1),
+                                 ("ClientWentOffline", "online_clients", -1),
+                                 ("SessionStarted", "active_sessions", 1), ("SessionEnded", "active_sessions", -1)):
+    LICENSE_TAB.on(event_type, Counted)(_count(column, step))
+
+
+class Expired(msgspec.Struct):
+    account_id: UUID
+
+
+@LICENSE_TAB.on("LicenseExpired", Expired)
+async def _expired(conn: asyncpg.Connection, e: Expired, position: int) -> None:
+    await _set(conn, e.account_id, position, product="free", expires_at=None, cancelled_at=None)
+
+
 # -- queries ---------------------------------------------------------------------------------------------
 
 class ProductView(msgspec.Struct, kw_only=True):

@@ -7,6 +7,7 @@ import signal
 import sys
 from collections.abc import Callable, Coroutine
 from typing import Any
+from uuid import UUID
 
 from workers import logs
 from workers.config import Settings
@@ -18,6 +19,7 @@ ENVIRONMENT = """environment:
   PORTAL_TOKEN_TTL_SECONDS            bearer token lifetime (default 604800)
   PORTAL_MIN_POSITION_WAIT_SECONDS    X-Min-Position wait before 503 (default 2)
   PORTAL_READY_MAX_LAG                /ready fails past this many events of projection lag (default 1000)
+  PORTAL_PRESENCE_TIMEOUT_SECONDS     a client silent this long goes offline (default 30)
 """
 
 
@@ -72,6 +74,54 @@ def run_verify(args: argparse.Namespace) -> None:
     sys.exit(1 if differences else 0)
 
 
+def run_events(_: argparse.Namespace) -> None:
+    import json
+
+    from domain.contract import json_schema
+
+    print(json.dumps(json_schema(), indent=2))
+
+
+def run_tail(args: argparse.Namespace) -> None:
+    from workers import tail
+
+    settings = Settings.from_env()
+    until_signalled(lambda stop: tail.run(settings, stop, args.account, args.type, args.after))
+
+
+def run_replay(args: argparse.Namespace) -> None:
+    import msgspec
+
+    from workers.audit import replay
+
+    print(msgspec.json.format(msgspec.json.encode(replay(Settings.from_env(), args.account, args.as_of)).decode()))
+
+
+def run_audit(args: argparse.Namespace) -> None:
+    import msgspec
+
+    from workers.audit import verify
+
+    report = asyncio.run(verify(Settings.from_env(), args.account))
+    print(msgspec.json.format(msgspec.json.encode(report).decode()))
+    sys.exit(0 if report.intact else 1)
+
+
+def run_rebuild(args: argparse.Namespace) -> None:
+    from workers.check import rebuild_read_models
+
+    if not args.projection and not args.all:
+        raise SystemExit("name the read models to rebuild, or --all")
+    asyncio.run(rebuild_read_models(Settings.from_env(), args.projection))
+
+
+def run_timers(_: argparse.Namespace) -> None:
+    from workers import timers
+
+    settings = Settings.from_env()
+    until_signalled(lambda stop: timers.run(settings, stop))
+
+
 def run_gateway(args: argparse.Namespace) -> None:
     import uvicorn
 
@@ -109,12 +159,29 @@ def parser() -> argparse.ArgumentParser:
     role("relay", "publish the event store's notification log to NATS JetStream, in order", run_relay)
     proj = role("projector", "apply events from JetStream to the read-model tables, exactly once", run_projector)
     proj.add_argument("--only", nargs="+", metavar="NAME", help="project only these read models")
+    role("timers", "turn time into commands: offline clients, overdue sessions, expired licenses", run_timers)
     role("migrate", "create the event store, the read-model schema and the JetStream stream", run_migrate)
     check = role("check", "health check for a worker: exit 1 when it lags the event store too far", run_check)
     check.add_argument("role", choices=["relay", "projector"])
     verify = role("verify", "rebuild read models from the event store into scratch tables and compare "
                             "them row by row with the live ones", run_verify)
     verify.add_argument("projection", nargs="*", help="read models to verify (default: all)")
+    rebuild = role("rebuild", "build read models afresh from the event store and swap them in atomically",
+                   run_rebuild)
+    rebuild.add_argument("projection", nargs="*", help="read models to rebuild")
+    rebuild.add_argument("--all", action="store_true", help="rebuild every read model")
+    role("events", "print the public event contract as JSON Schema", run_events).add_argument(
+        "what", choices=["schema"])
+    tail = role("tail", "follow the live event stream on NATS and print each event", run_tail)
+    tail.add_argument("--account", type=UUID, help="only this account's events")
+    tail.add_argument("--type", help="only this event type, e.g. LicenseUpgraded")
+    tail.add_argument("--after", type=int, metavar="POSITION", help="start after this position (default: new only)")
+    replay = role("replay", "rebuild an account's state as of a time or position from the event store", run_replay)
+    replay.add_argument("--account", type=UUID, required=True)
+    replay.add_argument("--as-of", metavar="T", help="a position or an ISO 8601 time with zone (default: now)")
+    audit = role("audit", "recompute an account's audit hash chain from the event store", run_audit)
+    audit.add_argument("what", choices=["verify"])
+    audit.add_argument("--account", type=UUID, required=True)
     return top
 
 

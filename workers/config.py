@@ -13,6 +13,7 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
     min_position_wait_seconds: float = 2.0  # how long a query with X-Min-Position waits before 503
     ready_max_lag: int = 1_000  # /ready fails when a projection is further behind the event store
     log_level: str = "INFO"
+    presence_timeout_seconds: float = 30.0  # a client silent this long goes offline
 
     @classmethod
     def from_env(cls) -> "Settings":
@@ -24,6 +25,7 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
             "min_position_wait_seconds": ("PORTAL_MIN_POSITION_WAIT_SECONDS", float),
             "ready_max_lag": ("PORTAL_READY_MAX_LAG", int),
             "log_level": ("PORTAL_LOG_LEVEL", str),
+            "presence_timeout_seconds": ("PORTAL_PRESENCE_TIMEOUT_SECONDS", float),
         }
         given = {field: kind(os.environ[var]) for field, (var, kind) in optional.items() if os.environ.get(var)}
         return cls(database_url=os.environ["PORTAL_DATABASE_URL"], nats_url=os.environ["PORTAL_NATS_URL"],

@@ -1,4 +1,4 @@
-"""`portal dev`: embedded PostgreSQL and NATS, then relay, projector and gateway, each in its own process.
+"""`portal dev`: embedded PostgreSQL and NATS, then relay, projector, timers and gateway, each its own process.
 
 A role that dies is restarted (as a supervisor would); Ctrl-C or SIGTERM stops the roles first, then the
 servers, and leaves no process behind. Data stays in the data folder across restarts.
@@ -16,7 +16,7 @@ from pathlib import Path
 
 from workers.embedded import EmbeddedNats, EmbeddedPostgres, free_port, stop_process
 
-ROLES = ("relay", "projector", "gateway")
+ROLES = ("relay", "projector", "timers", "gateway")
 DEMO_EMAIL = "demo@portal.test"
 DEMO_PASSWORD = "Sunflower-Harbour-42"
 

@@ -1,0 +1,81 @@
+"""Commands on the clients linked to an account: register, presence transitions, alias, comment, removal."""
+
+from datetime import datetime
+from uuid import UUID
+
+from eventsourcing.application import AggregateNotFoundError
+from eventsourcing.domain import Aggregate
+
+from domain.client import Client
+from domain.errors import NotFound
+from domain.license_usage import LicenseUsage
+from domain.store import PortalStore, now
+
+
+class ClientCommands(PortalStore):
+    def usage(self, account_id: UUID) -> LicenseUsage:
+        """The account's usage; a new (unsaved) one before its first client, created by the first save."""
+        try:
+            return self._owned(LicenseUsage, LicenseUsage.id_for(account_id), account_id)
+        except NotFound:
+            return LicenseUsage(account_id=account_id)
+
+    def client(self, account_id: UUID, client_id: str) -> Client:
+        """A client linked to the account (NotFound for unknown, removed, or another account's ids)."""
+        self.usage(account_id).require_linked(client_id)
+        return self._owned(Client, Client.id_for(account_id, client_id), account_id)
+
+    def register_client(self, account_id: UUID, client_id: str, version: str, platform: str) -> int:
+        def work() -> list[Aggregate]:
+            usage = self.usage(account_id)
+            usage.link(client_id, self.license(account_id).effective_tier(now()))
+            try:
+                client = self.repository.get(Client.id_for(account_id, client_id))
+                client.report_software(version, platform)  # a client linked before, removed, and back
+            except AggregateNotFoundError:
+                client = Client(account_id=account_id, client_id=client_id, version=version, platform=platform)
+            return [usage, client]
+        return self._transact(work)
+
+    def client_came_online(self, account_id: UUID, client_id: str, version: str) -> int:
+        def work() -> list[Aggregate]:
+            client = self.client(account_id, client_id)
+            client.come_online(version, now())
+            return [client]
+        return self._transact(work)
+
+    def client_went_offline(self, account_id: UUID, client_id: str, at: datetime) -> int:
+        """Idempotent: a client already offline, or removed meanwhile, records nothing."""
+        def work() -> list[Aggregate]:
+            try:
+                client = self._owned(Client, Client.id_for(account_id, client_id), account_id)
+            except NotFound:
+                return []
+            client.go_offline(at)
+            return [client]
+        return self._transact(work)
+
+    def set_alias(self, account_id: UUID, client_id: str, alias: str | None) -> int:
+        def work() -> list[Aggregate]:
+            license_ = self.license(account_id)
+            usage = self.usage(account_id)
+            usage.set_alias(client_id, alias, license_.namespace, license_.effective_tier(now()))
+            return [usage]
+        return self._transact(work)
+
+    def comment_client(self, account_id: UUID, client_id: str, comment: str) -> int:
+        def work() -> list[Aggregate]:
+            client = self.client(account_id, client_id)
+            client.write_comment(comment)
+            return [client]
+        return self._transact(work)
+
+    def remove_client(self, account_id: UUID, client_id: str) -> int:
+        """Frees the seat and the alias; the client's past sessions stay in the log."""
+        def work() -> list[Aggregate]:
+            client = self.client(account_id, client_id)
+            client.go_offline(now())  # removed clients count as neither linked nor online
+            usage = self.usage(account_id)
+            usage.unlink(client_id)
+            return [client, usage]
+        return self._transact(work)

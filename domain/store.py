@@ -1,0 +1,71 @@
+"""The event-store side every command shares: loading an account's aggregates and saving with retries."""
+
+from collections.abc import Callable, Sequence
+from datetime import UTC, datetime
+from typing import TypeVar
+from uuid import UUID
+
+from eventsourcing.application import AggregateNotFoundError, Application
+from eventsourcing.domain import Aggregate
+from eventsourcing.persistence import IntegrityError
+
+from domain.account import Account
+from domain.errors import ConcurrentChange, NotFound
+from domain.license import License
+from domain.tenant import TenantAggregate
+
+T = TypeVar("T", bound=TenantAggregate)
+
+RETRIES = 5  # optimistic-concurrency retries before a command answers 409
+
+
+def now() -> datetime:
+    return datetime.now(UTC)
+
+
+class PortalStore(Application):
+    name = "portal"
+
+    def account(self, account_id: UUID) -> Account:
+        return self._owned(Account, account_id, account_id)
+
+    def license(self, account_id: UUID) -> License:
+        return self._owned(License, License.id_for(account_id), account_id)
+
+    def current_position(self) -> int:
+        return self.recorder.max_notification_id() or 0
+
+    def _owned(self, cls: type[T], aggregate_id: UUID, account_id: UUID) -> T:
+        try:
+            aggregate = self.repository.get(aggregate_id)
+        except AggregateNotFoundError:
+            raise NotFound(f"No such {cls.__name__.lower()}") from None
+        if not isinstance(aggregate, cls) or aggregate.account_id != account_id:
+            raise NotFound(f"No such {cls.__name__.lower()}")  # another account's id: never say it exists
+        return aggregate
+
+    def _exists(self, aggregate_id: UUID) -> bool:
+        return bool(self.recorder.select_events(aggregate_id, desc=True, limit=1))
+
+    def _change(self, cls: type[T], aggregate_id: UUID, account_id: UUID,
+                command: Callable[[T], None]) -> int:
+        """Load one aggregate, apply a command, save; see `_transact`."""
+        def work() -> list[Aggregate]:
+            aggregate = self._owned(cls, aggregate_id, account_id)
+            command(aggregate)
+            return [aggregate]
+        return self._transact(work)
+
+    def _transact(self, work: Callable[[], Sequence[Aggregate]]) -> int:
+        """Run `work` (load, check, mutate) and save what it changed in one transaction; on a concurrent
+        writer, run it again on fresh state. Answers the position of the last event recorded."""
+        for _ in range(RETRIES):
+            changed = [a for a in work() if a.pending_events]
+            if not changed:
+                return self.current_position()  # nothing to record: the state is already as asked
+            try:
+                return self.save(*changed)[-1].notification.id
+            except IntegrityError:
+                continue
+        raise ConcurrentChange("Others kept changing the same thing; try again")
+

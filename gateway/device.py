@@ -1,0 +1,94 @@
+"""What the remote-desktop client software calls, authenticated by the account's current license key."""
+
+from typing import Annotated, Any
+
+import msgspec
+from litestar import Controller, Request, Response, post
+from litestar.datastructures import State
+from litestar.di import Provide
+from litestar.params import Parameter
+
+from domain.actor import Actor
+from gateway.consistency import accepted, command, off_loop
+from gateway.problems import Problem
+from gateway.tracing import request_actor
+from projections import presence
+
+ClientId = Annotated[str, msgspec.Meta(pattern=r"^[0-9]{9,10}$", description="The 9–10 digit id the client shows")]
+Version = Annotated[str, msgspec.Meta(pattern=r"^[0-9A-Za-z][0-9A-Za-z.+_-]{0,31}$")]
+Platform = Annotated[str, msgspec.Meta(pattern=r"^[a-z][a-z0-9_-]{0,31}$", description="e.g. windows, macos")]
+LicenseKey = Annotated[str, Parameter(header="X-License-Key", min_length=1, max_length=64)]
+
+
+class Registration(msgspec.Struct, forbid_unknown_fields=True, kw_only=True):
+    client_id: ClientId
+    version: Version
+    platform: Platform
+
+
+class Heartbeat(msgspec.Struct, forbid_unknown_fields=True, kw_only=True):
+    client_id: ClientId
+    version: Version
+
+
+class SessionRequest(msgspec.Struct, forbid_unknown_fields=True, kw_only=True):
+    from_client_id: ClientId
+    to_client_id: ClientId
+
+
+class SessionStarted(msgspec.Struct, kw_only=True):
+    session_id: str
+    position: int
+
+
+class Device(msgspec.Struct, frozen=True):
+    account_id: Any
+    license_key: str
+
+
+async def device(request: Request, state: State, license_key: LicenseKey) -> Device:  # type: ignore[type-arg]
+    """The account of the presented license key (only the current key: a reset one is refused)."""
+    return Device(account_id=await off_loop(state.portal.account_for_key, license_key), license_key=license_key)
+
+
+def device_actor(request: Request, client_id: str) -> Actor:  # type: ignore[type-arg]
+    return request_actor(request, "device", client_id)
+
+
+class DeviceController(Controller):
+    path = "/v1/device"
+    tags = ["device"]
+
+    @post("/register", status_code=200, dependencies={"caller": Provide(device)},
+          summary="Link a client to the account (refused past the license's maximum clients)")
+    async def register(self, data: Registration, caller: Device, request: Request,  # type: ignore[type-arg]
+                       state: State) -> Response[Any]:
+        return accepted(await command(device_actor(request, data.client_id), state.portal.register_client,
+                                      caller.account_id, data.client_id, data.version, data.platform))
+
+    @post("/heartbeat", status_code=200, summary="The client is online. Cheap: only transitions become events")
+    async def heartbeat(self, data: Heartbeat, request: Request, state: State,  # type: ignore[type-arg]
+                        license_key: LicenseKey) -> Response[Any]:
+        if await presence.beat(state.pool, license_key, data.client_id, data.version):
+            return Response({"position": None})
+        account_id = await off_loop(state.portal.account_for_key, license_key)
+        async with presence.locked(state.pool, account_id, data.client_id) as row:
+            position = await command(device_actor(request, data.client_id), state.portal.client_came_online,
+                                     account_id, data.client_id, data.version)
+            await row.mark(online=True, version=data.version)
+        return accepted(position)
+
+    @post("/sessions", status_code=201, dependencies={"caller": Provide(device)},
+          summary="Start a session (refused past the license's concurrent sessions or active devices)")
+    async def start_session(self, data: SessionRequest, caller: Device, request: Request,  # type: ignore[type-arg]
+                            state: State) -> Response[Any]:
+        session_id, position = await command(device_actor(request, data.from_client_id), state.portal.start_session,
+                                             caller.account_id, data.from_client_id, data.to_client_id)
+        return accepted(position, SessionStarted(session_id=session_id, position=position), status=201)
+
+    @post("/sessions/{session_id:str}/end", status_code=200, dependencies={"caller": Provide(device)},
+          summary="The session ended (repeating it is harmless)")
+    async def end_session(self, session_id: str, caller: Device, request: Request,  # type: ignore[type-arg]
+                          state: State) -> Response[Any]:
+        return accepted(await command(request_actor(request, "device", "client"), state.portal.end_session,
+                                      caller.account_id, session_id))

@@ -1,0 +1,164 @@
+"""The Clients tab read model: linked clients with alias, presence, version, comment; client details."""
+
+from collections.abc import AsyncIterator
+from datetime import datetime
+from uuid import UUID
+
+import asyncpg
+import msgspec
+
+from projections.paging import Sort, page
+from projections.readmodel import ReadModel
+
+CLIENTS = ReadModel("clients", tables=("clients",))
+
+
+class ClientEvent(msgspec.Struct):
+    account_id: UUID
+    client_id: str
+    occurred_at: datetime
+
+
+class Software(ClientEvent):
+    version: str
+    platform: str
+
+
+class Alias(ClientEvent):
+    alias: str | None
+
+
+class Presence(ClientEvent):
+    at: datetime
+
+
+class Comment(ClientEvent):
+    comment: str
+
+
+async def _set(conn: asyncpg.Connection, e: ClientEvent, position: int, **columns: object) -> None:
+    """Update some columns of one client's row (column names come from this module, never from input)."""
+    assignments = ", ".join(f"{column} = ${i}" for i, column in enumerate(columns, start=4))
+    await conn.execute(f"UPDATE clients SET {assignments}, position = $3 WHERE account_id = $1 AND client_id = $2",
+                       e.account_id, e.client_id, position, *columns.values())
+
+
+@CLIENTS.on("ClientLinked", ClientEvent)
+async def _linked(conn: asyncpg.Connection, e: ClientEvent, position: int) -> None:
+    await conn.execute(
+        """INSERT INTO clients (account_id, client_id, linked_at, position) VALUES ($1, $2, $3, $4)
+           ON CONFLICT (account_id, client_id) DO UPDATE SET linked = true, linked_at = $3, position = $4""",
+        e.account_id, e.client_id, e.occurred_at, position)
+
+
+@CLIENTS.on("ClientUnlinked", ClientEvent)
+async def _unlinked(conn: asyncpg.Connection, e: ClientEvent, position: int) -> None:
+    await _set(conn, e, position, linked=False, alias=None)
+
+
+@CLIENTS.on("ClientRegistered", Software)
+@CLIENTS.on("ClientSoftwareChanged", Software)
+async def _software(conn: asyncpg.Connection, e: Software, position: int) -> None:
+    await _set(conn, e, position, version=e.version, platform=e.platform)
+
+
+@CLIENTS.on("ClientAliasChanged", Alias)
+async def _alias(conn: asyncpg.Connection, e: Alias, position: int) -> None:
+    await _set(conn, e, position, alias=e.alias)
+
+
+@CLIENTS.on("ClientCameOnline", Presence)
+async def _came_online(conn: asyncpg.Connection, e: Presence, position: int) -> None:
+    await _set(conn, e, position, online_since=e.at)
+
+
+@CLIENTS.on("ClientWentOffline", Presence)
+async def _went_offline(conn: asyncpg.Connection, e: Presence, position: int) -> None:
+    await _set(conn, e, position, online_since=None)
+
+
+@CLIENTS.on("ClientCommented", Comment)
+async def _commented(conn: asyncpg.Connection, e: Comment, position: int) -> None:
+    await _set(conn, e, position, comment=e.comment)
+
+
+# -- queries ---------------------------------------------------------------------------------------------
+
+class ClientRow(msgspec.Struct, kw_only=True):
+    client_id: str
+    alias: str | None
+    online: bool
+    online_since: datetime | None
+    version: str
+    platform: str
+
+
+SORTS = {
+    "client_id": Sort("client_id", "text", "client_id"),
+    "alias": Sort("coalesce(alias, '')", "text", "sort_alias"),
+    "version": Sort("version", "text", "version"),
+    "online_since": Sort("coalesce(online_since, 'infinity'::timestamptz)", "timestamptz", "sort_online"),
+}
+
+SELECT = """SELECT client_id, alias, online_since IS NOT NULL AS online, online_since, version, platform,
+                   coalesce(alias, '') AS sort_alias,
+                   coalesce(online_since, 'infinity'::timestamptz) AS sort_online
+            FROM clients"""
+
+
+def like_pattern(text: str) -> str:
+    escaped = text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    return f"%{escaped}%"
+
+
+def _filters(account_id: UUID, online: bool | None, search: str | None) -> tuple[str, list[object]]:
+    where = ["account_id = $1", "linked"]
+    args: list[object] = [account_id]
+    if online is not None:
+        where.append("online_since IS NOT NULL" if online else "online_since IS NULL")
+    if search:
+        args.append(like_pattern(search))
+        where.append(f"(client_id LIKE ${len(args)} OR alias ILIKE ${len(args)})")
+    return " AND ".join(where), args
+
+
+def _row(r: asyncpg.Record) -> ClientRow:
+    return ClientRow(client_id=r["client_id"], alias=r["alias"], online=r["online"], online_since=r["online_since"],
+                     version=r["version"], platform=r["platform"])
+
+
+async def client_page(pool: asyncpg.Pool, account_id: UUID, *, online: bool | None, search: str | None,
+                      sort: str, descending: bool, cursor: str | None, limit: int) -> tuple[list[ClientRow], str | None]:
+    where, args = _filters(account_id, online, search)
+    rows, next_cursor = await page(pool, select=SELECT, where=where, args=args, sorts=SORTS, sort=sort,
+                                   descending=descending, id_column="client_id", cursor=cursor, limit=limit)
+    return [_row(r) for r in rows], next_cursor
+
+
+async def client_rows(pool: asyncpg.Pool, account_id: UUID, *, online: bool | None, search: str | None,
+                      sort: str, descending: bool) -> AsyncIterator[ClientRow]:
+    """Every matching client, streamed from a server-side cursor (for CSV export of any size)."""
+    where, args = _filters(account_id, online, search)
+    direction = "DESC" if descending else "ASC"
+    query = f"{SELECT} WHERE {where} ORDER BY {SORTS[sort].expression} {direction}, client_id {direction}"
+    async with pool.acquire() as conn, conn.transaction():  # server-side cursors live in a transaction
+        async for r in conn.cursor(query, *args, prefetch=2_000):
+            yield _row(r)
+
+
+class ClientDetails(msgspec.Struct, kw_only=True):
+    client_id: str
+    alias: str | None
+    online: bool
+    online_since: datetime | None
+    version: str
+    platform: str
+    comment: str
+    linked_at: datetime
+
+
+async def client_details(pool: asyncpg.Pool, account_id: UUID, client_id: str) -> ClientDetails | None:
+    r = await pool.fetchrow(
+        """SELECT client_id, alias, online_since IS NOT NULL AS online, online_since, version, platform, comment,
+                  linked_at FROM clients WHERE account_id = $1 AND client_id = $2 AND linked""", account_id, client_id)
+    return ClientDetails(**dict(r)) if r else None

@@ -1,0 +1,59 @@
+"""Keyset pagination: a page is `ORDER BY <sort>, <id>` after the cursor's (sort value, id), never OFFSET,
+so deep pages cost the same as the first and rows arriving meanwhile never shift what a reader sees."""
+
+import base64
+from collections.abc import Sequence
+from typing import Any
+
+import asyncpg
+import msgspec
+
+
+class Sort(msgspec.Struct, frozen=True):
+    expression: str  # SQL over the table's columns
+    sql_type: str  # how the cursor's value is cast back
+    key: str  # the row field holding the value, as the page's items carry it
+
+
+class BadCursor(ValueError):
+    """The cursor was not made by us for this sort, or was altered."""
+
+
+def encode_cursor(sort: str, value: Any, row_id: str) -> str:
+    raw = msgspec.json.encode([sort, value, row_id])
+    return base64.urlsafe_b64encode(raw).decode().rstrip("=")
+
+
+def decode_cursor(cursor: str, sort: str) -> tuple[Any, str]:
+    try:
+        name, value, row_id = msgspec.json.decode(base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)))
+    except (ValueError, TypeError, msgspec.DecodeError):
+        raise BadCursor("The cursor is malformed; start again without one") from None
+    if name != sort or not isinstance(row_id, str):
+        raise BadCursor("The cursor belongs to another sort order; start again without one")
+    return value, row_id
+
+
+async def page(conn: asyncpg.Pool | asyncpg.Connection, *, select: str, where: str, args: Sequence[Any],
+               sorts: dict[str, Sort], sort: str, descending: bool, id_column: str, cursor: str | None,
+               limit: int) -> tuple[list[asyncpg.Record], str | None]:
+    """One page of rows and the cursor of the next page (None on the last)."""
+    order = sorts[sort]
+    args = list(args)
+    direction, compare = ("DESC", "<") if descending else ("ASC", ">")
+    if cursor is not None:
+        value, row_id = decode_cursor(cursor, sort)
+        args += [value, row_id]
+        where += (f" AND ({order.expression}, {id_column}) {compare} "
+                  f"(${len(args) - 1}::text::{order.sql_type}, ${len(args)})")
+    args.append(limit + 1)
+    rows = await conn.fetch(f"{select} WHERE {where} ORDER BY {order.expression} {direction}, "
+                            f"{id_column} {direction} LIMIT ${len(args)}", *args)
+    if len(rows) <= limit:
+        return list(rows), None
+    last = rows[limit - 1]
+    return list(rows[:limit]), encode_cursor(sort, _text(last[order.key]), last[id_column])
+
+
+def _text(value: Any) -> Any:
+    return value.isoformat() if hasattr(value, "isoformat") else value

@@ -1,0 +1,163 @@
+"""The Sessions tab read model: past and current sessions of the account's clients; session details."""
+
+from collections.abc import AsyncIterator
+from datetime import datetime
+from uuid import UUID
+
+import asyncpg
+import msgspec
+
+from projections.paging import Sort, page
+from projections.readmodel import ReadModel
+
+SESSIONS = ReadModel("sessions", tables=("sessions",))
+
+
+class Started(msgspec.Struct):
+    account_id: UUID
+    session_id: str
+    from_client_id: str
+    to_client_id: str
+    started_at: datetime
+
+
+@SESSIONS.on("SessionStarted", Started)
+async def _started(conn: asyncpg.Connection, e: Started, position: int) -> None:
+    await conn.execute(
+        """INSERT INTO sessions (account_id, session_id, from_client_id, to_client_id, started_at, position)
+           VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (account_id, session_id) DO NOTHING""",
+        e.account_id, e.session_id, e.from_client_id, e.to_client_id, e.started_at, position)
+
+
+class Ended(msgspec.Struct):
+    account_id: UUID
+    session_id: str
+    ended_at: datetime
+    reason: str
+
+
+@SESSIONS.on("SessionEnded", Ended)
+async def _ended(conn: asyncpg.Connection, e: Ended, position: int) -> None:
+    await conn.execute("""UPDATE sessions SET ended_at = $3, end_reason = $4, position = $5
+                          WHERE account_id = $1 AND session_id = $2""",
+                       e.account_id, e.session_id, e.ended_at, e.reason, position)
+
+
+class Commented(msgspec.Struct):
+    account_id: UUID
+    session_id: str
+    comment: str
+
+
+@SESSIONS.on("SessionCommented", Commented)
+async def _commented(conn: asyncpg.Connection, e: Commented, position: int) -> None:
+    await conn.execute("UPDATE sessions SET comment = $3, position = $4 WHERE account_id = $1 AND session_id = $2",
+                       e.account_id, e.session_id, e.comment, position)
+
+
+# -- queries ---------------------------------------------------------------------------------------------
+
+class Peer(msgspec.Struct, kw_only=True):
+    client_id: str
+    alias: str | None
+
+
+class SessionRow(msgspec.Struct, kw_only=True):
+    session_id: str
+    from_: Peer = msgspec.field(name="from")
+    to: Peer
+    started_at: datetime
+    ended_at: datetime | None
+    duration_seconds: int | None  # None while active
+    active: bool
+    end_reason: str | None
+
+
+class SessionDetails(SessionRow, kw_only=True):
+    comment: str
+
+
+SORTS = {"started_at": Sort("s.started_at", "timestamptz", "started_at")}
+
+# Aliases are the clients' current ones, as the portal shows them.
+SELECT = """SELECT s.session_id, s.from_client_id, f.alias AS from_alias, s.to_client_id, t.alias AS to_alias,
+                   s.started_at, s.ended_at, s.end_reason, s.comment
+            FROM sessions s
+            LEFT JOIN clients f ON f.account_id = s.account_id AND f.client_id = s.from_client_id AND f.linked
+            LEFT JOIN clients t ON t.account_id = s.account_id AND t.client_id = s.to_client_id AND t.linked"""
+
+
+class SessionFilter(msgspec.Struct, kw_only=True):
+    client_id: str | None = None
+    started_after: datetime | None = None
+    started_before: datetime | None = None
+    active: bool | None = None
+
+
+def _filters(account_id: UUID, f: SessionFilter) -> tuple[str, list[object]]:
+    where, args = ["s.account_id = $1"], [account_id]
+    if f.client_id:
+        args.append(f.client_id)
+        where.append(f"(s.from_client_id = ${len(args)} OR s.to_client_id = ${len(args)})")
+    if f.started_after:
+        args.append(f.started_after)
+        where.append(f"s.started_at >= ${len(args)}")
+    if f.started_before:
+        args.append(f.started_before)
+        where.append(f"s.started_at < ${len(args)}")
+    if f.active is not None:
+        where.append("s.ended_at IS NULL" if f.active else "s.ended_at IS NOT NULL")
+    return " AND ".join(where), args
+
+
+def _details(r: asyncpg.Record) -> SessionDetails:
+    ended = r["ended_at"]
+    return SessionDetails(
+        session_id=r["session_id"], from_=Peer(client_id=r["from_client_id"], alias=r["from_alias"]),
+        to=Peer(client_id=r["to_client_id"], alias=r["to_alias"]), started_at=r["started_at"], ended_at=ended,
+        duration_seconds=int((ended - r["started_at"]).total_seconds()) if ended else None, active=ended is None,
+        end_reason=r["end_reason"], comment=r["comment"])
+
+
+def _row(r: asyncpg.Record) -> SessionRow:
+    d = _details(r)
+    return SessionRow(session_id=d.session_id, from_=d.from_, to=d.to, started_at=d.started_at,
+                      ended_at=d.ended_at, duration_seconds=d.duration_seconds, active=d.active,
+                      end_reason=d.end_reason)
+
+
+async def session_page(pool: asyncpg.Pool, account_id: UUID, f: SessionFilter, *, descending: bool,
+                       cursor: str | None, limit: int) -> tuple[list[SessionRow], str | None]:
+    where, args = _filters(account_id, f)
+    rows, next_cursor = await page(pool, select=SELECT, where=where, args=args, sorts=SORTS, sort="started_at",
+                                   descending=descending, id_column="s.session_id", cursor=cursor, limit=limit)
+    return [_row(r) for r in rows], next_cursor
+
+
+async def session_rows(pool: asyncpg.Pool, account_id: UUID, f: SessionFilter, *,
+                       descending: bool) -> AsyncIterator[SessionRow]:
+    """Every matching session, streamed from a server-side cursor (for CSV export of any size)."""
+    where, args = _filters(account_id, f)
+    direction = "DESC" if descending else "ASC"
+    query = f"{SELECT} WHERE {where} ORDER BY s.started_at {direction}, s.session_id {direction}"
+    async with pool.acquire() as conn, conn.transaction():  # server-side cursors live in a transaction
+        async for r in conn.cursor(query, *args, prefetch=2_000):
+            yield _row(r)
+
+
+async def session_details(pool: asyncpg.Pool, account_id: UUID, session_id: str) -> SessionDetails | None:
+    r = await pool.fetchrow(f"{SELECT} WHERE s.account_id = $1 AND s.session_id = $2", account_id, session_id)
+    return _details(r) if r else None
+
+
+async def recent_sessions(pool: asyncpg.Pool, account_id: UUID, client_id: str, limit: int = 5) -> list[SessionRow]:
+    """The client's most recent sessions, either side (the two indexes serve the two halves)."""
+    rows = await pool.fetch(
+        f"""{SELECT} WHERE s.session_id IN (
+                (SELECT session_id FROM sessions WHERE account_id = $1 AND from_client_id = $2
+                 ORDER BY started_at DESC LIMIT $3)
+                UNION ALL
+                (SELECT session_id FROM sessions WHERE account_id = $1 AND to_client_id = $2
+                 ORDER BY started_at DESC LIMIT $3))
+            AND s.account_id = $1 ORDER BY s.started_at DESC LIMIT $3""", account_id, client_id, limit)
+    return [_row(r) for r in rows]
