@@ -48,7 +48,7 @@ class Account(TenantAggregate):
     def change_payment_method(self, kind: str, brand: str, last4: str, expiry_month: int | None,
                               expiry_year: int | None, holder: str) -> None:
         # Only a masked method ever reaches the event store: never a full card or account number.
-        if len(last4) > 4 or not last4.isalnum():
+        if len(last4) > 4 or (last4 and not last4.isalnum()):  # empty where nothing identifies it (invoice)
             raise RuleViolation("Only the last four characters of a payment method may be stored",
                                 field="last4")
         self._payment_method_changed(kind=kind, brand=brand, last4=last4, expiry_month=expiry_month,

@@ -83,7 +83,7 @@ class Portal(SessionCommands):
             license_ = self.license(account_id)
             license_.reset_key(key=new_license_key())
             return [license_, Claim(account_id=account_id, kind="license_key", value=license_.key)]
-        return self._transact(work)
+        return self._transact(account_id, work)
 
     def expire_license(self, account_id: UUID) -> int:
         """Timers call this for licenses past their expiry date; it records the expiry once."""

@@ -35,14 +35,14 @@ class ClientCommands(PortalStore):
             except AggregateNotFoundError:
                 client = Client(account_id=account_id, client_id=client_id, version=version, platform=platform)
             return [usage, client]
-        return self._transact(work)
+        return self._transact(account_id, work)
 
     def client_came_online(self, account_id: UUID, client_id: str, version: str) -> int:
         def work() -> list[Aggregate]:
             client = self.client(account_id, client_id)
             client.come_online(version, now())
             return [client]
-        return self._transact(work)
+        return self._transact(account_id, work)
 
     def client_went_offline(self, account_id: UUID, client_id: str, at: datetime) -> int:
         """Idempotent: a client already offline, or removed meanwhile, records nothing."""
@@ -53,7 +53,7 @@ class ClientCommands(PortalStore):
                 return []
             client.go_offline(at)
             return [client]
-        return self._transact(work)
+        return self._transact(account_id, work)
 
     def set_alias(self, account_id: UUID, client_id: str, alias: str | None) -> int:
         def work() -> list[Aggregate]:
@@ -61,14 +61,14 @@ class ClientCommands(PortalStore):
             usage = self.usage(account_id)
             usage.set_alias(client_id, alias, license_.namespace, license_.effective_tier(now()))
             return [usage]
-        return self._transact(work)
+        return self._transact(account_id, work)
 
     def comment_client(self, account_id: UUID, client_id: str, comment: str) -> int:
         def work() -> list[Aggregate]:
             client = self.client(account_id, client_id)
             client.write_comment(comment)
             return [client]
-        return self._transact(work)
+        return self._transact(account_id, work)
 
     def remove_client(self, account_id: UUID, client_id: str) -> int:
         """Frees the seat and the alias; the client's past sessions stay in the log."""
@@ -78,4 +78,4 @@ class ClientCommands(PortalStore):
             usage = self.usage(account_id)
             usage.unlink(client_id)
             return [client, usage]
-        return self._transact(work)
+        return self._transact(account_id, work)

@@ -23,7 +23,7 @@ SUBJECT_PREFIX = "portal.evt"
 
 
 class PortalEvent(msgspec.Struct, kw_only=True):
-    version: ClassVar[int] = 1
+    SCHEMA_VERSION: ClassVar[int] = 1  # upper case: it can never collide with an event's own fields
     aggregate: ClassVar[str]
     account_id: UUID
     aggregate_id: UUID
@@ -237,8 +237,7 @@ def subject(event: PortalEvent) -> str:
 
 
 def schema_version(struct: type[PortalEvent]) -> int:
-    """The contract version of an event type, even where a struct has a field of its own named `version`."""
-    return next(c.__dict__["version"] for c in struct.__mro__ if isinstance(c.__dict__.get("version"), int))
+    return struct.SCHEMA_VERSION
 
 
 def json_schema() -> dict[str, Any]:

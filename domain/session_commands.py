@@ -25,7 +25,7 @@ class SessionCommands(ClientCommands):
             session = Session(account_id=account_id, session_id=session_id, from_client_id=from_client_id,
                               to_client_id=to_client_id, started_at=now())
             return [usage, session]
-        return session_id, self._transact(work)
+        return session_id, self._transact(account_id, work)
 
     def end_session(self, account_id: UUID, session_id: str) -> int:
         """A client reports the end. Idempotent, since devices retry: an ended session records nothing."""
@@ -43,14 +43,14 @@ class SessionCommands(ClientCommands):
             if not session.active or session.started_at + limit > now():
                 return []
             return self._ended(account_id, session, "timed_out")
-        return self._transact(work)
+        return self._transact(account_id, work)
 
     def comment_session(self, account_id: UUID, session_id: str, comment: str) -> int:
         def work() -> list[Aggregate]:
             session = self.session(account_id, session_id)
             session.write_comment(comment)
             return [session]
-        return self._transact(work)
+        return self._transact(account_id, work)
 
     def _finish(self, account_id: UUID, session_id: str, reason: str, *, repeatable: bool) -> int:
         def work() -> list[Aggregate]:
@@ -58,7 +58,7 @@ class SessionCommands(ClientCommands):
             if repeatable and not session.active:
                 return []
             return self._ended(account_id, session, reason)
-        return self._transact(work)
+        return self._transact(account_id, work)
 
     def _ended(self, account_id: UUID, session: Session, reason: str) -> list[Aggregate]:
         session.end(now(), reason)

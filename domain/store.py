@@ -1,8 +1,11 @@
 """The event-store side every command shares: loading an account's aggregates and saving with retries."""
 
+import random
+import threading
+import time
 from collections.abc import Callable, Sequence
 from datetime import UTC, datetime
-from typing import TypeVar
+from typing import Any, TypeVar
 from uuid import UUID
 
 from eventsourcing.application import AggregateNotFoundError, Application
@@ -16,7 +19,8 @@ from domain.tenant import TenantAggregate
 
 T = TypeVar("T", bound=TenantAggregate)
 
-RETRIES = 5  # optimistic-concurrency retries before a command answers 409
+RETRIES = 8  # optimistic-concurrency retries before a command answers 409
+STRIPES = 64  # per-process locks, by account
 
 
 def now() -> datetime:
@@ -25,6 +29,12 @@ def now() -> datetime:
 
 class PortalStore(Application):
     name = "portal"
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        # Commands of one account take turns inside this process, so they never fight over the account's
+        # aggregates here; writers in other processes still meet the event store's version check and retry.
+        self._stripes = [threading.Lock() for _ in range(STRIPES)]
 
     def account(self, account_id: UUID) -> Account:
         return self._owned(Account, account_id, account_id)
@@ -54,18 +64,19 @@ class PortalStore(Application):
             aggregate = self._owned(cls, aggregate_id, account_id)
             command(aggregate)
             return [aggregate]
-        return self._transact(work)
+        return self._transact(account_id, work)
 
-    def _transact(self, work: Callable[[], Sequence[Aggregate]]) -> int:
+    def _transact(self, account_id: UUID, work: Callable[[], Sequence[Aggregate]]) -> int:
         """Run `work` (load, check, mutate) and save what it changed in one transaction; on a concurrent
         writer, run it again on fresh state. Answers the position of the last event recorded."""
-        for _ in range(RETRIES):
-            changed = [a for a in work() if a.pending_events]
-            if not changed:
-                return self.current_position()  # nothing to record: the state is already as asked
-            try:
-                return self.save(*changed)[-1].notification.id
-            except IntegrityError:
-                continue
+        with self._stripes[hash(account_id) % STRIPES]:
+            for attempt in range(RETRIES):
+                changed = [a for a in work() if a.pending_events]
+                if not changed:
+                    return self.current_position()  # nothing to record: the state is already as asked
+                try:
+                    return self.save(*changed)[-1].notification.id
+                except IntegrityError:
+                    time.sleep(random.uniform(0, 0.002 * 2 ** attempt))  # another process won: back off, retry
         raise ConcurrentChange("Others kept changing the same thing; try again")
 

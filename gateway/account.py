@@ -73,7 +73,7 @@ def masked(method: PaymentInput) -> dict[str, Any]:
     """The only form a payment method is ever stored in: brand and last four characters."""
     if isinstance(method, Card):
         digits = method.card_number.replace(" ", "")
-        if not luhn_ok(digits):
+        if not 12 <= len(digits) <= 19 or not luhn_ok(digits):
             raise Problem(422, "validation", "card_number: not a valid card number", field="card_number")
         now = datetime.now(UTC)
         if (method.expiry_year, method.expiry_month) < (now.year, now.month):

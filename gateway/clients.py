@@ -1,7 +1,6 @@
 """The Clients tab and client details: list (keyset pages, sort, filters), CSV export, alias, comment, removal."""
 
 from collections.abc import AsyncIterator
-from datetime import datetime
 from typing import Annotated, Any, Literal
 
 import msgspec
@@ -15,7 +14,7 @@ from gateway.consistency import MinPosition, accepted, command, off_loop, reach
 from gateway.csv_export import CsvFormat, csv_lines, csv_response, listed
 from gateway.identity import Caller, current_caller
 from gateway.problems import Problem
-from projections.clients import CLIENTS, ClientRow, client_details, client_page, client_rows
+from projections.clients import CLIENTS, ClientDetails, ClientRow, client_details, client_page, client_rows
 from projections.sessions import SESSIONS, SessionRow, recent_sessions
 
 Limit = Annotated[int, Parameter(ge=1, le=500, description="Rows per page")]
@@ -29,15 +28,7 @@ class ClientList(msgspec.Struct, kw_only=True):
     next_cursor: str | None
 
 
-class ClientView(msgspec.Struct, kw_only=True):
-    client_id: str
-    alias: str | None
-    online: bool
-    online_since: datetime | None
-    version: str
-    platform: str
-    comment: str
-    linked_at: datetime
+class ClientView(ClientDetails, kw_only=True):
     connect_url: str  # opens the remote-desktop software with a connection request to this client
     recent_sessions: list[SessionRow]
 

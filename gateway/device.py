@@ -17,7 +17,8 @@ from projections import presence
 ClientId = Annotated[str, msgspec.Meta(pattern=r"^[0-9]{9,10}$", description="The 9–10 digit id the client shows")]
 Version = Annotated[str, msgspec.Meta(pattern=r"^[0-9A-Za-z][0-9A-Za-z.+_-]{0,31}$")]
 Platform = Annotated[str, msgspec.Meta(pattern=r"^[a-z][a-z0-9_-]{0,31}$", description="e.g. windows, macos")]
-LicenseKey = Annotated[str, Parameter(header="X-License-Key", min_length=1, max_length=64)]
+LicenseKey = Annotated[str | None, Parameter(header="X-License-Key", max_length=64,
+                                              description="The account's current license key")]
 
 
 class Registration(msgspec.Struct, forbid_unknown_fields=True, kw_only=True):
@@ -46,9 +47,17 @@ class Device(msgspec.Struct, frozen=True):
     license_key: str
 
 
-async def device(request: Request, state: State, license_key: LicenseKey) -> Device:  # type: ignore[type-arg]
+def presented(license_key: str | None) -> str:
+    if not license_key:
+        raise Problem(401, "invalid-license-key", "Send the account's license key in X-License-Key",
+                      field="X-License-Key")
+    return license_key
+
+
+async def device(state: State, license_key: LicenseKey = None) -> Device:
     """The account of the presented license key (only the current key: a reset one is refused)."""
-    return Device(account_id=await off_loop(state.portal.account_for_key, license_key), license_key=license_key)
+    key = presented(license_key)
+    return Device(account_id=await off_loop(state.portal.account_for_key, key), license_key=key)
 
 
 def device_actor(request: Request, client_id: str) -> Actor:  # type: ignore[type-arg]
@@ -68,10 +77,11 @@ class DeviceController(Controller):
 
     @post("/heartbeat", status_code=200, summary="The client is online. Cheap: only transitions become events")
     async def heartbeat(self, data: Heartbeat, request: Request, state: State,  # type: ignore[type-arg]
-                        license_key: LicenseKey) -> Response[Any]:
-        if await presence.beat(state.pool, license_key, data.client_id, data.version):
+                        license_key: LicenseKey = None) -> Response[Any]:
+        key = presented(license_key)
+        if await presence.beat(state.pool, key, data.client_id, data.version):
             return Response({"position": None})
-        account_id = await off_loop(state.portal.account_for_key, license_key)
+        account_id = await off_loop(state.portal.account_for_key, key)
         async with presence.locked(state.pool, account_id, data.client_id) as row:
             position = await command(device_actor(request, data.client_id), state.portal.client_came_online,
                                      account_id, data.client_id, data.version)

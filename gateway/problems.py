@@ -1,6 +1,7 @@
 """Every error as RFC 9457 application/problem+json, mapped in this one place."""
 
 import logging
+import re
 from typing import Any
 
 import asyncpg
@@ -53,9 +54,13 @@ def problem(request: Request[Any, Any, Any], status: int, slug: str, detail: str
 
 
 def _validation(request: Request[Any, Any, Any], exc: ValidationException) -> Response[Any]:
-    errors = [{"field": _field(e.get("key")), "message": e.get("message", "")}
+    errors = [{"field": _field(e.get("key"), e.get("message", "")), "message": e.get("message", "")}
               for e in (exc.extra if isinstance(exc.extra, list) else []) if isinstance(e, dict)]
-    if not errors or any("JSON" in e["message"] or "malformed" in e["message"].lower() for e in errors):
+    if any(e["field"] == "body" and e["message"] == "'data'" for e in errors):  # no body at all
+        return problem(request, 400, "malformed-body", "The request needs a JSON body")
+    if not errors:
+        return problem(request, 400, "bad-request", exc.detail)
+    if any("JSON" in e["message"] or "malformed" in e["message"].lower() for e in errors):
         return problem(request, 400, "malformed-body", "The request body is not valid JSON",
                        {"errors": errors} if errors else None)
     detail = "; ".join(f"{e['field']}: {e['message']}" for e in errors)
@@ -65,8 +70,14 @@ def _validation(request: Request[Any, Any, Any], exc: ValidationException) -> Re
 HEADER_FIELDS = {"min_position": "X-Min-Position", "last_event_id": "Last-Event-ID"}  # parameters read from headers, named as sent
 
 
-def _field(key: str | None) -> str:
+NAMED_IN_MESSAGE = re.compile(r"field `([^`]+)`")  # msgspec: "Object missing required field `name`"
+
+
+def _field(key: str | None, message: str = "") -> str:
     name = (key or "body").removeprefix("$.")
+    if name == "data":  # the whole body: the field at fault is named in the message, if anywhere
+        named = NAMED_IN_MESSAGE.search(message)
+        name = named.group(1) if named else "body"
     return HEADER_FIELDS.get(name, name)
 
 
@@ -74,6 +85,8 @@ def _http(request: Request[Any, Any, Any], exc: HTTPException) -> Response[Any]:
     if isinstance(exc, ValidationException):
         return _validation(request, exc)
     slug = getattr(exc, "slug", None) or TITLES.get(exc.status_code, "error").lower().replace(" ", "-")
+    if exc.status_code == 400 and "JSON is malformed" in str(exc.detail):
+        slug = "malformed-body"
     extra = {"field": exc.field} if getattr(exc, "field", None) else None
     return problem(request, exc.status_code, slug, exc.detail, extra, exc.headers)
 

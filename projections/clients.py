@@ -146,13 +146,7 @@ async def client_rows(pool: asyncpg.Pool, account_id: UUID, *, online: bool | No
             yield _row(r)
 
 
-class ClientDetails(msgspec.Struct, kw_only=True):
-    client_id: str
-    alias: str | None
-    online: bool
-    online_since: datetime | None
-    version: str
-    platform: str
+class ClientDetails(ClientRow, kw_only=True):
     comment: str
     linked_at: datetime
 

@@ -5,10 +5,13 @@ import time
 
 import asyncpg
 
+from projections.audit import AUDIT
+from projections.clients import CLIENTS
 from projections.license import LICENSE_TAB
 from projections.readmodel import ReadModel
+from projections.sessions import SESSIONS
 
-READ_MODELS: tuple[ReadModel, ...] = (LICENSE_TAB,)
+READ_MODELS: tuple[ReadModel, ...] = (LICENSE_TAB, CLIENTS, SESSIONS, AUDIT)
 
 
 async def position(pool: asyncpg.Pool, projection: str) -> int:

@@ -8,6 +8,7 @@ import msgspec
 
 S = TypeVar("S")
 Handler = Callable[[asyncpg.Connection, Any, int], Awaitable[None]]
+AnyHandler = Callable[[asyncpg.Connection, str, bytes, int], Awaitable[None]]  # (conn, type, body, position)
 
 
 class ReadModel:
@@ -15,6 +16,7 @@ class ReadModel:
         self.name = name
         self.tables = tables
         self._handlers: dict[str, tuple[msgspec.json.Decoder[Any], Handler]] = {}
+        self._every: AnyHandler | None = None
 
     def on(self, event_type: str, shape: type[S]) -> Callable[[Handler], Handler]:
         """Register a handler; it receives the event decoded into `shape`, a struct of the fields it reads."""
@@ -26,8 +28,15 @@ class ReadModel:
 
         return register
 
+    def every(self, handler: AnyHandler) -> AnyHandler:
+        """Register a handler for every event type, known now or added later (the audit trail's need)."""
+        self._every = handler
+        return handler
+
     async def apply(self, conn: asyncpg.Connection, event_type: str, body: bytes, position: int) -> None:
         entry = self._handlers.get(event_type)
         if entry is not None:  # events this read model does not show only advance its position
             decoder, handler = entry
             await handler(conn, decoder.decode(body), position)
+        if self._every is not None:
+            await self._every(conn, event_type, body, position)

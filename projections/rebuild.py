@@ -79,3 +79,32 @@ async def verify(pool: asyncpg.Pool, portal: Portal, model: ReadModel) -> list[s
     finally:
         async with pool.acquire() as conn:
             await conn.execute(f"DROP SCHEMA IF EXISTS {schema} CASCADE")
+
+
+async def rebuild(pool: asyncpg.Pool, portal: Portal, model: ReadModel,
+                  progress: Callable[[int], None] | None = None) -> int:
+    """Build `model` afresh from the event store and swap it in atomically; answers its position.
+
+    The bulk is replayed into a scratch schema while the live tables keep serving. The swap holds the
+    projector's tracking row (the projector waits on it), catches the rebuild up to the live position, and
+    replaces the tables in one transaction, so the projector resumes exactly where the live tables were.
+    """
+    schema = f"rebuild_{model.name}"
+    async with pool.acquire() as conn:
+        await create_scratch(conn, schema, [model])
+        await conn.execute("INSERT INTO projection_positions (projection) VALUES ($1) ON CONFLICT DO NOTHING",
+                           model.name)
+    rebuilt = await replay(pool, portal, [model], schema, 0, await asyncio.to_thread(portal.current_position),
+                           progress)
+    async with pool.acquire() as conn, conn.transaction():
+        live = await conn.fetchval("SELECT position FROM projection_positions WHERE projection = $1 FOR UPDATE",
+                                   model.name)
+        if live > rebuilt:
+            rebuilt = await replay(pool, portal, [model], schema, rebuilt, live, progress)
+        for table in model.tables:
+            await conn.execute(f"DROP TABLE public.{table}")
+            await conn.execute(f"ALTER TABLE {schema}.{table} SET SCHEMA public")
+        await conn.execute(f"DROP SCHEMA {schema}")
+        await conn.execute("UPDATE projection_positions SET position = $2, updated_at = now() WHERE projection = $1",
+                           model.name, rebuilt)
+    return rebuilt

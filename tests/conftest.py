@@ -4,7 +4,6 @@ PORTAL_DATABASE_URL and PORTAL_NATS_URL when both are set."""
 import asyncio
 import os
 import tempfile
-import time
 from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 

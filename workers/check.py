@@ -6,8 +6,10 @@ import asyncpg
 
 from domain.application import Portal
 from projections.positions import READ_MODELS
-from projections.rebuild import verify
+from projections.rebuild import rebuild, verify
+from projections.readmodel import ReadModel
 from workers.config import Settings, event_store_env
+from workers.progress import Progress
 
 
 async def lagging(settings: Settings, role: str) -> list[str]:
@@ -28,17 +30,36 @@ async def lagging(settings: Settings, role: str) -> list[str]:
         portal.close()
 
 
-async def verify_read_models(settings: Settings, names: list[str]) -> list[str]:
+def chosen(names: list[str]) -> list[ReadModel]:
     unknown = set(names) - {m.name for m in READ_MODELS}
     if unknown:
         raise SystemExit(f"unknown read model(s): {', '.join(sorted(unknown))}")
+    return [m for m in READ_MODELS if not names or m.name in names]
+
+
+async def rebuild_read_models(settings: Settings, names: list[str]) -> None:
+    models = chosen(names)
+    portal = Portal(env=event_store_env(settings.database_url))
+    pool = await asyncpg.create_pool(settings.database_url, min_size=1, max_size=4)
+    try:
+        for model in models:
+            progress = Progress(model.name, await asyncio.to_thread(portal.current_position))
+            position = await rebuild(pool, portal, model, progress)
+            progress.finish()
+            print(f"{model.name} rebuilt and swapped in at position {position}")
+    finally:
+        await pool.close()
+        portal.close()
+
+
+async def verify_read_models(settings: Settings, names: list[str]) -> list[str]:
+    models = chosen(names)
     portal = Portal(env=event_store_env(settings.database_url))
     pool = await asyncpg.create_pool(settings.database_url, min_size=1, max_size=4)
     try:
         found: list[str] = []
-        for model in READ_MODELS:
-            if not names or model.name in names:
-                found += await verify(pool, portal, model)
+        for model in models:
+            found += await verify(pool, portal, model)
         return found
     finally:
         await pool.close()

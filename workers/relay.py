@@ -77,7 +77,7 @@ class Relay:
             event = to_public(self.app.mapper.to_domain_event(n))
             headers = {"Nats-Msg-Id": str(n.id), "Portal-Position": str(n.id),
                        "Portal-Event-Type": type(event).__name__,
-                       "Portal-Schema-Version": str(event.version)}
+                       "Portal-Schema-Version": str(event.SCHEMA_VERSION)}
             if self.last is not None:
                 headers["Nats-Expected-Last-Msg-Id"] = str(self.last)
             # Pipelined: the server applies them in order, and each names its predecessor.

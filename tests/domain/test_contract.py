@@ -2,6 +2,7 @@
 
 import importlib
 import pkgutil
+from datetime import UTC, datetime
 from uuid import uuid4
 
 import msgspec
@@ -35,15 +36,33 @@ def stored_events(app) -> list:
     return [app.mapper.to_domain_event(n) for n in app.recorder.select_notifications(start=1, limit=1_000)]
 
 
+def use_clients_and_sessions(app, account_id, register, namespace: str) -> None:
+    """Clients come and go, change software, get an alias and a comment, and take part in a session."""
+    here, there = register(account_id), register(account_id)
+    app.client_came_online(account_id, here, "1.1")  # a new version as well
+    app.client_went_offline(account_id, here, datetime.now(UTC))
+    app.set_alias(account_id, here, f"desk@{namespace}")
+    app.comment_client(account_id, here, "front desk")
+    session_id, _ = app.start_session(account_id, here, there)
+    app.comment_session(account_id, session_id, "support call")
+    app.end_session(account_id, session_id)
+    app.remove_client(account_id, there)
+
+
 @pytest.fixture
-def history(app, account_id, contact, card) -> list:
+def history(app, account_id, contact, card, clock, register) -> list:
     """The stored events of one account's life that exercises every command."""
+    namespace = f"ns-{uuid4().hex[:12]}"
     app.upgrade_license(account_id, "professional")
     app.reset_license_key(account_id)
-    app.buy_namespace(account_id, f"ns-{uuid4().hex[:12]}")
+    app.buy_namespace(account_id, namespace)
+    use_clients_and_sessions(app, account_id, register, namespace)
     app.cancel_license(account_id)
     app.change_contact(account_id, **contact)
     app.change_payment_method(account_id, **card)
+    app.change_preferences(account_id, language="de", time_zone="Europe/Berlin")
+    clock.advance(days=366)
+    app.expire_license(account_id)
     return stored_events(app)
 
 

@@ -34,7 +34,7 @@ class Account:
     account_id: str
     customer_number: str
     token: str
-    position: int  # the event position its sign-up answered
+    position: int  # the event position of its latest command (its sign-up, at first)
 
     @property
     def auth(self) -> dict[str, str]:

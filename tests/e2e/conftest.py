@@ -1,5 +1,7 @@
 """Fixtures of the end-to-end tests: a fresh account on the running service for each test that asks."""
 
+from dataclasses import replace
+
 import httpx
 import pytest
 
@@ -12,6 +14,7 @@ async def account(http: httpx.AsyncClient) -> Account:
 
 
 @pytest.fixture
-async def professional(http: httpx.AsyncClient, account: Account) -> tuple[Account, int]:
-    """An account upgraded to Professional (a tier that may own a namespace) and the upgrade's position."""
-    return account, await command(http, account, "POST", "/v1/license/upgrade", {"product": "professional"})
+async def professional(http: httpx.AsyncClient, account: Account) -> Account:
+    """A fresh account upgraded to Professional, a tier that may own a namespace."""
+    position = await command(http, account, "POST", "/v1/license/upgrade", {"product": "professional"})
+    return replace(account, position=position)

@@ -1,0 +1,128 @@
+"""Audit: the account's audit trail (filters, pages, CSV), its hash-chain check, and its history replayed
+from the event store: events in order, the state as of a time or position, and the diff of two states."""
+
+from collections.abc import Sequence
+from datetime import datetime
+from typing import Annotated, Any
+from uuid import UUID
+
+import msgspec
+from litestar import Controller, get
+from litestar.datastructures import State
+from litestar.di import Provide
+from litestar.params import Parameter
+from litestar.response import Stream
+
+from domain.chain import canonical
+from domain.contract import to_public
+from domain.errors import NotFound
+from domain.history import AccountState, AsOf, Change, account_log, diff, parse_as_of, redacted, state_as_of
+from gateway.consistency import MinPosition, off_loop, reach
+from gateway.csv_export import CsvFormat, csv_lines, csv_response
+from gateway.identity import Caller, current_caller
+from gateway.problems import Problem
+from projections.audit import AUDIT, AuditEntry, AuditFilter, AuditPage, ChainReport, audit_entries, audit_page, \
+    verify_chain
+
+CSV_HEADER = ("position", "occurred_at", "kind", "aggregate", "aggregate_id", "summary", "actor_kind",
+              "actor_name", "actor_role", "on_behalf_of", "address", "user_agent", "request_id", "hash")
+Limit = Parameter(ge=1, le=500, description="Entries per page")
+After = Parameter(ge=0, description="Answer entries after this position (the previous page's `next_after`)")
+
+
+class HistoryEntry(msgspec.Struct, kw_only=True):
+    position: int
+    kind: str
+    event: dict[str, Any]  # the public contract struct (secrets as fingerprints)
+
+
+class StateDiff(msgspec.Struct, kw_only=True):
+    before: AccountState
+    after: AccountState
+    changes: list[Change]
+
+
+def may_audit(caller: Caller, account_id: UUID) -> bool:
+    """Who may read an account's audit trail and history: its owner (issue 4 adds the auditor role)."""
+    return caller.account_id == account_id
+
+
+def audited(caller: Caller, account_id: UUID) -> UUID:
+    if not may_audit(caller, account_id):
+        raise NotFound("No such account")  # another account's id: never say it exists
+    return account_id
+
+
+def as_of(text: str, field: str) -> AsOf:
+    try:
+        return parse_as_of(text)
+    except ValueError:
+        raise Problem(422, "validation", f"{field}: a position (digits) or an ISO 8601 time with its zone",
+                      field=field) from None
+
+
+async def audit_filter(since: datetime | None = None, until: datetime | None = None, actor: str | None = None,
+                       kind: str | None = None, aggregate: str | None = None,
+                       request_id: str | None = None) -> AuditFilter:
+    return AuditFilter(since=since, until=until, actor=actor, kind=kind, aggregate=aggregate,
+                       request_id=request_id)
+
+
+def csv_row(e: AuditEntry) -> Sequence[Any]:
+    a = e.actor
+    return (e.position, e.occurred_at, e.kind, e.aggregate, e.aggregate_id, e.summary,
+            a and a.kind, a and a.name, a and a.role, a and a.on_behalf_of, a and a.address, a and a.user_agent,
+            a and a.request_id, e.hash)
+
+
+class AuditController(Controller):
+    path = "/v1"
+    tags = ["audit"]
+    dependencies = {"caller": Provide(current_caller), "filters": Provide(audit_filter)}
+
+    @get("/audit", summary="The audit trail: every event of the account, oldest first, a page at a time")
+    async def trail(self, caller: Caller, state: State, filters: AuditFilter,
+                    after: Annotated[int, After] = 0, limit: Annotated[int, Limit] = 100,
+                    min_position: Annotated[int | None, MinPosition] = None) -> AuditPage:
+        await reach(state, AUDIT.name, min_position)
+        return await audit_page(state.pool, caller.account_id, filters, after, limit)
+
+    @get("/audit/export", summary="The audit trail as CSV (same filters), streamed")
+    async def export(self, caller: Caller, state: State, filters: AuditFilter) -> Stream:
+        preferences = (await off_loop(state.portal.account, caller.account_id)).preferences
+        entries = audit_entries(state.pool, caller.account_id, filters)
+        return csv_response("audit.csv", csv_lines(CSV_HEADER, entries, csv_row, CsvFormat(preferences)))
+
+    @get("/audit/verify", summary="Recompute the audit hash chain from the event store; the first break")
+    async def verify(self, caller: Caller, state: State) -> ChainReport:
+        return await verify_chain(state.pool, state.portal, caller.account_id)
+
+    @get("/accounts/{account_id:uuid}/history", summary="The account's events from the event store, in order")
+    async def history(self, caller: Caller, state: State, account_id: UUID,
+                      after: Annotated[int, After] = 0, limit: Annotated[int, Limit] = 100) -> list[HistoryEntry]:
+        audited(caller, account_id)
+
+        def read() -> list[HistoryEntry]:
+            entries = []
+            for position, event in account_log(state.portal, account_id, start=after + 1):
+                public = to_public(event)
+                entries.append(HistoryEntry(position=position, kind=type(public).__name__,
+                                            event=redacted(canonical(public))))
+                if len(entries) == limit:
+                    break
+            return entries
+        return await off_loop(read)
+
+    @get("/accounts/{account_id:uuid}/state", summary="The account as it stood at a time or position")
+    async def replay(self, caller: Caller, state: State, account_id: UUID,
+                          as_of_: Annotated[str | None, Parameter(query="as_of")] = None) -> AccountState:
+        moment = as_of(as_of_, "as_of") if as_of_ else await off_loop(state.portal.current_position)
+        return await off_loop(state_as_of, state.portal, audited(caller, account_id), moment)
+
+    @get("/accounts/{account_id:uuid}/diff", summary="What changed in the account between two moments")
+    async def compare(self, caller: Caller, state: State, account_id: UUID,
+                   from_: Annotated[str, Parameter(query="from")],
+                   to: Annotated[str, Parameter(query="to")]) -> StateDiff:
+        moments = as_of(from_, "from"), as_of(to, "to")
+        before, after = [await off_loop(state_as_of, state.portal, audited(caller, account_id), m) for m in moments]
+        return StateDiff(before=before, after=after, changes=diff(before, after))

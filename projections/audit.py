@@ -1,0 +1,173 @@
+"""The audit trail read model: every event of an account as one readable, hash-chained entry, its queries,
+and the chain check that recomputes the hashes from the event store."""
+
+import asyncio
+import json
+import re
+from collections import defaultdict
+from collections.abc import AsyncIterator
+from datetime import datetime
+from typing import Any
+from uuid import UUID
+
+import asyncpg
+import msgspec
+
+from domain.actor import Actor
+from domain.chain import GENESIS, canonical, link
+from domain.contract import EVENT_TYPES, PortalEvent, to_public
+from domain.history import account_log, differences, redacted
+from projections.readmodel import ReadModel
+
+AUDIT = ReadModel("audit_trail", tables=("audit_trail",))
+
+SUMMARIES = {  # a readable line per event type; any other type gets its name in words
+    "AccountOpened": "Account opened for {email}",
+    "AccountContactChanged": "Contact details changed",
+    "AccountPaymentMethodChanged": "Payment method set to {brand} ending {last4}",
+    "LicenseIssued": "{product} license issued",
+    "LicenseUpgraded": "License upgraded to {product}",
+    "LicenseKeyReset": "License key reset",
+    "LicenseCancelled": "License contract cancelled",
+    "LicenseNamespaceAssigned": "Namespace {namespace} assigned",
+    "ValueClaimed": "Claimed {kind}",
+}
+_COMMON = frozenset(PortalEvent.__struct_fields__)
+
+
+def summary(event_type: str, body: dict[str, Any]) -> str:
+    template = SUMMARIES.get(event_type) or re.sub(r"(?<!^)(?=[A-Z])", " ", event_type).capitalize()
+    return template.format_map(defaultdict(str, body))
+
+
+@AUDIT.every
+async def _record(conn: asyncpg.Connection, event_type: str, body: bytes, position: int) -> None:
+    event = msgspec.json.decode(body, type=EVENT_TYPES[event_type])
+    previous = await conn.fetchval("SELECT hash FROM audit_trail WHERE account_id = $1 "
+                                   "ORDER BY position DESC LIMIT 1", event.account_id)
+    content = canonical(event)
+    actor = event.actor or Actor(kind="unknown", name="")
+    await conn.execute(
+        """INSERT INTO audit_trail (account_id, position, occurred_at, event_type, aggregate, aggregate_id,
+               summary, actor_kind, actor_name, request_id, body, hash)
+           VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11::jsonb, $12)""",
+        event.account_id, position, event.occurred_at, event_type, event.aggregate, event.aggregate_id,
+        summary(event_type, content), actor.kind, actor.name, actor.request_id, json.dumps(content),
+        link(previous or GENESIS, position, event))
+
+
+# -- queries ---------------------------------------------------------------------------------------------
+
+class AuditFilter(msgspec.Struct, kw_only=True):
+    since: datetime | None = None
+    until: datetime | None = None
+    actor: str | None = None  # the actor's name: an e-mail, a client id, a worker role
+    kind: str | None = None  # the event type, e.g. LicenseUpgraded
+    aggregate: str | None = None  # account, license, claim, …
+    request_id: str | None = None
+
+
+class AuditEntry(msgspec.Struct, kw_only=True):
+    position: int
+    occurred_at: datetime
+    kind: str
+    aggregate: str
+    aggregate_id: UUID
+    summary: str
+    actor: Actor | None
+    details: dict[str, Any]
+    hash: str
+
+
+class AuditPage(msgspec.Struct, kw_only=True):
+    entries: list[AuditEntry]
+    next_after: int | None  # pass as `after` for the next page; null on the last page
+
+
+_COLUMNS = {"actor": "actor_name", "kind": "event_type", "aggregate": "aggregate", "request_id": "request_id"}
+
+
+def _where(account_id: UUID, f: AuditFilter, after: int) -> tuple[str, list[Any]]:
+    clauses, args = ["account_id = $1", "position > $2"], [account_id, after]
+    for name, column in _COLUMNS.items():  # column names come from this module, never from input
+        if getattr(f, name) is not None:
+            args.append(getattr(f, name))
+            clauses.append(f"{column} = ${len(args)}")
+    for value, op in ((f.since, ">="), (f.until, "<")):
+        if value is not None:
+            args.append(value)
+            clauses.append(f"occurred_at {op} ${len(args)}")
+    return " AND ".join(clauses), args
+
+
+def _entry(row: asyncpg.Record) -> AuditEntry:
+    body = json.loads(row["body"])
+    return AuditEntry(position=row["position"], occurred_at=row["occurred_at"], kind=row["event_type"],
+                      aggregate=row["aggregate"], aggregate_id=row["aggregate_id"], summary=row["summary"],
+                      actor=msgspec.convert(body["actor"], Actor) if body.get("actor") else None,
+                      details=redacted({k: v for k, v in body.items() if k not in _COMMON}), hash=row["hash"])
+
+
+async def audit_page(pool: asyncpg.Pool, account_id: UUID, f: AuditFilter, after: int, limit: int) -> AuditPage:
+    where, args = _where(account_id, f, after)
+    rows = await pool.fetch(f"SELECT * FROM audit_trail WHERE {where} ORDER BY position LIMIT {limit + 1}", *args)
+    entries = [_entry(r) for r in rows[:limit]]
+    return AuditPage(entries=entries, next_after=entries[-1].position if len(rows) > limit else None)
+
+
+async def audit_entries(pool: asyncpg.Pool, account_id: UUID, f: AuditFilter) -> AsyncIterator[AuditEntry]:
+    """Every matching entry, a page at a time (for exports of any length)."""
+    after = 0
+    while True:
+        page = await audit_page(pool, account_id, f, after, 500)
+        for entry in page.entries:
+            yield entry
+        if page.next_after is None:
+            return
+        after = page.next_after
+
+
+# -- the chain check -------------------------------------------------------------------------------------
+
+class ChainBreak(msgspec.Struct, kw_only=True):
+    position: int
+    kind: str | None
+    problem: str
+    fields: list[str]  # the fields whose stored event no longer matches what the audit trail recorded
+
+
+class ChainReport(msgspec.Struct, kw_only=True):
+    account_id: UUID
+    intact: bool
+    checked: int  # entries recomputed from the event store
+    up_to: int  # the audit trail's position: later events are not yet in the trail
+    head: str  # the last hash recomputed
+    first_break: ChainBreak | None
+
+
+async def verify_chain(pool: asyncpg.Pool, app: Any, account_id: UUID) -> ChainReport:
+    """Recompute the account's chain from the event store and compare it with the recorded hashes."""
+    up_to = await pool.fetchval("SELECT position FROM projection_positions WHERE projection = $1", AUDIT.name) or 0
+    rows = await pool.fetch("SELECT position, event_type, body, hash FROM audit_trail "
+                            "WHERE account_id = $1 AND position <= $2", account_id, up_to)
+    recorded = {r["position"]: r for r in rows}
+    log = await asyncio.to_thread(lambda: [(p, to_public(e)) for p, e in account_log(app, account_id, up_to)])
+    head, checked, found = GENESIS, 0, None
+    for position, event in log:
+        row, head = recorded.pop(position, None), link(head, position, event)
+        if row is None:
+            found = ChainBreak(position=position, kind=type(event).__name__, fields=[],
+                               problem="the event store holds an event the audit trail never recorded")
+        elif row["hash"] != head:
+            changed = differences(json.loads(row["body"]), canonical(event))
+            found = ChainBreak(position=position, kind=row["event_type"], fields=[c.field for c in changed],
+                               problem="the stored event no longer matches its recorded hash")
+        if found:
+            break
+        checked += 1
+    if found is None and recorded:
+        position = min(recorded)
+        found = ChainBreak(position=position, kind=recorded[position]["event_type"], fields=[],
+                           problem="the audit trail records an event missing from the event store")
+    return ChainReport(account_id=account_id, intact=found is None, checked=checked, up_to=up_to, head=head,
+                       first_break=found)

@@ -1,0 +1,122 @@
+"""Auditors through HTTP: the audit trail (who, from where, filters, pages, CSV), its chain check, and the
+account's history, state as of a moment, and the diff of two moments."""
+
+import csv
+import io
+from uuid import uuid4
+
+from tests.e2e.api import command, problem, sign_up
+
+
+async def trail(http, account, at: int, **params) -> dict:
+    response = await http.get("/v1/audit", params=params, headers={**account.auth, "X-Min-Position": str(at)})
+    assert response.status_code == 200, response.text
+    return response.json()
+
+
+async def test_each_command_shows_in_the_trail_with_who_from_where_and_its_request_id(http, account):
+    request_id = uuid4().hex
+    response = await http.post("/v1/license/upgrade", json={"product": "lite"},
+                               headers={**account.auth, "X-Request-ID": request_id, "User-Agent": "audit-test/1"})
+
+    entries = (await trail(http, account, response.json()["position"], request_id=request_id))["entries"]
+
+    assert [e["kind"] for e in entries] == ["LicenseUpgraded"]
+    assert entries[0]["summary"] == "License upgraded to lite"
+    actor = entries[0]["actor"]
+    assert (actor["name"], actor["role"], actor["user_agent"], actor["request_id"]) == (
+        account.email, "owner", "audit-test/1", request_id)
+    assert actor["address"]
+
+
+async def test_the_trail_never_shows_a_license_key(http, account):
+    key = (await http.get("/v1/license", headers={**account.auth, "X-Min-Position": str(account.position)})
+           ).json()["license_key"]
+
+    page = await trail(http, account, account.position, kind="LicenseIssued")
+
+    assert page["entries"][0]["details"]["key"].startswith("sha256:")
+    assert key not in str(page)
+
+
+async def test_pages_follow_one_another_without_gaps_or_repeats(http, account):
+    at = await command(http, account, "POST", "/v1/license/key/reset")
+    everything = [e["position"] for e in (await trail(http, account, at))["entries"]]
+
+    seen, after = [], 0
+    while after is not None:
+        page = await trail(http, account, at, after=after, limit=2)
+        seen += [e["position"] for e in page["entries"]]
+        after = page["next_after"]
+
+    assert seen == everything and len(everything) > 2
+
+
+async def test_the_csv_export_neutralises_spreadsheet_formulas(http, account):
+    response = await http.post("/v1/license/key/reset", headers={**account.auth, "User-Agent": "=HYPERLINK(1)"})
+    await trail(http, account, response.json()["position"])
+
+    export = await http.get("/v1/audit/export", params={"kind": "LicenseKeyReset"}, headers=account.auth)
+
+    assert export.headers["content-type"].startswith("text/csv")
+    rows = list(csv.DictReader(io.StringIO(export.text)))
+    assert [r["user_agent"] for r in rows] == ["'=HYPERLINK(1)"]
+
+
+async def test_the_chain_of_an_untouched_account_verifies(http, account):
+    at = await command(http, account, "POST", "/v1/license/key/reset")
+    await trail(http, account, at)
+
+    report = (await http.get("/v1/audit/verify", headers=account.auth)).json()
+
+    assert report["intact"] is True and report["first_break"] is None and report["checked"] >= 5
+
+
+async def test_the_history_lists_the_accounts_events_in_order(http, account):
+    await command(http, account, "POST", "/v1/license/upgrade", {"product": "lite"})
+
+    response = await http.get(f"/v1/accounts/{account.account_id}/history", headers=account.auth)
+
+    kinds = [e["kind"] for e in response.json()]
+    assert kinds[0] == "AccountOpened" and kinds[-1] == "LicenseUpgraded"
+    assert {e["event"]["account_id"] for e in response.json()} == {account.account_id}
+
+
+async def test_the_state_as_of_a_position_before_an_upgrade_shows_the_old_license(http, account):
+    await command(http, account, "POST", "/v1/license/upgrade", {"product": "professional"})
+    url = f"/v1/accounts/{account.account_id}/state"
+
+    then = (await http.get(url, params={"as_of": account.position}, headers=account.auth)).json()
+    now = (await http.get(url, headers=account.auth)).json()
+
+    assert (then["license"]["product"], now["license"]["product"]) == ("free", "professional")
+    assert now["license"]["limits"]["max_aliases"] == 100
+
+
+async def test_two_moments_give_the_diff(http, account):
+    at = await command(http, account, "POST", "/v1/license/upgrade", {"product": "lite"})
+
+    response = await http.get(f"/v1/accounts/{account.account_id}/diff",
+                              params={"from": account.position, "to": at}, headers=account.auth)
+
+    fields = {c["field"] for c in response.json()["changes"]}
+    assert {"license.product", "license.expires_at", "license.limits.max_clients"} <= fields
+
+
+async def test_an_as_of_that_is_not_a_position_or_zoned_time_is_refused(http, account):
+    response = await http.get(f"/v1/accounts/{account.account_id}/state", params={"as_of": "last tuesday"},
+                              headers=account.auth)
+
+    problem(response, 422, field="as_of")
+
+
+async def test_another_accounts_history_is_not_found(http, account):
+    other = await sign_up(http)
+
+    for view in ("history", "state"):
+        problem(await http.get(f"/v1/accounts/{other.account_id}/{view}", headers=account.auth), 404)
+
+
+async def test_the_audit_views_need_a_login(http, account):
+    for url in ("/v1/audit", "/v1/audit/verify", "/v1/audit/export", f"/v1/accounts/{account.account_id}/state"):
+        problem(await http.get(url), 401)
