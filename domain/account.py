@@ -5,13 +5,15 @@ from zoneinfo import available_timezones
 
 from eventsourcing.domain import event
 
-from domain.errors import RuleViolation
+from domain.errors import NotFound, RuleViolation
 from domain.tenant import TenantAggregate
 
 LANGUAGES = ("en", "de", "es", "fr")
 CSV_SCOPES = ("all", "page")  # export every row, or only the page on screen
 CSV_DATE_FORMATS = {"iso": "%Y-%m-%d %H:%M:%S", "de": "%d.%m.%Y %H:%M:%S", "fr": "%d/%m/%Y %H:%M:%S",
                     "us": "%m/%d/%Y %I:%M:%S %p"}
+API_KEY_SCOPES = ("read", "write")
+MAX_API_KEYS = 20
 DEFAULT_PREFERENCES = {"language": "en", "time_zone": "UTC", "csv_scope": "all", "csv_date_format": "iso"}
 
 
@@ -22,11 +24,14 @@ class Account(TenantAggregate):
 
     @event("Opened")
     def __init__(self, account_id: UUID, customer_number: str, email: str, name: str,
-                 password_hash: str) -> None:
+                 reseller_id: UUID | None = None) -> None:
         self.account_id = account_id
         self.customer_number = customer_number
         self.email = email
-        self.password_hash = password_hash
+        self.reseller_id = reseller_id  # the reseller who manages this customer, if any
+        self.disabled = False
+        self.api_access = True
+        self.api_keys: dict[str, dict[str, str]] = {}  # active key id -> name, scope, prefix
         self.contact = {"name": name, "street": "", "postal_code": "", "city": "", "country": "",
                         "phone": ""}
         self.payment_method: dict[str, object] | None = None
@@ -79,3 +84,41 @@ class Account(TenantAggregate):
     def _preferences_changed(self, language: str, time_zone: str, csv_scope: str, csv_date_format: str) -> None:
         self.preferences = {"language": language, "time_zone": time_zone, "csv_scope": csv_scope,
                             "csv_date_format": csv_date_format}
+
+    # -- access ------------------------------------------------------------------------------------------
+
+    def set_disabled(self, disabled: bool) -> None:
+        if disabled != self.disabled:
+            self._disabled_changed(disabled=disabled)
+
+    @event("DisabledChanged")
+    def _disabled_changed(self, disabled: bool) -> None:
+        self.disabled = disabled
+
+    def set_api_access(self, enabled: bool) -> None:
+        if enabled != self.api_access:
+            self._api_access_changed(enabled=enabled)
+
+    @event("ApiAccessChanged")
+    def _api_access_changed(self, enabled: bool) -> None:
+        self.api_access = enabled
+
+    def create_api_key(self, key_id: str, name: str, scope: str, prefix: str) -> None:
+        if scope not in API_KEY_SCOPES:
+            raise RuleViolation(f"scope must be one of {', '.join(API_KEY_SCOPES)}", field="scope")
+        if len(self.api_keys) >= MAX_API_KEYS:
+            raise RuleViolation(f"An account has at most {MAX_API_KEYS} API keys; revoke one first")
+        self._api_key_created(key_id=key_id, name=name, scope=scope, prefix=prefix)
+
+    @event("ApiKeyCreated")
+    def _api_key_created(self, key_id: str, name: str, scope: str, prefix: str) -> None:
+        self.api_keys[key_id] = {"name": name, "scope": scope, "prefix": prefix}
+
+    def revoke_api_key(self, key_id: str) -> None:
+        if key_id not in self.api_keys:
+            raise NotFound("No such API key")
+        self._api_key_revoked(key_id=key_id)
+
+    @event("ApiKeyRevoked")
+    def _api_key_revoked(self, key_id: str) -> None:
+        self.api_keys.pop(key_id, None)

@@ -10,11 +10,14 @@ from eventsourcing.persistence import IntegrityError
 from domain.account import Account
 from domain.catalog import FREE, PRODUCTS
 from domain.claim import Claim
-from domain.errors import (ConcurrentChange, EmailTaken, InvalidLicenseKey, NamespaceTaken, NotFound,
+from domain.email_commands import EmailCommands
+from domain.errors import (ConcurrentChange, EmailTaken, InvalidLicenseKey, NamespaceTaken,
                            RuleViolation)
 from domain.license import License
 from domain.session_commands import SessionCommands
 from domain.store import RETRIES, now
+from domain.user import User
+from domain.user_commands import UserCommands, normalised_email
 
 
 def new_customer_number() -> str:
@@ -27,49 +30,37 @@ def new_customer_number() -> str:
     return body + str((10 - total % 10) % 10)
 
 
-def normalised_email(email: str) -> str:
-    """E-mail addresses are one login whatever their case."""
-    return email.strip().lower()
-
-
 def new_license_key() -> str:
     raw = secrets.token_hex(10).upper()
     return "-".join(raw[i:i + 4] for i in range(0, 20, 4))
 
 
-class Portal(SessionCommands):
+class Portal(UserCommands, EmailCommands, SessionCommands):
     """Every command of the portal. Account and license commands are here; the others by area."""
 
-    def open_account(self, email: str, name: str, password_hash: str) -> tuple[UUID, str, int]:
+    def open_account(self, email: str, name: str, password_hash: str,
+                     reseller_id: UUID | None = None) -> tuple[UUID, str, int]:
         """Open an account with its owner and a free license; answers (account id, customer number, position)."""
         email = normalised_email(email)
-        email_claim_id = Claim.id_for("email", email)
         for _ in range(RETRIES):
-            if self._exists(email_claim_id):
+            if self._exists(User.id_for(email)):
                 raise EmailTaken("An account with this e-mail address already exists", field="email")
             account_id = uuid4()
             number = new_customer_number()
             account = Account(account_id=account_id, customer_number=number, email=email, name=name,
-                              password_hash=password_hash)
+                              reseller_id=reseller_id)
+            owner = User(account_id=account_id, email=email, name=name, account_role="owner",
+                         platform_role=None, password_hash=password_hash)
             license_ = License(account_id=account_id, product=FREE.code, key=new_license_key(),
                                expires_at=None)
-            claims = [Claim(account_id=account_id, kind="email", value=email),
-                      Claim(account_id=account_id, kind="customer_number", value=number),
+            claims = [Claim(account_id=account_id, kind="customer_number", value=number),
                       Claim(account_id=account_id, kind="license_key", value=license_.key)]
             try:
-                recordings = self.save(account, license_, *claims)
+                recordings = self.save(account, owner, license_, *claims)
             except IntegrityError:
                 continue  # the e-mail was taken meanwhile (checked above) or the number collided
             return account_id, number, recordings[-1].notification.id
         raise ConcurrentChange("Could not open the account; try again")
-
-    def find_login(self, email: str) -> Account:
-        """The account whose owner logs in with this e-mail (NotFound if none)."""
-        try:
-            claim = self.repository.get(Claim.id_for("email", normalised_email(email)))
-        except AggregateNotFoundError:
-            raise NotFound("No such login") from None
-        return self.account(claim.account_id)
 
     def upgrade_license(self, account_id: UUID, product: str) -> int:
         tier = PRODUCTS.get(product)

@@ -14,9 +14,12 @@ from domain.account import Account
 from domain.actor import Actor
 from domain.claim import Claim
 from domain.client import Client
+from domain.email import Email
 from domain.license import License
 from domain.license_usage import LicenseUsage
 from domain.session import Session
+from domain.suppression import Suppression
+from domain.user import User
 
 STREAM = "PORTAL_EVENTS"
 SUBJECT_PREFIX = "portal.evt"
@@ -37,6 +40,59 @@ class AccountOpened(PortalEvent):
     customer_number: str
     email: str
     name: str
+    reseller_id: UUID | None = None
+
+
+class AccountDisabledChanged(PortalEvent):
+    aggregate = "account"
+    disabled: bool
+
+
+class AccountApiAccessChanged(PortalEvent):
+    aggregate = "account"
+    enabled: bool
+
+
+class ApiKeyCreated(PortalEvent):
+    aggregate = "account"
+    key_id: str
+    name: str
+    scope: str
+    prefix: str  # the key's first characters, to recognise it; the key itself is never recorded
+
+
+class ApiKeyRevoked(PortalEvent):
+    aggregate = "account"
+    key_id: str
+
+
+class UserRegistered(PortalEvent):
+    aggregate = "user"
+    email: str
+    name: str
+    account_role: str | None
+    platform_role: str | None
+
+
+class UserPasswordChanged(PortalEvent):
+    aggregate = "user"
+
+
+class UserDisabledChanged(PortalEvent):
+    aggregate = "user"
+    disabled: bool
+
+
+class UserTwoFactorEnabled(PortalEvent):
+    aggregate = "user"
+
+
+class UserRecoveryCodeUsed(PortalEvent):
+    aggregate = "user"
+
+
+class UserTwoFactorDisabled(PortalEvent):
+    aggregate = "user"
 
 
 class AccountContactChanged(PortalEvent):
@@ -191,11 +247,71 @@ class SessionCommented(PortalEvent):
     comment: str
 
 
+class EmailQueued(PortalEvent):
+    aggregate = "email"
+    email_id: str
+    to: str
+    template: str
+    language: str
+    subject: str
+    body: str  # secrets stay `{name}` placeholders; their values never enter the event store
+    secret_params: list[str]
+    queued_at: datetime
+
+
+class EmailSent(PortalEvent):
+    aggregate = "email"
+    email_id: str
+    at: datetime
+
+
+class EmailBounced(PortalEvent):
+    aggregate = "email"
+    email_id: str
+    reason: str
+    at: datetime
+
+
+class EmailSuppressed(PortalEvent):
+    aggregate = "email"
+    email_id: str
+    at: datetime
+
+
+class EmailFailed(PortalEvent):
+    aggregate = "email"
+    email_id: str
+    reason: str
+    at: datetime
+
+
+class AddressSuppressed(PortalEvent):
+    aggregate = "suppression"
+    address: str
+    reason: str
+
+
+class SuppressionCleared(PortalEvent):
+    aggregate = "suppression"
+    address: str
+    by: str
+
+
 CONTRACT: dict[type, type[PortalEvent]] = {
     Account.Opened: AccountOpened,
     Account.ContactChanged: AccountContactChanged,
     Account.PaymentMethodChanged: AccountPaymentMethodChanged,
     Account.PreferencesChanged: AccountPreferencesChanged,
+    Account.DisabledChanged: AccountDisabledChanged,
+    Account.ApiAccessChanged: AccountApiAccessChanged,
+    Account.ApiKeyCreated: ApiKeyCreated,
+    Account.ApiKeyRevoked: ApiKeyRevoked,
+    User.Registered: UserRegistered,
+    User.PasswordChanged: UserPasswordChanged,
+    User.DisabledChanged: UserDisabledChanged,
+    User.TwoFactorEnabled: UserTwoFactorEnabled,
+    User.RecoveryCodeUsed: UserRecoveryCodeUsed,
+    User.TwoFactorDisabled: UserTwoFactorDisabled,
     License.Issued: LicenseIssued,
     License.Upgraded: LicenseUpgraded,
     License.KeyReset: LicenseKeyReset,
@@ -217,6 +333,14 @@ CONTRACT: dict[type, type[PortalEvent]] = {
     Session.Started: SessionStarted,
     Session.Ended: SessionEnded,
     Session.Commented: SessionCommented,
+    Email.Queued: EmailQueued,
+    Email.Sent: EmailSent,
+    Email.Bounced: EmailBounced,
+    Email.Suppressed: EmailSuppressed,
+    Email.Failed: EmailFailed,
+    Suppression.Added: AddressSuppressed,
+    Suppression.AddedAgain: AddressSuppressed,
+    Suppression.Cleared: SuppressionCleared,
 }
 
 EVENT_TYPES: dict[str, type[PortalEvent]] = {t.__name__: t for t in CONTRACT.values()}

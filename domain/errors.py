@@ -50,3 +50,11 @@ class AliasTaken(DomainError):
 
 class InvalidLicenseKey(DomainError):
     """The license key is unknown or no longer current (it was reset)."""
+
+
+class TwoFactorFailed(DomainError):
+    """A two-factor code (or recovery code) was wrong."""
+
+
+class NotAllowed(DomainError):
+    """The caller's role does not allow this (e.g. removing the last owner)."""

@@ -40,7 +40,7 @@ class SessionCommands(ClientCommands):
         def work() -> list[Aggregate]:
             session = self.session(account_id, session_id)
             limit = timedelta(minutes=self.license(account_id).effective_tier(now()).max_session_minutes)
-            if not session.active or session.started_at + limit > now():
+            if not session.active or session.started_at + limit >= now():  # only sessions longer than the limit
                 return []
             return self._ended(account_id, session, "timed_out")
         return self._transact(account_id, work)

@@ -13,6 +13,9 @@ from eventsourcing.domain import Aggregate
 from eventsourcing.persistence import IntegrityError
 
 from domain.account import Account
+from domain.client import Client
+from domain.license_usage import LicenseUsage
+from domain.user import User
 from domain.errors import ConcurrentChange, NotFound
 from domain.license import License
 from domain.tenant import TenantAggregate
@@ -29,6 +32,8 @@ def now() -> datetime:
 
 class PortalStore(Application):
     name = "portal"
+    # Aggregates whose history grows with use load from a snapshot and the events after it.
+    snapshotting_intervals = {LicenseUsage: 200, Client: 200, Account: 200, User: 200, License: 200}
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

@@ -9,7 +9,7 @@ from litestar.datastructures import State
 from litestar.di import Provide
 
 from gateway.consistency import accepted, command
-from gateway.identity import Caller, current_caller
+from gateway.identity import Caller, owner
 from gateway.problems import Problem
 
 
@@ -93,7 +93,7 @@ def masked(method: PaymentInput) -> dict[str, Any]:
 class AccountController(Controller):
     path = "/v1/account"
     tags = ["account"]
-    dependencies = {"caller": Provide(current_caller)}
+    dependencies = {"caller": Provide(owner)}
 
     @put("/contact", summary="Replace the account holder's name, address and phone")
     async def change_contact(self, data: Contact, caller: Caller, state: State) -> Response[Any]:

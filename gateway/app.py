@@ -6,6 +6,7 @@ from contextlib import asynccontextmanager
 
 import asyncpg
 from litestar import Litestar
+from litestar.di import Provide
 from litestar.openapi import OpenAPIConfig
 from litestar.openapi.plugins import ScalarRenderPlugin, SwaggerRenderPlugin
 
@@ -14,13 +15,19 @@ from gateway.account import AccountController
 from gateway.audit import AuditController
 from gateway.auth import AuthController
 from gateway.events import EventsController
+from gateway.admin import AdminController
+from gateway.api_keys import ApiKeysController
 from gateway.clients import ClientsController
 from gateway.device import DeviceController
+from gateway.email import EmailController
 from gateway.health import HealthController, Metrics, observed
 from gateway.license import LicenseController
+from gateway.identity import current_caller
+from gateway.passwords import PasswordController
 from gateway.problems import EXCEPTION_HANDLERS
 from gateway.sessions import SessionsController
 from gateway.settings import SettingsController
+from gateway.users import UsersController
 from gateway.tracing import request_ids
 from workers.config import Settings, event_store_env
 from workers.stream import connect
@@ -50,8 +57,10 @@ def create_app(settings: Settings) -> Litestar:
     return Litestar(
         route_handlers=[HealthController, AuthController, LicenseController, AccountController,
                         ClientsController, SessionsController, DeviceController, SettingsController,
-                        AuditController, EventsController],
+                        AuditController, EventsController, EmailController, PasswordController,
+                        UsersController, ApiKeysController, AdminController],
         lifespan=[lifespan],
+        dependencies={"token_caller": Provide(current_caller)},  # resolved only where a guard asks for it
         exception_handlers=EXCEPTION_HANDLERS,  # type: ignore[arg-type]
         middleware=[request_ids, observed(metrics)],
         request_max_body_size=MAX_BODY_BYTES,

@@ -19,7 +19,7 @@ from domain.errors import NotFound
 from domain.history import AccountState, AsOf, Change, account_log, diff, parse_as_of, redacted, state_as_of
 from gateway.consistency import MinPosition, off_loop, reach
 from gateway.csv_export import CsvFormat, csv_lines, csv_response
-from gateway.identity import Caller, current_caller
+from gateway.identity import Caller, anyone, owner
 from gateway.problems import Problem
 from projections.audit import AUDIT, AuditEntry, AuditFilter, AuditPage, ChainReport, audit_entries, audit_page, \
     verify_chain
@@ -42,9 +42,12 @@ class StateDiff(msgspec.Struct, kw_only=True):
     changes: list[Change]
 
 
+AUDITING_ROLES = ("auditor", "administrator")
+
+
 def may_audit(caller: Caller, account_id: UUID) -> bool:
-    """Who may read an account's audit trail and history: its owner (issue 4 adds the auditor role)."""
-    return caller.account_id == account_id
+    """Who may read an account's history: auditors and administrators any account's, an owner their own."""
+    return caller.platform_role in AUDITING_ROLES or (caller.role == "owner" and caller.account_id == account_id)
 
 
 def audited(caller: Caller, account_id: UUID) -> UUID:
@@ -78,22 +81,25 @@ def csv_row(e: AuditEntry) -> Sequence[Any]:
 class AuditController(Controller):
     path = "/v1"
     tags = ["audit"]
-    dependencies = {"caller": Provide(current_caller), "filters": Provide(audit_filter)}
+    dependencies = {"caller": Provide(anyone), "filters": Provide(audit_filter)}
 
-    @get("/audit", summary="The audit trail: every event of the account, oldest first, a page at a time")
+    @get("/audit", summary="The audit trail: every event of the account, oldest first, a page at a time",
+         dependencies={"caller": Provide(owner)})
     async def trail(self, caller: Caller, state: State, filters: AuditFilter,
                     after: Annotated[int, After] = 0, limit: Annotated[int, Limit] = 100,
                     min_position: Annotated[int | None, MinPosition] = None) -> AuditPage:
         await reach(state, AUDIT.name, min_position)
         return await audit_page(state.pool, caller.account_id, filters, after, limit)
 
-    @get("/audit/export", summary="The audit trail as CSV (same filters), streamed")
+    @get("/audit/export", summary="The audit trail as CSV (same filters), streamed",
+         dependencies={"caller": Provide(owner)})
     async def export(self, caller: Caller, state: State, filters: AuditFilter) -> Stream:
         preferences = (await off_loop(state.portal.account, caller.account_id)).preferences
         entries = audit_entries(state.pool, caller.account_id, filters)
         return csv_response("audit.csv", csv_lines(CSV_HEADER, entries, csv_row, CsvFormat(preferences)))
 
-    @get("/audit/verify", summary="Recompute the audit hash chain from the event store; the first break")
+    @get("/audit/verify", summary="Recompute the audit hash chain from the event store; the first break",
+         dependencies={"caller": Provide(owner)})
     async def verify(self, caller: Caller, state: State) -> ChainReport:
         return await verify_chain(state.pool, state.portal, caller.account_id)
 

@@ -6,16 +6,19 @@ from typing import Annotated, Any
 from uuid import UUID
 
 import msgspec
-from litestar import Controller, Request, Response, post
+from litestar import Controller, Request, Response, get, post
 from litestar.datastructures import State
 from litestar.di import Provide
 
 from domain.application import normalised_email
-from domain.errors import NotFound
+from domain.errors import TwoFactorFailed
+from domain.totp import provisioning_uri
+from domain.user import User
 from gateway.consistency import accepted, command, off_loop
-from gateway.identity import (Caller, bearer_token, current_caller, hash_password, issue_token,
-                              password_matches, revoke_token)
+from gateway.identity import (Caller, anyone, bearer_token, hash_password, issue_token, password_matches,
+                              revoke_sessions, revoke_token, user_caller)
 from gateway.problems import Problem
+from gateway.throttle import record_failure, refuse_when_throttled
 from gateway.tracing import request_actor
 
 Email = Annotated[str, msgspec.Meta(min_length=3, max_length=254, pattern=r"^[^@\s]+@[^@\s]+\.[^@\s]+$",
@@ -34,9 +37,13 @@ class SignUp(msgspec.Struct, forbid_unknown_fields=True, kw_only=True):
     name: Name
 
 
+Code = Annotated[str, msgspec.Meta(min_length=6, max_length=16, description="Authenticator or recovery code")]
+
+
 class LogIn(msgspec.Struct, forbid_unknown_fields=True, kw_only=True):
     email: Email
     password: Password
+    code: Code | None = None  # needed once two-factor authentication is on
 
 
 class SignedUp(msgspec.Struct, kw_only=True):
@@ -50,9 +57,39 @@ class SignedUp(msgspec.Struct, kw_only=True):
 
 class LoggedIn(msgspec.Struct, kw_only=True):
     account_id: UUID
+    user_id: UUID
+    role: str
     token: str
     token_type: str
     expires_at: datetime
+
+
+class Me(msgspec.Struct, kw_only=True):
+    account_id: UUID
+    user_id: UUID | None
+    email: str
+    role: str
+    scope: str
+    two_factor: bool
+
+
+class TwoFactorSetup(msgspec.Struct, kw_only=True):
+    secret: str
+    otpauth_uri: str  # for the authenticator app's QR code
+
+
+class TwoFactorConfirm(msgspec.Struct, forbid_unknown_fields=True, kw_only=True):
+    secret: Annotated[str, msgspec.Meta(pattern=r"^[A-Z2-7]{32}$")]
+    code: Code
+
+
+class TwoFactorCode(msgspec.Struct, forbid_unknown_fields=True, kw_only=True):
+    code: Code
+
+
+class RecoveryCodes(msgspec.Struct, kw_only=True):
+    recovery_codes: list[str]  # shown once: each works one time when the phone is lost
+    position: int
 
 
 def weakness(password: str, email: str) -> str | None:
@@ -67,6 +104,11 @@ def weakness(password: str, email: str) -> str | None:
     return None
 
 
+def require_strong(password: str, email: str) -> None:
+    if reason := weakness(password, email):
+        raise Problem(422, "weak-password", f"password: {reason}", field="password")
+
+
 class AuthController(Controller):
     path = "/v1"
     tags = ["auth"]
@@ -77,31 +119,75 @@ class AuthController(Controller):
         name = re.sub(r"\s+", " ", data.name).strip()
         if not name:
             raise Problem(422, "validation", "name: must not be blank", field="name")
-        if reason := weakness(data.password, email):
-            raise Problem(422, "weak-password", f"password: {reason}", field="password")
+        require_strong(data.password, email)
         password_hash = await off_loop(hash_password, data.password)
         account_id, number, position = await command(request_actor(request, "user", email, role="owner"),
                                                      state.portal.open_account, email, name, password_hash)
-        token = await issue_token(state.pool, account_id, email, state.settings.token_ttl_seconds)
+        token = await issue_token(state.pool, account_id=account_id, user_id=User.id_for(email), email=email,
+                                  role="owner", platform_role=None, ttl_seconds=state.settings.token_ttl_seconds)
         return accepted(position, SignedUp(account_id=account_id, customer_number=number, token=token.token,
                                            token_type=token.token_type, expires_at=token.expires_at,
                                            position=position), status=201)
 
-    @post("/auth/login", status_code=200, summary="Exchange e-mail and password for a bearer token")
-    async def log_in(self, data: LogIn, state: State) -> LoggedIn:
+    @post("/auth/login", status_code=200, summary="Exchange e-mail, password (and two-factor code) for a token")
+    async def log_in(self, data: LogIn, request: Request, state: State) -> LoggedIn:  # type: ignore[type-arg]
         email = normalised_email(data.email)
-        try:
-            account = await off_loop(state.portal.find_login, email)
-        except NotFound:
-            account = None
-        stored_hash = account.password_hash if account else None
-        if not await off_loop(password_matches, stored_hash, data.password) or account is None:
+        address = request.client.host if request.client else "unknown"
+        await refuse_when_throttled(state.pool, email, address)
+        user = await off_loop(state.portal.find_login_or_none, email)
+        if not await off_loop(password_matches, user.password_hash if user else None, data.password) or not user:
+            await record_failure(state.pool, email, address)
             raise Problem(401, "invalid-credentials", "Wrong e-mail or password")  # never say which
-        token = await issue_token(state.pool, account.id, email, state.settings.token_ttl_seconds)
-        return LoggedIn(account_id=account.id, token=token.token, token_type=token.token_type,
-                        expires_at=token.expires_at)
+        if user.disabled or await off_loop(state.portal.account_disabled, user.account_id):
+            raise Problem(403, "account-disabled", "This login is disabled; contact your administrator")
+        if user.two_factor_secret is not None:
+            if data.code is None:
+                raise Problem(401, "two-factor-required", "Send the code of your authenticator app as `code`",
+                              field="code")
+            try:
+                await command(request_actor(request, "user", email, role=user.role),
+                              state.portal.check_second_factor, user.id, data.code)
+            except TwoFactorFailed:
+                await record_failure(state.pool, email, address)
+                raise
+        token = await issue_token(state.pool, account_id=user.account_id, user_id=user.id, email=email,
+                                  role=user.role, platform_role=user.platform_role,
+                                  ttl_seconds=state.settings.token_ttl_seconds)
+        return LoggedIn(account_id=user.account_id, user_id=user.id, role=user.role, token=token.token,
+                        token_type=token.token_type, expires_at=token.expires_at)
 
-    @post("/auth/logout", status_code=204, dependencies={"caller": Provide(current_caller)},
+    @post("/auth/logout", status_code=204, dependencies={"caller": Provide(anyone)},
           summary="Revoke the token of this request")
     async def log_out(self, request: Request, caller: Caller, state: State) -> None:  # type: ignore[type-arg]
         await revoke_token(state.pool, bearer_token(request))
+
+    @post("/auth/logout-everywhere", status_code=204, dependencies={"caller": Provide(user_caller)},
+          summary="End every login session of this user, this one included")
+    async def log_out_everywhere(self, caller: Caller, state: State) -> None:
+        await revoke_sessions(state.pool, caller.user_id)  # type: ignore[arg-type]
+
+    @get("/auth/me", dependencies={"caller": Provide(anyone)}, summary="Who this token belongs to")
+    async def me(self, caller: Caller, state: State) -> Me:
+        two_factor = False
+        if caller.user_id is not None:
+            two_factor = (await off_loop(state.portal.user, caller.user_id)).two_factor_secret is not None
+        return Me(account_id=caller.account_id, user_id=caller.user_id, email=caller.email, role=caller.role,
+                  scope=caller.scope, two_factor=two_factor)
+
+    @post("/auth/2fa/setup", status_code=200, dependencies={"caller": Provide(user_caller)},
+          summary="A new secret for an authenticator app; nothing changes until it is confirmed")
+    async def two_factor_setup(self, caller: Caller, state: State) -> TwoFactorSetup:
+        secret = state.portal.start_two_factor()
+        return TwoFactorSetup(secret=secret, otpauth_uri=provisioning_uri(secret, caller.email))
+
+    @post("/auth/2fa/enable", status_code=200, dependencies={"caller": Provide(user_caller)},
+          summary="Turn two-factor authentication on with the secret and a current code")
+    async def two_factor_enable(self, data: TwoFactorConfirm, caller: Caller, state: State) -> Response[Any]:
+        codes, position = await command(caller.actor, state.portal.enable_two_factor, caller.user_id, data.secret,
+                                        data.code)
+        return accepted(position, RecoveryCodes(recovery_codes=codes, position=position))
+
+    @post("/auth/2fa/disable", status_code=200, dependencies={"caller": Provide(user_caller)},
+          summary="Turn two-factor authentication off with a current or recovery code")
+    async def two_factor_disable(self, data: TwoFactorCode, caller: Caller, state: State) -> Response[Any]:
+        return accepted(await command(caller.actor, state.portal.disable_two_factor, caller.user_id, data.code))

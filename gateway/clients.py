@@ -12,7 +12,7 @@ from litestar.response import Stream
 
 from gateway.consistency import MinPosition, accepted, command, off_loop, reach
 from gateway.csv_export import CsvFormat, csv_lines, csv_response, listed
-from gateway.identity import Caller, current_caller
+from gateway.identity import Caller, customer
 from gateway.problems import Problem
 from projections.clients import CLIENTS, ClientDetails, ClientRow, client_details, client_page, client_rows
 from projections.sessions import SESSIONS, SessionRow, recent_sessions
@@ -48,7 +48,7 @@ def csv_cells(c: ClientRow) -> tuple[Any, ...]:
 class ClientsController(Controller):
     path = "/v1"
     tags = ["clients"]
-    dependencies = {"caller": Provide(current_caller)}
+    dependencies = {"caller": Provide(customer)}
 
     @get("/clients", summary="The Clients tab: linked clients, one keyset page at a time")
     async def list_clients(self, caller: Caller, state: State, limit: Limit = 50, cursor: str | None = None,

@@ -11,7 +11,7 @@ from litestar.params import Parameter
 from litestar.response import ServerSentEvent, ServerSentEventMessage
 
 from domain.contract import SUBJECT_PREFIX, json_schema
-from gateway.identity import Caller, current_caller
+from gateway.identity import Caller, customer
 from workers.follow import follow
 
 
@@ -24,7 +24,7 @@ class EventsController(Controller):
         return json_schema()
 
     @get("/stream", summary="The account's events as Server-Sent Events", dependencies={
-        "caller": Provide(current_caller)})
+        "caller": Provide(customer)})
     async def stream(self, caller: Caller, state: State,
                      last_event_id: Annotated[int | None, Parameter(header="Last-Event-ID", ge=0,
                                                                     required=False)] = None,

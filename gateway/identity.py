@@ -1,7 +1,9 @@
-"""Who is calling: password hashing, bearer tokens (stored only as hashes) and the caller dependency."""
+"""Who is calling and what they may do: passwords, bearer tokens and API keys (stored only as digests),
+and the guards every controller names: `customer`, `owner`, `staff(...)`."""
 
 import hashlib
 import secrets
+from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime, timedelta
 from uuid import UUID
 
@@ -18,11 +20,17 @@ from gateway.tracing import request_actor
 
 HASHER = PasswordHasher()  # argon2id with the library's current recommended parameters
 _DUMMY_HASH = HASHER.hash("not a real password")  # verified against when no such login exists
+API_KEY_PREFIX = "pak_"
+API_KEY_TTL = timedelta(days=3_650)  # keys live until revoked
 
 
-class Caller(msgspec.Struct, frozen=True):
+class Caller(msgspec.Struct, frozen=True, kw_only=True):
     account_id: UUID
-    email: str
+    user_id: UUID | None  # None for an API key
+    email: str  # the user's login, or the API key's name
+    role: str  # owner, member, api, or a platform role
+    platform_role: str | None
+    scope: str  # write, or read for read-only API keys
     actor: Actor
 
 
@@ -45,21 +53,49 @@ def password_matches(password_hash: str | None, password: str) -> bool:
     return password_hash is not None
 
 
-def _digest(token: str) -> bytes:
+def digest(token: str) -> bytes:
     return hashlib.sha256(token.encode()).digest()
 
 
-async def issue_token(pool: asyncpg.Pool, account_id: UUID, email: str, ttl_seconds: int) -> IssuedToken:
+async def issue_token(pool: asyncpg.Pool, *, account_id: UUID, user_id: UUID, email: str, role: str,
+                      platform_role: str | None, ttl_seconds: int) -> IssuedToken:
     token = secrets.token_urlsafe(32)
     expires_at = datetime.now(UTC) + timedelta(seconds=ttl_seconds)
-    await pool.execute("INSERT INTO auth_tokens (token_hash, account_id, email, expires_at) "
-                       "VALUES ($1, $2, $3, $4)", _digest(token), account_id, email, expires_at)
+    await pool.execute(
+        """INSERT INTO auth_tokens (token_hash, account_id, user_id, email, role, platform_role, expires_at)
+           VALUES ($1, $2, $3, $4, $5, $6, $7)""",
+        digest(token), account_id, user_id, email, role, platform_role, expires_at)
     return IssuedToken(token=token, expires_at=expires_at)
+
+
+async def issue_api_key(pool: asyncpg.Pool, *, account_id: UUID, key_id: str, name: str, scope: str,
+                        secret: str) -> None:
+    await pool.execute(
+        """INSERT INTO auth_tokens (token_hash, account_id, email, role, kind, scope, key_id, expires_at)
+           VALUES ($1, $2, $3, 'api', 'api_key', $4, $5, $6)""",
+        digest(secret), account_id, name, scope, key_id, datetime.now(UTC) + API_KEY_TTL)
+
+
+def new_api_key() -> str:
+    return API_KEY_PREFIX + secrets.token_urlsafe(32)
 
 
 async def revoke_token(pool: asyncpg.Pool, token: str) -> None:
     await pool.execute("UPDATE auth_tokens SET revoked_at = now() WHERE token_hash = $1 AND revoked_at IS NULL",
-                       _digest(token))
+                       digest(token))
+
+
+async def revoke_sessions(pool: asyncpg.Pool, user_id: UUID, keep: str | None = None) -> None:
+    """End the user's login sessions (all, or all but the one whose token is `keep`)."""
+    await pool.execute(
+        """UPDATE auth_tokens SET revoked_at = now()
+           WHERE user_id = $1 AND kind = 'session' AND revoked_at IS NULL AND token_hash <> $2""",
+        user_id, digest(keep) if keep else b"")
+
+
+async def revoke_api_key_token(pool: asyncpg.Pool, account_id: UUID, key_id: str) -> None:
+    await pool.execute("UPDATE auth_tokens SET revoked_at = now() WHERE account_id = $1 AND key_id = $2 "
+                       "AND revoked_at IS NULL", account_id, key_id)
 
 
 def bearer_token(request: Request) -> str:  # type: ignore[type-arg]
@@ -71,13 +107,57 @@ def bearer_token(request: Request) -> str:  # type: ignore[type-arg]
 
 
 async def current_caller(request: Request, state: State) -> Caller:  # type: ignore[type-arg]
-    """The logged-in caller; the account always comes from here, never from the path or body."""
+    """The authenticated caller; the account always comes from here, never from the path or body. A token of
+    a disabled account, or an API key while the account's API access is off, is refused like an unknown one."""
     row = await state.pool.fetchrow(
-        "SELECT account_id, email FROM auth_tokens WHERE token_hash = $1 AND revoked_at IS NULL "
-        "AND expires_at > now()", _digest(bearer_token(request)))
+        """SELECT t.account_id, t.user_id, t.email, t.role, t.platform_role, t.kind, t.scope
+           FROM auth_tokens t LEFT JOIN account_access a ON a.account_id = t.account_id
+           WHERE t.token_hash = $1 AND t.revoked_at IS NULL AND t.expires_at > now()
+             AND NOT coalesce(a.disabled, false) AND (t.kind = 'session' OR coalesce(a.api_access, true))""",
+        digest(bearer_token(request)))
     if row is None:
         raise Problem(401, "unauthenticated", "The token is unknown, expired or revoked; log in again",
                       headers={"WWW-Authenticate": 'Bearer error="invalid_token"'})
+    if row["scope"] == "read" and request.method not in ("GET", "HEAD"):
+        raise Problem(403, "read-only-key", "This API key may only read")
     # asyncpg's own UUID type would leak into events; the domain takes the standard library's.
-    return Caller(account_id=UUID(bytes=row["account_id"].bytes), email=row["email"],
-                  actor=request_actor(request, "user", row["email"], role="owner"))
+    user_id = UUID(bytes=row["user_id"].bytes) if row["user_id"] else None
+    kind = "user" if row["kind"] == "session" else "api_key"
+    return Caller(account_id=UUID(bytes=row["account_id"].bytes), user_id=user_id, email=row["email"],
+                  role=row["role"], platform_role=row["platform_role"], scope=row["scope"],
+                  actor=request_actor(request, kind, row["email"], role=row["role"]))
+
+
+async def anyone(token_caller: Caller) -> Caller:
+    """Any authenticated caller; the handler decides what they may see (e.g. `may_audit`)."""
+    return token_caller
+
+
+async def user_caller(token_caller: Caller) -> Caller:
+    """A person logged in (not an API key): their own login settings."""
+    if token_caller.user_id is None:
+        raise Problem(403, "forbidden", "API keys cannot change login settings")
+    return token_caller
+
+
+async def customer(token_caller: Caller) -> Caller:
+    """Anyone of a customer account: its users and its API keys. Staff reach accounts through /v1/admin."""
+    if token_caller.platform_role is not None:
+        raise Problem(403, "forbidden", "Platform staff work on accounts through the /v1/admin routes")
+    return token_caller
+
+
+async def owner(token_caller: Caller) -> Caller:
+    """The account's owner: billing, license purchases, users, API keys, settings."""
+    if token_caller.role != "owner":
+        raise Problem(403, "forbidden", "Only the account's owner may do this")
+    return token_caller
+
+
+def staff(*roles: str) -> Callable[[Caller], Awaitable[Caller]]:
+    """A guard admitting platform staff with one of `roles`."""
+    async def guard(token_caller: Caller) -> Caller:
+        if token_caller.platform_role not in roles:
+            raise Problem(403, "forbidden", f"Only {', '.join(roles)} may do this")
+        return token_caller
+    return guard

@@ -9,7 +9,7 @@ from litestar.di import Provide
 
 from domain.catalog import CATALOG, Product
 from gateway.consistency import MinPosition, accepted, command, reach
-from gateway.identity import Caller, current_caller
+from gateway.identity import Caller, customer, owner
 from gateway.problems import Problem
 from projections.license import LICENSE_TAB, LicenseTab, license_tab
 
@@ -29,7 +29,7 @@ class BuyNamespace(msgspec.Struct, forbid_unknown_fields=True, kw_only=True):
 class LicenseController(Controller):
     path = "/v1/license"
     tags = ["license"]
-    dependencies = {"caller": Provide(current_caller)}
+    dependencies = {"caller": Provide(customer)}
 
     @get("", summary="The License tab")
     async def show(self, caller: Caller, state: State,
@@ -45,18 +45,25 @@ class LicenseController(Controller):
     async def products(self) -> list[Product]:
         return list(CATALOG)
 
-    @post("/upgrade", status_code=200, summary="Upgrade to a higher tier (a new one-year term)")
+    @post("/upgrade", status_code=200, summary="Upgrade to a higher tier (a new one-year term)",
+          dependencies={"caller": Provide(owner)})
     async def upgrade(self, data: Upgrade, caller: Caller, state: State) -> Response[Any]:
         return accepted(await command(caller.actor, state.portal.upgrade_license, caller.account_id, data.product))
 
-    @post("/namespace", status_code=200, summary="Buy a custom namespace for aliases")
+    @post("/namespace", status_code=200, summary="Buy a custom namespace for aliases",
+          dependencies={"caller": Provide(owner)})
     async def buy_namespace(self, data: BuyNamespace, caller: Caller, state: State) -> Response[Any]:
         return accepted(await command(caller.actor, state.portal.buy_namespace, caller.account_id, data.namespace))
 
-    @post("/key/reset", status_code=200, summary="Replace the license key; the old one stops working")
+    @post("/key/reset", status_code=200, summary="Replace the license key; the old one stops working",
+          dependencies={"caller": Provide(owner)})
     async def reset_key(self, caller: Caller, state: State) -> Response[Any]:
-        return accepted(await command(caller.actor, state.portal.reset_license_key, caller.account_id))
+        position = await command(caller.actor, state.portal.reset_license_key, caller.account_id)
+        # Heartbeats check keys against this view: once we answer, the old key is refused everywhere.
+        await reach(state, LICENSE_TAB.name, position)
+        return accepted(position)
 
-    @post("/cancel", status_code=200, summary="Cancel the contract; the license runs to its expiry date")
+    @post("/cancel", status_code=200, summary="Cancel the contract; the license runs to its expiry date",
+          dependencies={"caller": Provide(owner)})
     async def cancel(self, caller: Caller, state: State) -> Response[Any]:
         return accepted(await command(caller.actor, state.portal.cancel_license, caller.account_id))

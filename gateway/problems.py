@@ -11,8 +11,8 @@ from litestar.exceptions import HTTPException, ValidationException
 from litestar.status_codes import HTTP_500_INTERNAL_SERVER_ERROR
 
 from domain.errors import (ActiveDeviceLimitReached, AliasTaken, ConcurrentChange, DomainError, EmailTaken,
-                           InvalidLicenseKey, NamespaceTaken, NotFound, RuleViolation, SeatLimitReached,
-                           SessionLimitReached)
+                           InvalidLicenseKey, NamespaceTaken, NotAllowed, NotFound, RuleViolation,
+                           SeatLimitReached, SessionLimitReached, TwoFactorFailed)
 from projections.paging import BadCursor
 
 log = logging.getLogger("portal.gateway")
@@ -28,6 +28,8 @@ DOMAIN_STATUS: dict[type[DomainError], tuple[int, str]] = {
     ActiveDeviceLimitReached: (409, "active-device-limit-reached"),
     AliasTaken: (409, "alias-taken"),
     InvalidLicenseKey: (401, "invalid-license-key"),
+    TwoFactorFailed: (401, "two-factor-failed"),
+    NotAllowed: (403, "forbidden"),
 }
 
 TITLES = {400: "Bad request", 401: "Unauthorized", 403: "Forbidden", 404: "Not found",

@@ -14,7 +14,7 @@ from litestar.response import Stream
 from gateway.clients import Limit, Order
 from gateway.consistency import MinPosition, accepted, command, off_loop, reach
 from gateway.csv_export import CsvFormat, csv_lines, csv_response, listed
-from gateway.identity import Caller, current_caller
+from gateway.identity import Caller, customer
 from gateway.problems import Problem
 from projections.sessions import (SESSIONS, SessionDetails, SessionFilter, SessionRow, session_details,
                                   session_page, session_rows)
@@ -53,7 +53,7 @@ def session_filter(client_id: str | None, started_after: datetime | None, starte
 class SessionsController(Controller):
     path = "/v1"
     tags = ["sessions"]
-    dependencies = {"caller": Provide(current_caller)}
+    dependencies = {"caller": Provide(customer)}
 
     @get("/sessions", summary="The Sessions tab: past and current sessions, newest first by default")
     async def list_sessions(self, caller: Caller, state: State, limit: Limit = 50, cursor: str | None = None,

@@ -8,7 +8,7 @@ from litestar.datastructures import State
 from litestar.di import Provide
 
 from gateway.consistency import accepted, command, off_loop
-from gateway.identity import Caller, current_caller
+from gateway.identity import Caller, customer, owner
 from gateway.problems import Problem
 
 
@@ -30,14 +30,15 @@ class PreferencesPatch(msgspec.Struct, forbid_unknown_fields=True, kw_only=True)
 class SettingsController(Controller):
     path = "/v1/settings"
     tags = ["settings"]
-    dependencies = {"caller": Provide(current_caller)}
+    dependencies = {"caller": Provide(customer)}
 
     @get("", summary="Language, time zone and CSV export preferences")
     async def show(self, caller: Caller, state: State) -> Preferences:
         account = await off_loop(state.portal.account, caller.account_id)  # read from the event store itself
         return Preferences(**account.preferences)
 
-    @patch("", summary="Change some preferences; fields left out stay as they are")
+    @patch("", summary="Change some preferences; fields left out stay as they are",
+           dependencies={"caller": Provide(owner)})
     async def change(self, data: PreferencesPatch, caller: Caller, state: State) -> Response[Any]:
         changes = {k: v for k, v in msgspec.structs.asdict(data).items() if v is not msgspec.UNSET}
         if not changes:

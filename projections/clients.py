@@ -93,16 +93,19 @@ class ClientRow(msgspec.Struct, kw_only=True):
     platform: str
 
 
+NEVER = "'9999-12-31 00:00:00+00'::timestamptz"
+
 SORTS = {
     "client_id": Sort("client_id", "text", "client_id"),
     "alias": Sort("coalesce(alias, '')", "text", "sort_alias"),
     "version": Sort("version", "text", "version"),
-    "online_since": Sort("coalesce(online_since, 'infinity'::timestamptz)", "timestamptz", "sort_online"),
+    # Offline clients sort after online ones. Not 'infinity': the cursor must carry the value back exactly.
+    "online_since": Sort(f"coalesce(online_since, {NEVER})", "timestamptz", "sort_online"),
 }
 
-SELECT = """SELECT client_id, alias, online_since IS NOT NULL AS online, online_since, version, platform,
+SELECT = f"""SELECT client_id, alias, online_since IS NOT NULL AS online, online_since, version, platform,
                    coalesce(alias, '') AS sort_alias,
-                   coalesce(online_since, 'infinity'::timestamptz) AS sort_online
+                   coalesce(online_since, {NEVER}) AS sort_online
             FROM clients"""
 
 

@@ -52,7 +52,8 @@ async def page(conn: asyncpg.Pool | asyncpg.Connection, *, select: str, where: s
     if len(rows) <= limit:
         return list(rows), None
     last = rows[limit - 1]
-    return list(rows[:limit]), encode_cursor(sort, _text(last[order.key]), last[id_column])
+    id_key = id_column.rpartition(".")[2]  # "s.session_id" is read back as "session_id"
+    return list(rows[:limit]), encode_cursor(sort, _text(last[order.key]), last[id_key])
 
 
 def _text(value: Any) -> Any:

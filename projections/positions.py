@@ -5,13 +5,16 @@ import time
 
 import asyncpg
 
+from projections.access import ACCOUNT_ACCESS
 from projections.audit import AUDIT
 from projections.clients import CLIENTS
+from projections.emails import EMAILS
 from projections.license import LICENSE_TAB
 from projections.readmodel import ReadModel
 from projections.sessions import SESSIONS
+from projections.users import USERS
 
-READ_MODELS: tuple[ReadModel, ...] = (LICENSE_TAB, CLIENTS, SESSIONS, AUDIT)
+READ_MODELS: tuple[ReadModel, ...] = (LICENSE_TAB, CLIENTS, SESSIONS, AUDIT, EMAILS, ACCOUNT_ACCESS, USERS)
 
 
 async def position(pool: asyncpg.Pool, projection: str) -> int:

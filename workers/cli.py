@@ -20,6 +20,9 @@ ENVIRONMENT = """environment:
   PORTAL_MIN_POSITION_WAIT_SECONDS    X-Min-Position wait before 503 (default 2)
   PORTAL_READY_MAX_LAG                /ready fails past this many events of projection lag (default 1000)
   PORTAL_PRESENCE_TIMEOUT_SECONDS     a client silent this long goes offline (default 30)
+  PORTAL_SMTP_URL        mailer: smtp://user:password@host:587 (STARTTLS), smtps://…:465, smtp://host:25?tls=off
+  PORTAL_MAIL_DIR        mailer: without PORTAL_SMTP_URL, keep each e-mail as an .eml file in this folder
+  PORTAL_MAIL_FROM       mailer: the sender (default "Portal <no-reply@portal.localhost>")
 """
 
 
@@ -122,6 +125,22 @@ def run_timers(_: argparse.Namespace) -> None:
     until_signalled(lambda stop: timers.run(settings, stop))
 
 
+def run_mailer(_: argparse.Namespace) -> None:
+    from workers import mailer
+
+    settings = Settings.from_env()
+    until_signalled(lambda stop: mailer.run(settings, stop))
+
+
+def run_staff(args: argparse.Namespace) -> None:
+    from workers.staff import add_staff
+
+    password, created = add_staff(Settings.from_env(), args.email, args.name, args.role, args.password)
+    if not created:
+        raise SystemExit(f"{args.email} already has a login")
+    print(f"created {args.role} {args.email}" + ("" if args.password else f" with password {password}"))
+
+
 def run_gateway(args: argparse.Namespace) -> None:
     import uvicorn
 
@@ -136,6 +155,22 @@ def run_dev(args: argparse.Namespace) -> None:
     from workers.dev import run
 
     run(args.data_dir, args.port)
+
+
+def run_seed(args: argparse.Namespace) -> None:
+    import msgspec
+
+    from workers.seed import seed
+
+    report = seed(Settings.from_env(), args.accounts, args.clients_per_account, args.sessions_per_client,
+                  args.password, args.prefix)
+    if args.json:
+        print(msgspec.json.encode(report).decode())
+        return
+    print(f"seeded {len(report.accounts)} account(s), {report.sessions} session(s): {report.events} events in "
+          f"{report.seconds:.1f}s ({report.events / max(report.seconds, 1e-6):,.0f} events/s)")
+    for account in report.accounts[:5]:
+        print(f"  {account.email} / {report.password}  ({account.account_id})")
 
 
 def parser() -> argparse.ArgumentParser:
@@ -160,6 +195,14 @@ def parser() -> argparse.ArgumentParser:
     proj = role("projector", "apply events from JetStream to the read-model tables, exactly once", run_projector)
     proj.add_argument("--only", nargs="+", metavar="NAME", help="project only these read models")
     role("timers", "turn time into commands: offline clients, overdue sessions, expired licenses", run_timers)
+    role("mailer", "send queued e-mails through SMTP (or into a folder), once each; skip suppressed addresses",
+         run_mailer)
+    staff = role("staff", "add a platform staff login (administrator, reseller, help desk, auditor)", run_staff)
+    staff.add_argument("action", choices=["add"])
+    staff.add_argument("--email", required=True)
+    staff.add_argument("--name", required=True)
+    staff.add_argument("--role", required=True, choices=["administrator", "reseller", "help desk", "auditor"])
+    staff.add_argument("--password", help="default: a generated one, printed once")
     role("migrate", "create the event store, the read-model schema and the JetStream stream", run_migrate)
     check = role("check", "health check for a worker: exit 1 when it lags the event store too far", run_check)
     check.add_argument("role", choices=["relay", "projector"])
@@ -182,6 +225,14 @@ def parser() -> argparse.ArgumentParser:
     audit = role("audit", "recompute an account's audit hash chain from the event store", run_audit)
     audit.add_argument("what", choices=["verify"])
     audit.add_argument("--account", type=UUID, required=True)
+    seed = role("seed", "fill a running instance with accounts, clients and past sessions (through its commands)",
+                run_seed)
+    seed.add_argument("--accounts", type=int, required=True, metavar="N", help="accounts to open (Enterprise tier)")
+    seed.add_argument("--clients-per-account", type=int, required=True, metavar="M")
+    seed.add_argument("--sessions-per-client", type=int, required=True, metavar="K")
+    seed.add_argument("--password", help="every seeded login's password (default: Seeded-Harbour-42)")
+    seed.add_argument("--prefix", help="e-mails read PREFIX-<n>@seed.portal.test (default: random)")
+    seed.add_argument("--json", action="store_true", help="print every seeded account as JSON")
     return top
 
 

@@ -14,6 +14,7 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
     ready_max_lag: int = 1_000  # /ready fails when a projection is further behind the event store
     log_level: str = "INFO"
     presence_timeout_seconds: float = 30.0  # a client silent this long goes offline
+    public_url: str = "http://127.0.0.1:8000"  # where users reach the portal (links in e-mails)
 
     @classmethod
     def from_env(cls) -> "Settings":
@@ -26,17 +27,21 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
             "ready_max_lag": ("PORTAL_READY_MAX_LAG", int),
             "log_level": ("PORTAL_LOG_LEVEL", str),
             "presence_timeout_seconds": ("PORTAL_PRESENCE_TIMEOUT_SECONDS", float),
+            "public_url": ("PORTAL_PUBLIC_URL", str),
         }
         given = {field: kind(os.environ[var]) for field, (var, kind) in optional.items() if os.environ.get(var)}
         return cls(database_url=os.environ["PORTAL_DATABASE_URL"], nats_url=os.environ["PORTAL_NATS_URL"],
                    **given)
 
 
-def event_store_env(database_url: str) -> dict[str, str]:
-    """The `eventsourcing` PostgreSQL settings for a postgresql:// URL."""
+def event_store_env(database_url: str, create_tables: bool = False) -> dict[str, str]:
+    """The `eventsourcing` PostgreSQL settings for a postgresql:// URL. Only `portal migrate` creates the
+    tables: roles starting together would otherwise race on the same DDL ("tuple concurrently updated")."""
     url = urlsplit(database_url)
     return {
         "PERSISTENCE_MODULE": "eventsourcing.postgres",
+        "CREATE_TABLE": "yes" if create_tables else "no",
+        "AGGREGATE_CACHE_MAXSIZE": "20000",  # recently used aggregates stay loaded; newer events are fetched
         "POSTGRES_DBNAME": url.path.lstrip("/") or "postgres",
         "POSTGRES_HOST": url.hostname or "127.0.0.1",
         "POSTGRES_PORT": str(url.port or 5432),

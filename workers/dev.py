@@ -1,4 +1,5 @@
-"""`portal dev`: embedded PostgreSQL and NATS, then relay, projector, timers and gateway, each its own process.
+"""`portal dev`: embedded PostgreSQL and NATS, then relay, projector, timers, mailer and gateway, each its own
+process.
 
 A role that dies is restarted (as a supervisor would); Ctrl-C or SIGTERM stops the roles first, then the
 servers, and leaves no process behind. Data stays in the data folder across restarts.
@@ -14,11 +15,14 @@ import urllib.error
 import urllib.request
 from pathlib import Path
 
+from workers.config import Settings
+from workers.staff import add_staff
 from workers.embedded import EmbeddedNats, EmbeddedPostgres, free_port, stop_process
 
-ROLES = ("relay", "projector", "timers", "gateway")
+ROLES = ("relay", "projector", "timers", "mailer", "gateway")
 DEMO_EMAIL = "demo@portal.test"
 DEMO_PASSWORD = "Sunflower-Harbour-42"
+ADMIN_EMAIL = "admin@portal.test"
 
 
 def spawn(role: str, env: dict[str, str], port: int) -> subprocess.Popen[bytes]:
@@ -52,6 +56,12 @@ def ensure_demo_account(base: str) -> str:
         raise
 
 
+def mail_destination(env: dict[str, str]) -> str:
+    if env.get("PORTAL_SMTP_URL"):
+        return "sent through PORTAL_SMTP_URL"  # never print its password
+    return f"{env['PORTAL_MAIL_DIR']}   (one .eml file per e-mail sent)"
+
+
 def run(data_dir: str, port: int) -> None:
     folder = Path(data_dir).resolve()
     folder.mkdir(parents=True, exist_ok=True)
@@ -70,19 +80,26 @@ def run(data_dir: str, port: int) -> None:
     try:
         postgres.start()
         nats.start()
-        env = {**os.environ, "PORTAL_DATABASE_URL": postgres.url, "PORTAL_NATS_URL": nats.url}
+        env = {**os.environ, "PORTAL_DATABASE_URL": postgres.url, "PORTAL_NATS_URL": nats.url,
+               "PORTAL_PUBLIC_URL": os.environ.get("PORTAL_PUBLIC_URL", f"http://127.0.0.1:{port}")}
+        if not env.get("PORTAL_SMTP_URL"):  # e-mail stays on this machine, where a developer can read it
+            env.setdefault("PORTAL_MAIL_DIR", str(folder / "mail"))
         subprocess.run([sys.executable, "-m", "workers.cli", "migrate"], env=env, check=True)
         children = {role: spawn(role, env, port) for role in ROLES}
         base = f"http://127.0.0.1:{port}"
         wait_until_ready(base, children["gateway"])
         demo = ensure_demo_account(base)
+        _, admin = add_staff(Settings(database_url=postgres.url, nats_url=nats.url), ADMIN_EMAIL,
+                             "Demo Administrator", "administrator", DEMO_PASSWORD)
         print(f"""
 Portal is running (data in {folder})
   gateway     {base}
   API docs    {base}/schema/swagger   (OpenAPI JSON: {base}/schema/openapi.json)
   PostgreSQL  {postgres.url}
   NATS        {nats.url}   (events on portal.evt.>, stream PORTAL_EVENTS)
+  e-mail      {mail_destination(env)}
   demo login  {DEMO_EMAIL} / {DEMO_PASSWORD}  ({demo})
+  admin login {ADMIN_EMAIL} / {DEMO_PASSWORD}  ({"created" if admin else "exists"}; platform administrator)
 Press Ctrl-C to stop.
 """, flush=True)
         while not stopping:

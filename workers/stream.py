@@ -37,7 +37,7 @@ async def ensure_stream(js: JetStreamContext) -> None:
 async def prepare(settings: Settings) -> list[str]:
     """Everything the roles expect to exist: the event store's tables, the read-model schema, the stream.
     Idempotent; answers the migrations applied now."""
-    Portal(env=event_store_env(settings.database_url)).close()  # creates the event store's tables
+    Portal(env=event_store_env(settings.database_url, create_tables=True)).close()
     applied = await migrate(settings.database_url)
     nc = await connect(settings.nats_url, "portal-migrate")
     try:

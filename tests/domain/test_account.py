@@ -98,7 +98,7 @@ def test_signup_gives_up_when_every_customer_number_collides(app, email, signup,
 def test_find_login_finds_the_account_by_email(app, email, signup):
     account_id = signup(email)
 
-    assert app.find_login(email).id == account_id
+    assert app.find_login(email).account_id == account_id
 
 
 def test_find_login_for_an_unknown_email_is_not_found(app, email, signup):

@@ -1,0 +1,196 @@
+"""The baselines: the same work done by the bare tools Portal is built on, from this process."""
+
+import asyncio
+import threading
+import time
+from collections.abc import Callable, Iterator
+from typing import Any
+from uuid import uuid4
+
+import asyncpg
+import msgspec
+import nats
+from eventsourcing.persistence import StoredEvent
+from nats.js.api import AckPolicy, ConsumerConfig, StorageType, StreamConfig
+
+from domain.application import Portal
+from projections import presence
+from workers.config import event_store_env
+
+Sample = tuple[str, int, float, float, int | None]  # as bench.load records them
+
+
+def scratch_url(database_url: str, name: str) -> str:
+    return database_url.rsplit("/", 1)[0] + f"/{name}"
+
+
+async def fresh_database(database_url: str, name: str) -> str:
+    conn = await asyncpg.connect(database_url)
+    try:
+        await conn.execute(f"DROP DATABASE IF EXISTS {name}")
+        await conn.execute(f"CREATE DATABASE {name}")
+    finally:
+        await conn.close()
+    return scratch_url(database_url, name)
+
+
+def recorder_saves(database_url: str, saves: list[list[StoredEvent]], concurrency: int,
+                   duration: float) -> list[Sample]:
+    """The `eventsourcing` PostgreSQL recorder saving the same events, one command's events per transaction,
+    from `concurrency` threads, into an event store of its own."""
+    url = asyncio.run(fresh_database(database_url, "bench_recorder"))
+    app = Portal(env=event_store_env(url))  # creates the tables
+    pending: Iterator[list[StoredEvent]] = iter(saves)
+    lock = threading.Lock()
+    samples: list[Sample] = []
+    stop_at = time.monotonic() + duration
+
+    def saving() -> None:
+        while time.monotonic() < stop_at:
+            with lock:
+                events = next(pending, None)
+            if events is None:
+                return
+            began = time.monotonic()
+            ids = app.recorder.insert_events(events)
+            samples.append(("save", 200, time.monotonic(), time.monotonic() - began, ids[-1] if ids else None))
+
+    threads = [threading.Thread(target=saving) for _ in range(concurrency)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    app.close()
+    return samples
+
+
+async def single_row_inserts(database_url: str, rows: list[StoredEvent], concurrency: int,
+                             duration: float) -> list[Sample]:
+    """Raw asyncpg: one row per INSERT, each in its own transaction, from `concurrency` connections."""
+    url = await fresh_database(database_url, "bench_inserts")
+    setup = await asyncpg.connect(url)
+    await setup.execute("""CREATE TABLE events (id bigserial PRIMARY KEY, originator_id uuid NOT NULL,
+                           originator_version int NOT NULL, topic text NOT NULL, state bytea NOT NULL)""")
+    await setup.close()
+    samples: list[Sample] = []
+    stop_at = time.monotonic() + duration
+
+    async def inserting(offset: int) -> None:
+        conn = await asyncpg.connect(url)
+        i = offset
+        while time.monotonic() < stop_at:
+            row = rows[i % len(rows)]
+            began = time.monotonic()
+            await conn.execute("INSERT INTO events (originator_id, originator_version, topic, state) "
+                               "VALUES ($1, $2, $3, $4)", uuid4(), row.originator_version, row.topic, row.state)
+            samples.append(("insert", 200, time.monotonic(), time.monotonic() - began, None))
+            i += concurrency
+        await conn.close()
+
+    await asyncio.gather(*(inserting(i) for i in range(concurrency)))
+    return samples
+
+
+async def jetstream_latency(nats_url: str, rate: float, duration: float, size: int) -> list[float]:
+    """Publish-to-consume latency of JetStream alone: a publisher at `rate` messages/s of `size` bytes, a
+    durable pull consumer fetching in batches as the projector does."""
+    publisher, consumer = await nats.connect(nats_url), await nats.connect(nats_url)
+    js, jc = publisher.jetstream(), consumer.jetstream()
+    await js.add_stream(StreamConfig(name="BENCH_LATENCY", subjects=["bench.latency"], storage=StorageType.FILE))
+    sub = await jc.pull_subscribe("bench.latency", durable="bench", stream="BENCH_LATENCY",
+                                  config=ConsumerConfig(ack_policy=AckPolicy.EXPLICIT))
+    latencies: list[float] = []
+    body = b"x" * size
+    done = asyncio.Event()
+
+    async def publishing() -> None:
+        interval, next_at, stop_at = 1 / rate, time.monotonic(), time.monotonic() + duration
+        while next_at < stop_at:
+            await asyncio.sleep(max(0.0, next_at - time.monotonic()))
+            await js.publish("bench.latency", body, headers={"sent": repr(time.monotonic())})
+            next_at += interval
+        done.set()
+
+    async def consuming() -> None:
+        while not done.is_set():
+            try:
+                msgs = await sub.fetch(256, timeout=0.5)
+            except (TimeoutError, nats.errors.TimeoutError):
+                continue
+            received = time.monotonic()
+            latencies.extend(received - float(m.headers["sent"]) for m in msgs)  # type: ignore[index]
+            for m in msgs:
+                await m.ack()
+
+    await asyncio.gather(publishing(), consuming())
+    await js.delete_stream("BENCH_LATENCY")
+    await publisher.close()
+    await consumer.close()
+    return latencies
+
+
+def store_read(portal: Portal, stop: int, page: int = 1_000) -> tuple[int, float]:
+    """Read the first `stop` events from the store page by page, as a rebuild does; answers (events, s)."""
+    began, position, count = time.monotonic(), 0, 0
+    while position < stop:
+        notifications = portal.recorder.select_notifications(position + 1, page, stop)
+        if not notifications:
+            break
+        count += len(notifications)
+        position = notifications[-1].id
+    return count, time.monotonic() - began
+
+
+async def copy_export(pool: asyncpg.Pool, query: str, *args: Any) -> tuple[int, float]:
+    """PostgreSQL's own CSV export (COPY … TO STDOUT) of the same query; answers (rows, seconds)."""
+    lines = 0
+
+    async def counting(chunk: bytes) -> None:
+        nonlocal lines
+        lines += chunk.count(b"\n")
+
+    began = time.monotonic()
+    async with pool.acquire() as conn:
+        await conn.copy_from_query(query, *args, output=counting, format="csv")
+    return lines, time.monotonic() - began
+
+
+async def heartbeat_updates(pool: asyncpg.Pool, beats: list[dict[str, Any]], concurrency: int,
+                            duration: float) -> list[Sample]:
+    """The heartbeat's one UPDATE (projections.presence.beat), straight on asyncpg, without HTTP."""
+    samples: list[Sample] = []
+    stop_at = time.monotonic() + duration
+
+    async def beating(offset: int) -> None:
+        i = offset
+        while time.monotonic() < stop_at:
+            b = beats[i % len(beats)]
+            began = time.monotonic()
+            absorbed = await presence.beat(pool, b["license_key"], b["client_id"], b["version"])
+            samples.append(("beat", 200 if absorbed else 409, time.monotonic(), time.monotonic() - began, None))
+            i += concurrency
+
+    await asyncio.gather(*(beating(i) for i in range(concurrency)))
+    return samples
+
+
+async def poll_positions(database_url: str, stopped: Callable[[], bool]) -> list[tuple[float, dict[str, int]]]:
+    """Every change of the projections' positions, with when it was first seen (polled every millisecond)."""
+    conn = await asyncpg.connect(database_url)
+    seen: list[tuple[float, dict[str, int]]] = []
+    last: dict[str, int] = {}
+    try:
+        while not stopped():
+            rows = await conn.fetch("SELECT projection, position FROM projection_positions")
+            now = {r["projection"]: r["position"] for r in rows}
+            if now != last:
+                seen.append((time.monotonic(), now))
+                last = now
+            await asyncio.sleep(0.001)
+    finally:
+        await conn.close()
+    return seen
+
+
+def encoded_size(event: StoredEvent) -> int:
+    return len(msgspec.json.encode({"topic": event.topic})) + len(event.state)

@@ -1,0 +1,231 @@
+"""What the benchmark measures, one function per figure, each with its baseline in the same run."""
+
+import asyncio
+import subprocess
+import sys
+import threading
+import time
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+import httpx
+import psutil
+from eventsourcing.persistence import StoredEvent
+
+from bench import baselines
+from bench.report import Row, latency, ok, rate, throughput_row
+from bench.stack import ROOT, Bench, CpuMeter, run_load, wait_for_http
+from projections import sessions
+from projections.positions import READ_MODELS
+from projections.rebuild import create_scratch, replay
+from workers.embedded import free_port, stop_process
+
+WARMUP = 2.0
+
+
+def seconds(bench: Bench, base: float) -> float:
+    return base * bench.args.seconds
+
+
+def command_plan(bench: Bench, duration: float, concurrency: int, rate_: float | None = None) -> dict[str, Any]:
+    accounts = [{k: a[k] for k in ("token", "license_key", "namespace", "peer")} for a in bench.commanding]
+    return {"scenario": "commands", "base": bench.stack.base, "concurrency": concurrency, "duration": duration,
+            "warmup": WARMUP, "rate": rate_, "accounts": accounts}
+
+
+def saves_between(bench: Bench, positions: list[int]) -> list[list[StoredEvent]]:
+    """The stored events of each accepted command (each answer's position ends one save), in order."""
+    ends = sorted(set(positions))
+    found = bench.portal.recorder.select_notifications(ends[0] + 1, ends[-1] - ends[0], ends[-1])
+    saves, current, boundaries = [], [], iter(ends[1:])
+    boundary = next(boundaries)
+    for n in found:
+        current.append(StoredEvent(originator_id=n.originator_id, originator_version=n.originator_version,
+                                   topic=n.topic, state=n.state))
+        if n.id == boundary:
+            saves.append(current)
+            current, boundary = [], next(boundaries, 0)
+    return saves
+
+
+async def commands(bench: Bench) -> list[Row]:
+    duration, concurrency = seconds(bench, 15), bench.args.concurrency
+    load = await asyncio.to_thread(run_load, command_plan(bench, duration, concurrency), bench.stack,
+                                   bench.args.load_processes)
+    saves = await asyncio.to_thread(saves_between, bench, load["positions"])
+    kinds = {k: latency([s[3] for s in ok(load["samples"]) if s[0] == k]) for k in {s[0] for s in load["samples"]}}
+    figure = f"commands via HTTP, {concurrency} clients"
+    details = {"per_command": kinds, "events_per_command": sum(map(len, saves)) / max(len(saves), 1)}
+    recorder = await asyncio.to_thread(baselines.recorder_saves, bench.stack.postgres.url, saves, concurrency,
+                                       duration)
+    events = [e for save in saves for e in save]
+    inserts = await baselines.single_row_inserts(bench.stack.postgres.url, events, concurrency, seconds(bench, 8))
+    return [throughput_row(figure, "cmd/s", load["samples"], "eventsourcing recorder, same saves", recorder,
+                           load["cores"], **details),
+            throughput_row(figure, "cmd/s", load["samples"], "asyncpg single-row INSERTs", inserts,
+                           load["cores"], **details)]
+
+
+def first_seen(seen: list[tuple[float, dict[str, int]]], projection: str, position: int) -> float | None:
+    for moment, positions in seen:
+        if positions.get(projection, 0) >= position:
+            return moment
+    return None
+
+
+async def freshness(bench: Bench) -> list[Row]:
+    duration, target = seconds(bench, 10), bench.args.fresh_rate
+    stop = threading.Event()
+    polling = asyncio.create_task(baselines.poll_positions(bench.stack.postgres.url, stop.is_set))
+    before = await asyncio.to_thread(bench.portal.current_position)
+    load = await asyncio.to_thread(run_load, command_plan(bench, duration, 8, target), bench.stack)
+    await asyncio.sleep(2)  # the last answers' effects
+    stop.set()
+    seen = await polling
+    accepted = [s for s in ok(load["samples"]) if s[4]]
+    events_per_second = (await asyncio.to_thread(bench.portal.current_position) - before) / (duration + WARMUP)
+    nats = await baselines.jetstream_latency(bench.stack.nats.url, events_per_second, duration, 600)
+    rows = []
+    for projection, view in (("license_tab", "dashboard counters"), ("sessions", "sessions log")):
+        lags = [max(0.0, seen_at - s[2]) for s in accepted
+                if (seen_at := first_seen(seen, projection, s[4])) is not None]
+        mine, base = latency(lags), latency(nats)
+        rows.append(Row(figure=f"freshness: answer -> {view} ({projection})", value=mine.p50 if mine else 0,
+                        unit="ms p50", latency=mine, baseline="JetStream publish -> consume",
+                        baseline_value=base.p50 if base else 0, baseline_latency=base,
+                        ratio=round((mine.p50 if mine else 0) / max(base.p50 if base else 1e-9, 1e-9), 2),
+                        cores=load["cores"], details={"commands_per_second": rate(accepted),
+                                                      "events_per_second": events_per_second,
+                                                      "measured": len(lags)}))
+    return rows
+
+
+async def capture_pages(bench: Bench, targets: list[dict[str, Any]]) -> None:
+    """The gateway's answers, stored for the bare handler to serve by primary key."""
+    await bench.pool.execute("CREATE TABLE IF NOT EXISTS bench_pages (key text PRIMARY KEY, body bytea NOT NULL)")
+    async with httpx.AsyncClient(base_url=bench.stack.base, timeout=60) as http:
+        for t in targets:
+            answer = await http.get(t["path"], headers=t["headers"])
+            answer.raise_for_status()
+            await bench.pool.execute("INSERT INTO bench_pages VALUES ($1, $2) ON CONFLICT (key) DO UPDATE "
+                                     "SET body = $2", t["key"], answer.content)
+
+
+async def queries(bench: Bench) -> list[Row]:
+    views = {"dashboard counters": "/v1/license", "clients page": "/v1/clients?limit=50",
+             "sessions page": "/v1/sessions?limit=50"}
+    targets = {view: [{"kind": view, "method": "GET", "path": path, "key": f"{path.split('?')[0][4:]}-{a['account_id']}",
+                       "headers": {"Authorization": f"Bearer {a['token']}"}} for a in bench.browsing]
+               for view, path in views.items()}
+    for found in targets.values():
+        await capture_pages(bench, found)
+    port = free_port()
+    bare = subprocess.Popen([sys.executable, "-m", "bench.bare", "--port", str(port)], cwd=ROOT,
+                            env=bench.stack.env)
+    rows = []
+    try:
+        first = targets["dashboard counters"][0]["key"]
+        await asyncio.to_thread(wait_for_http, f"http://127.0.0.1:{port}/bare/{first}", bare)
+        for view, found in targets.items():
+            plan = {"scenario": "requests", "base": bench.stack.base, "concurrency": bench.args.concurrency,
+                    "duration": seconds(bench, 6), "warmup": 1.0, "requests": found}
+            mine = await asyncio.to_thread(run_load, plan, bench.stack, bench.args.load_processes)
+            bare_requests = [{**t, "path": f"/bare/{t['key']}", "headers": {}} for t in found]
+            base = await asyncio.to_thread(run_load, {**plan, "base": f"http://127.0.0.1:{port}",
+                                                      "requests": bare_requests}, bench.stack,
+                                           bench.args.load_processes)
+            rows.append(throughput_row(f"query: {view}", "req/s", mine["samples"], "bare Litestar + 1 asyncpg PK read",
+                                       base["samples"], mine["cores"], bare_cores=base["cores"]))
+    finally:
+        stop_process(bare, 15)
+    return rows
+
+
+async def rebuild(bench: Bench) -> list[Row]:
+    stop = min(await asyncio.to_thread(bench.portal.current_position), bench.args.rebuild_events)
+    meter = CpuMeter(bench.stack)
+    per_model: dict[str, float] = {}
+    async with bench.pool.acquire() as conn:
+        await create_scratch(conn, "bench_rebuild", READ_MODELS)
+    meter.start()
+    for model in READ_MODELS:
+        began = time.monotonic()
+        await replay(bench.pool, bench.portal, [model], "bench_rebuild", 0, stop)
+        per_model[model.name] = round(stop / (time.monotonic() - began), 1)
+    cores = meter.stop()
+    await bench.pool.execute("DROP SCHEMA bench_rebuild CASCADE")
+    count, spent = await asyncio.to_thread(baselines.store_read, bench.portal, stop)
+    value, base = stop * len(READ_MODELS) / sum(stop / v for v in per_model.values()), count / spent
+    return [Row(figure=f"rebuild: {len(READ_MODELS)} read models, one at a time", value=round(value, 1),
+                unit="events/s", latency=None, baseline="reading the same events from the store",
+                baseline_value=round(base, 1), baseline_latency=None, ratio=round(value / base, 3), cores=cores,
+                details={"events": stop, "per_model_events_per_second": per_model})]
+
+
+def peak_rss(pid: int, done: threading.Event, found: list[int]) -> None:
+    process = psutil.Process(pid)
+    while not done.is_set():
+        found.append(process.memory_info().rss)
+        time.sleep(0.01)
+
+
+async def csv_export(bench: Bench) -> list[Row]:
+    gateway = bench.stack.roles["gateway"].pid
+    resting = psutil.Process(gateway).memory_info().rss
+    done, rss = threading.Event(), []
+    sampler = threading.Thread(target=peak_rss, args=(gateway, done, rss))
+    meter = CpuMeter(bench.stack)
+    sampler.start()
+    meter.start()
+    began, lines = time.monotonic(), 0
+    async with httpx.AsyncClient(base_url=bench.stack.base, timeout=600) as http:
+        async with http.stream("GET", "/v1/sessions.csv",
+                               headers={"Authorization": f"Bearer {bench.exporting['token']}"}) as answer:
+            answer.raise_for_status()
+            async for chunk in answer.aiter_bytes():
+                lines += chunk.count(b"\n")
+    spent = time.monotonic() - began
+    cores = meter.stop()
+    done.set()
+    sampler.join()
+    query = f"{sessions.SELECT} WHERE s.account_id = $1 ORDER BY s.started_at DESC, s.session_id DESC"
+    copied, copy_spent = await baselines.copy_export(bench.pool, query, bench.exporting["account_id"])
+    rows_per_second, peak = (lines - 1) / spent, max(rss)
+    mib = 1024 * 1024
+    return [Row(figure=f"CSV export: {lines - 1} sessions", value=round(rows_per_second, 1), unit="rows/s",
+                latency=None, baseline="PostgreSQL COPY of the same query", baseline_value=round(copied / copy_spent, 1),
+                baseline_latency=None, ratio=round(rows_per_second / (copied / copy_spent), 3), cores=cores),
+            Row(figure="CSV export: gateway peak memory", value=round(peak / mib, 1), unit="MiB", latency=None,
+                baseline="gateway memory before the export", baseline_value=round(resting / mib, 1),
+                baseline_latency=None, ratio=round(peak / resting, 3))]
+
+
+async def heartbeats(bench: Bench) -> list[Row]:
+    clients = [(a, c) for a in bench.browsing for c in a["client_ids"]][:bench.args.heartbeat_clients]
+    beats = [{"kind": "heartbeat", "method": "POST", "path": "/v1/device/heartbeat",
+              "headers": {"X-License-Key": a["license_key"]}, "json": {"client_id": c, "version": "9.0.1"}}
+             for a, c in clients]
+    async with httpx.AsyncClient(base_url=bench.stack.base, timeout=60) as http:
+        for b in beats:  # the first heartbeat records the client coming online: a transition, not a beat
+            (await http.post(b["path"], headers=b["headers"], json=b["json"])).raise_for_status()
+    await projected_clients(bench)
+    plan = {"scenario": "requests", "base": bench.stack.base, "concurrency": bench.args.concurrency,
+            "duration": seconds(bench, 6), "warmup": 1.0, "requests": beats}
+    load = await asyncio.to_thread(run_load, plan, bench.stack, bench.args.load_processes)
+    absorbed = [s for s in ok(load["samples"]) if s[4] is None]
+    direct = [{"license_key": a["license_key"], "client_id": c, "version": "9.0.1"} for a, c in clients]
+    base = await baselines.heartbeat_updates(bench.pool, direct, bench.args.concurrency, seconds(bench, 6))
+    return [throughput_row("heartbeats absorbed (no event)", "beats/s", absorbed, "the same UPDATE on asyncpg",
+                           base, load["cores"], transitions=len(ok(load["samples"])) - len(absorbed))]
+
+
+async def projected_clients(bench: Bench) -> None:
+    head = await asyncio.to_thread(bench.portal.current_position)
+    while await bench.pool.fetchval("SELECT position FROM projection_positions WHERE projection = 'clients'") < head:
+        await asyncio.sleep(0.05)
+
+
+PHASES: dict[str, Callable[[Bench], Awaitable[list[Row]]]] = {
+    "commands": commands, "freshness": freshness, "queries": queries, "rebuild": rebuild, "csv": csv_export,
+    "heartbeats": heartbeats}
+NAMES = tuple(PHASES)

@@ -1,0 +1,136 @@
+"""The benchmark: every figure of Portal measured in the same run as its baseline, with the ratio.
+
+    python -m bench.run            # the default run: a few minutes on two cores
+    python -m bench.run --help     # flags scale the data, the load and the durations
+
+It starts the service as in production (embedded PostgreSQL and NATS, one process per role), seeds it with
+`portal seed`, drives it over HTTP from separate load-generator processes, prints a table and writes JSON to
+bench/results/.
+"""
+
+import argparse
+import asyncio
+import secrets
+import shutil
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+import asyncpg
+import httpx
+
+from bench import phases
+from bench.report import Row, save, table
+from bench.stack import Bench, Stack
+from domain.application import Portal
+from projections.positions import READ_MODELS
+from workers.config import event_store_env
+
+
+def arguments() -> argparse.Namespace:
+    p = argparse.ArgumentParser(prog="python -m bench.run", description=__doc__,
+                                formatter_class=argparse.RawDescriptionHelpFormatter)
+    p.add_argument("--scale", type=float, default=1.0, help="multiply every data size (default 1)")
+    p.add_argument("--seconds", type=float, default=1.0, help="multiply every measuring time (default 1)")
+    p.add_argument("--concurrency", type=int, default=16, help="concurrent virtual clients (default 16)")
+    p.add_argument("--load-processes", type=int, default=1, help="load-generator processes (default 1)")
+    p.add_argument("--accounts", type=int, default=10, help="seeded accounts the queries read (default 10)")
+    p.add_argument("--clients", type=int, default=50, help="clients per seeded account (default 50)")
+    p.add_argument("--sessions", type=int, default=10, help="sessions per seeded client (default 10)")
+    p.add_argument("--export-sessions", type=int, default=10_000,
+                   help="sessions of the account whose log is exported as CSV (default 10000)")
+    p.add_argument("--command-accounts", type=int, default=8, help="accounts the command load writes to (default 8)")
+    p.add_argument("--fresh-rate", type=float, default=100.0, help="commands/s while measuring freshness")
+    p.add_argument("--rebuild-events", type=int, default=20_000, help="events replayed per read model")
+    p.add_argument("--heartbeat-clients", type=int, default=200, help="online clients sending heartbeats")
+    p.add_argument("--only", nargs="+", choices=phases.NAMES, help="measure only these figures")
+    p.add_argument("--data-dir", help="keep the servers' data here (default: a temporary folder, removed)")
+    args = p.parse_args()
+    for name in ("accounts", "clients", "sessions", "export_sessions", "command_accounts", "rebuild_events",
+                 "heartbeat_clients"):
+        setattr(args, name, max(1, int(getattr(args, name) * args.scale)))
+    return args
+
+
+def step(text: str) -> None:
+    print(f"[{time.strftime('%H:%M:%S')}] {text}", file=sys.stderr, flush=True)
+
+
+async def projected(bench: Bench, timeout: float = 1_800) -> None:
+    """Wait until every read model has applied every stored event."""
+    head, deadline = await asyncio.to_thread(bench.portal.current_position), time.monotonic() + timeout
+    while True:
+        rows = await bench.pool.fetch("SELECT projection, position FROM projection_positions")
+        behind = [r["position"] for r in rows if r["projection"] in {m.name for m in READ_MODELS}]
+        if len(behind) == len(READ_MODELS) and min(behind) >= head:
+            return
+        if time.monotonic() > deadline:
+            raise SystemExit(f"the projections did not reach position {head} in {timeout}s")
+        print(f"\r  projecting: {min(behind, default=0)}/{head}", end="", file=sys.stderr, flush=True)
+        await asyncio.sleep(0.5)
+
+
+async def prepare(args: argparse.Namespace, stack: Stack) -> Bench:
+    step("seeding with `portal seed`")
+    browsing = await asyncio.to_thread(stack.seed, args.accounts, args.clients, args.sessions)
+    export_clients = 20
+    exporting = await asyncio.to_thread(stack.seed, 1, export_clients, max(1, args.export_sessions // export_clients))
+    commanding = await asyncio.to_thread(stack.seed, args.command_accounts, 1, 0)
+    portal = Portal(env=event_store_env(stack.postgres.url))
+    pool = await asyncpg.create_pool(stack.postgres.url, min_size=2, max_size=args.concurrency + 4)
+    bench = Bench(args, stack, portal, pool, [], {}, [])
+    step(f"waiting for the projections to apply {portal.current_position()} events")
+    await projected(bench)
+    print(file=sys.stderr)
+    bench.browsing = await asyncio.to_thread(stack.logins, browsing)
+    bench.exporting = (await asyncio.to_thread(stack.logins, exporting))[0]
+    bench.commanding = await asyncio.to_thread(stack.logins, commanding)
+    async with httpx.AsyncClient(base_url=stack.base, timeout=60) as http:
+        for account in bench.commanding:  # aliases need a namespace
+            account["namespace"] = f"bench-{secrets.token_hex(4)}"
+            account["peer"] = account["client_ids"][0]
+            bought = await http.post("/v1/license/namespace", json={"namespace": account["namespace"]},
+                                     headers={"Authorization": f"Bearer {account['token']}"})
+            bought.raise_for_status()
+    return bench
+
+
+async def measure(args: argparse.Namespace, stack: Stack) -> tuple[list[Row], dict[str, Any]]:
+    bench = await prepare(args, stack)
+    rows: list[Row] = []
+    try:
+        for name, phase in phases.PHASES.items():
+            if args.only and name not in args.only:
+                continue
+            step(f"measuring {name}")
+            rows += await phase(bench)
+            await projected(bench)  # each phase starts from a quiet stack
+    finally:
+        await bench.pool.close()
+        bench.portal.close()
+    meta = {"arguments": vars(args), "events": bench.portal.current_position(),
+            "sessions": args.accounts * args.clients * args.sessions + args.export_sessions}
+    return rows, meta
+
+
+def main() -> None:
+    args = arguments()
+    folder = Path(args.data_dir) if args.data_dir else Path(tempfile.mkdtemp(prefix="portal-bench-"))
+    folder.mkdir(parents=True, exist_ok=True)
+    stack = Stack(folder)
+    step(f"starting PostgreSQL, NATS, relay, projector and gateway (data in {folder})")
+    stack.start()
+    try:
+        rows, meta = asyncio.run(measure(args, stack))
+    finally:
+        stack.stop()
+        if not args.data_dir:
+            shutil.rmtree(folder, ignore_errors=True)
+    print(table(rows))
+    print(f"\nwritten to {save(rows, meta)}")
+
+
+if __name__ == "__main__":
+    main()

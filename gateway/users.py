@@ -1,0 +1,64 @@
+"""The account's users: the owner lists them, adds members (who get an e-mail to choose a password), and
+disables or re-enables them."""
+
+import secrets
+from typing import Annotated, Any
+from uuid import UUID
+
+import msgspec
+from litestar import Controller, Request, Response, get, patch, post
+from litestar.datastructures import State
+from litestar.di import Provide
+
+from gateway.auth import Email, Name, normalised_email
+from gateway.consistency import MinPosition, accepted, command, off_loop, reach
+from gateway.identity import Caller, hash_password, owner, revoke_sessions
+from gateway.passwords import send_reset_link
+from gateway.problems import Problem
+from projections.users import USERS, UserRow, account_users
+
+
+class NewUser(msgspec.Struct, forbid_unknown_fields=True, kw_only=True):
+    email: Email
+    name: Name
+
+
+class UserPatch(msgspec.Struct, forbid_unknown_fields=True, kw_only=True):
+    disabled: bool
+
+
+class UserAdded(msgspec.Struct, kw_only=True):
+    user_id: UUID
+    position: int
+
+
+class UsersController(Controller):
+    path = "/v1/users"
+    tags = ["users"]
+    dependencies = {"caller": Provide(owner)}
+
+    @get("", summary="The account's users and their roles")
+    async def list_users(self, caller: Caller, state: State,
+                         min_position: Annotated[int | None, MinPosition] = None) -> list[UserRow]:
+        await reach(state, USERS.name, min_position)
+        return await account_users(state.pool, caller.account_id)
+
+    @post("", status_code=201, summary="Add a member; they get an e-mail with a link to choose their password")
+    async def add_user(self, data: NewUser, request: Request, caller: Caller,  # type: ignore[type-arg]
+                       state: State) -> Response[Any]:
+        email = normalised_email(data.email)
+        unusable = await off_loop(hash_password, secrets.token_urlsafe(32))  # until they choose their own
+        user_id, position = await command(caller.actor, state.portal.add_user, caller.account_id, email,
+                                          data.name.strip(), unusable)
+        await send_reset_link(state, caller.actor, email)
+        return accepted(position, UserAdded(user_id=user_id, position=position), status=201)
+
+    @patch("/{user_id:uuid}", summary="Disable a member (their sessions end at once) or enable them again")
+    async def change_user(self, user_id: UUID, data: UserPatch, caller: Caller, state: State) -> Response[Any]:
+        if user_id == caller.user_id:
+            raise Problem(409, "rule-violation", "You cannot disable yourself", field="user_id")
+        position = await command(caller.actor, state.portal.set_user_disabled, caller.account_id, user_id,
+                                 data.disabled)
+        if data.disabled:
+            await revoke_sessions(state.pool, user_id)
+        return accepted(position)

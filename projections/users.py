@@ -1,0 +1,75 @@
+"""The users of each account (and the platform's staff): who may log in, with which role."""
+
+from datetime import datetime
+from uuid import UUID
+
+import asyncpg
+import msgspec
+
+from projections.readmodel import ReadModel
+
+USERS = ReadModel("users", tables=("users",))
+
+
+class Registered(msgspec.Struct):
+    account_id: UUID
+    aggregate_id: UUID
+    email: str
+    name: str
+    account_role: str | None
+    platform_role: str | None
+    occurred_at: datetime
+
+
+@USERS.on("UserRegistered", Registered)
+async def _registered(conn: asyncpg.Connection, e: Registered, position: int) -> None:
+    await conn.execute(
+        """INSERT INTO users (account_id, user_id, email, name, account_role, platform_role, created_at, position)
+           VALUES ($1, $2, $3, $4, $5, $6, $7, $8) ON CONFLICT DO NOTHING""",
+        e.account_id, e.aggregate_id, e.email, e.name, e.account_role, e.platform_role, e.occurred_at, position)
+
+
+class UserEvent(msgspec.Struct):
+    account_id: UUID
+    aggregate_id: UUID
+
+
+class DisabledChanged(UserEvent):
+    disabled: bool
+
+
+async def _set(conn: asyncpg.Connection, e: UserEvent, position: int, column: str, value: object) -> None:
+    await conn.execute(f"UPDATE users SET {column} = $3, position = $4 WHERE account_id = $1 AND user_id = $2",
+                       e.account_id, e.aggregate_id, value, position)
+
+
+@USERS.on("UserDisabledChanged", DisabledChanged)
+async def _disabled(conn: asyncpg.Connection, e: DisabledChanged, position: int) -> None:
+    await _set(conn, e, position, "disabled", e.disabled)
+
+
+@USERS.on("UserTwoFactorEnabled", UserEvent)
+async def _two_factor_on(conn: asyncpg.Connection, e: UserEvent, position: int) -> None:
+    await _set(conn, e, position, "two_factor", True)
+
+
+@USERS.on("UserTwoFactorDisabled", UserEvent)
+async def _two_factor_off(conn: asyncpg.Connection, e: UserEvent, position: int) -> None:
+    await _set(conn, e, position, "two_factor", False)
+
+
+class UserRow(msgspec.Struct, kw_only=True):
+    user_id: UUID
+    email: str
+    name: str
+    role: str
+    two_factor: bool
+    disabled: bool
+    created_at: datetime
+
+
+async def account_users(pool: asyncpg.Pool, account_id: UUID) -> list[UserRow]:
+    rows = await pool.fetch(
+        """SELECT user_id, email, name, coalesce(platform_role, account_role) AS role, two_factor, disabled,
+                  created_at FROM users WHERE account_id = $1 ORDER BY created_at, email""", account_id)
+    return [UserRow(**dict(r)) for r in rows]
