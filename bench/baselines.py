@@ -39,7 +39,7 @@ def recorder_saves(database_url: str, saves: list[list[StoredEvent]], concurrenc
     """The `eventsourcing` PostgreSQL recorder saving the same events, one command's events per transaction,
     from `concurrency` threads, into an event store of its own."""
     url = asyncio.run(fresh_database(database_url, "bench_recorder"))
-    app = Portal(env=event_store_env(url))  # creates the tables
+    app = Portal(env=event_store_env(url, create_tables=True))
     pending: Iterator[list[StoredEvent]] = iter(saves)
     lock = threading.Lock()
     samples: list[Sample] = []

@@ -107,11 +107,11 @@ async def measure(args: argparse.Namespace, stack: Stack) -> tuple[list[Row], di
             step(f"measuring {name}")
             rows += await phase(bench)
             await projected(bench)  # each phase starts from a quiet stack
+        meta = {"arguments": vars(args), "events": bench.portal.current_position(),
+                "sessions": args.accounts * args.clients * args.sessions + args.export_sessions}
     finally:
         await bench.pool.close()
         bench.portal.close()
-    meta = {"arguments": vars(args), "events": bench.portal.current_position(),
-            "sessions": args.accounts * args.clients * args.sessions + args.export_sessions}
     return rows, meta
 
 

@@ -47,6 +47,11 @@ class Device(msgspec.Struct, frozen=True):
     license_key: str
 
 
+async def presented_key(license_key: LicenseKey = None) -> str:
+    """The key as sent (checked before the body, like every credential); heartbeats check it themselves."""
+    return presented(license_key)
+
+
 def presented(license_key: str | None) -> str:
     if not license_key:
         raise Problem(401, "invalid-license-key", "Send the account's license key in X-License-Key",
@@ -75,10 +80,10 @@ class DeviceController(Controller):
         return accepted(await command(device_actor(request, data.client_id), state.portal.register_client,
                                       caller.account_id, data.client_id, data.version, data.platform))
 
-    @post("/heartbeat", status_code=200, summary="The client is online. Cheap: only transitions become events")
+    @post("/heartbeat", status_code=200, dependencies={"key": Provide(presented_key)},
+          summary="The client is online. Cheap: only transitions become events")
     async def heartbeat(self, data: Heartbeat, request: Request, state: State,  # type: ignore[type-arg]
-                        license_key: LicenseKey = None) -> Response[Any]:
-        key = presented(license_key)
+                        key: str) -> Response[Any]:
         if await presence.beat(state.pool, key, data.client_id, data.version):
             return Response({"position": None})
         account_id = await off_loop(state.portal.account_for_key, key)

@@ -1,0 +1,282 @@
+"""The authorization rules of every route, and the world the matrix test runs them in.
+
+A rule names who passes authorization; everyone else is refused: no credentials 401, a role without the
+right 403 (or 404 where even the existence of the thing is the caller's business: another account's ids,
+other accounts' history). Adding a route without a rule fails the matrix test.
+"""
+
+import secrets
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field, replace
+from typing import Any
+from uuid import uuid4
+
+import httpx
+
+from tests.e2e.api import PASSWORD, Account, command, license_tab, sign_up
+from tests.e2e.devices import Device, new_client_id
+
+CUSTOMER_USERS = {"owner", "member"}
+API_KEYS = {"api_read", "api_write"}
+STAFF = {"administrator", "reseller", "help_desk", "auditor"}
+PEOPLE = CUSTOMER_USERS | STAFF
+ROLES = ["anonymous", *sorted(CUSTOMER_USERS | API_KEYS | STAFF)]
+EVERYONE = set(ROLES)
+
+
+@dataclass(frozen=True)
+class Rule:
+    allowed: set[str]
+    hidden: set[str] = field(default_factory=set)  # refused with 404, not 403
+    body: Callable[["World"], Any] | None = None
+    params: Callable[["World", str], Awaitable[dict[str, str]]] | None = None  # (world, role) -> path params
+    other: Callable[["World"], dict[str, str]] | None = None  # another account's ids: the allowed get 404
+    fresh_token: bool = False  # the route ends sessions or keys: give it a token of its own
+    query: dict[str, str] | None = None
+
+
+@dataclass
+class World:
+    http: httpx.AsyncClient
+    a: Account  # the callers' own account
+    b: Account  # another account
+    device_a: Device
+    client_a: str
+    session_a: str
+    client_b: str
+    session_b: str
+    member_email: str
+    member_id: str
+    throwaway_id: str  # a member whose password admins may reset
+    reseller_customer: str
+    tokens: dict[str, str]
+    staff_emails: dict[str, str]
+
+    async def token(self, role: str, fresh: bool = False) -> str | None:
+        if role == "anonymous":
+            return None
+        if fresh and role in PEOPLE:
+            return await login(self.http, self.email_of(role))
+        if fresh and role in API_KEYS:
+            return await new_api_key(self.http, self.a, "read" if role == "api_read" else "write")
+        return self.tokens[role]
+
+    async def renew(self, role: str) -> None:
+        if role in PEOPLE:
+            self.tokens[role] = await login(self.http, self.email_of(role))
+            if role == "owner":
+                self.a = replace(self.a, token=self.tokens[role])
+
+    def email_of(self, role: str) -> str:
+        return self.staff_emails.get(role) or {"owner": self.a.email, "member": self.member_email}[role]
+
+
+async def login(http: httpx.AsyncClient, email: str) -> str:
+    response = await http.post("/v1/auth/login", json={"email": email, "password": PASSWORD})
+    assert response.status_code == 200, response.text
+    return response.json()["token"]
+
+
+async def new_api_key(http: httpx.AsyncClient, account: Account, scope: str) -> str:
+    response = await http.post("/v1/api-keys", json={"name": f"matrix {scope}", "scope": scope}, headers=account.auth)
+    assert response.status_code == 201, response.text
+    return response.json()["api_key"]
+
+
+async def build_world(http: httpx.AsyncClient, add_staff: Callable[[str, str], None]) -> World:
+    a, b = await sign_up(http), await sign_up(http)
+    await command(http, a, "POST", "/v1/license/upgrade", {"product": "professional"})
+    devices = []
+    for account in (a, b):
+        key = (await license_tab(http, account, account.position))["license_key"]
+        device = Device(http, key)
+        client, _ = await device.register()
+        session, _ = await device.start(client, new_client_id())
+        devices.append((device, client, session))
+    staff_emails = {role: f"{role}-{uuid4().hex[:8]}@staff.test" for role in STAFF}
+    for role, email in staff_emails.items():
+        add_staff(email, role.replace("_", " "))
+    tokens = {role: await login(http, email) for role, email in staff_emails.items()}
+    tokens["owner"] = a.token
+    member_email, member_id = await add_member(http, a, tokens["administrator"])
+    _, throwaway_id = await add_member(http, a, tokens["administrator"])
+    tokens["member"] = await login(http, member_email)
+    tokens["api_read"] = await new_api_key(http, a, "read")
+    tokens["api_write"] = await new_api_key(http, a, "write")
+    customer = await http.post("/v1/admin/customers", json={"email": f"{uuid4().hex}@customer.test", "name": "R"},
+                               headers={"Authorization": f"Bearer {tokens['reseller']}"})
+    assert customer.status_code == 201, customer.text
+    (device_a, client_a, session_a), (_, client_b, session_b) = devices
+    return World(http=http, a=a, b=b, device_a=device_a, client_a=client_a, session_a=session_a, client_b=client_b,
+                 session_b=session_b, member_email=member_email, member_id=member_id, throwaway_id=throwaway_id,
+                 reseller_customer=customer.json()["id"], tokens=tokens, staff_emails=staff_emails)
+
+
+async def add_member(http: httpx.AsyncClient, owner: Account, admin_token: str) -> tuple[str, str]:
+    """A member of `owner`'s account with the test password (set by an administrator)."""
+    email = f"{uuid4().hex}@member.test"
+    response = await http.post("/v1/users", json={"email": email, "name": "Mo Member"}, headers=owner.auth)
+    assert response.status_code == 201, response.text
+    user_id = response.json()["user_id"]
+    response = await http.post(f"/v1/admin/users/{user_id}/password", json={"password": PASSWORD},
+                               headers={"Authorization": f"Bearer {admin_token}"})
+    assert response.status_code == 200, response.text
+    return email, user_id
+
+
+# -- path parameters ----------------------------------------------------------------------------------------
+
+async def own_client(w: World, role: str) -> dict[str, str]:
+    return {"client_id": w.client_a}
+
+
+async def disposable_client(w: World, role: str) -> dict[str, str]:
+    client_id, _ = await w.device_a.register()  # removing it must not take the shared client away
+    return {"client_id": client_id}
+
+
+async def own_session(w: World, role: str) -> dict[str, str]:
+    return {"session_id": w.session_a}
+
+
+async def own_account(w: World, role: str) -> dict[str, str]:
+    return {"account_id": w.a.account_id}
+
+
+async def managed_account(w: World, role: str) -> dict[str, str]:
+    return {"account_id": w.reseller_customer if role == "reseller" else w.a.account_id}
+
+
+async def member(w: World, role: str) -> dict[str, str]:
+    return {"user_id": w.member_id}
+
+
+async def throwaway(w: World, role: str) -> dict[str, str]:
+    return {"user_id": w.throwaway_id}
+
+
+async def disposable_key(w: World, role: str) -> dict[str, str]:
+    response = await w.http.post("/v1/api-keys", json={"name": "to revoke", "scope": "read"}, headers=w.a.auth)
+    return {"key_id": response.json()["key_id"]}
+
+
+async def suppressed_address(w: World, role: str) -> dict[str, str]:
+    email = f"{uuid4().hex}@bounce.test"
+    await w.http.post("/v1/admin/email/suppressions", json={"email": email, "reason": "matrix"},
+                      headers={"Authorization": f"Bearer {w.tokens['administrator']}"})
+    return {"email": email}
+
+
+def other_client(w: World) -> dict[str, str]:
+    return {"client_id": w.client_b}
+
+
+def other_session(w: World) -> dict[str, str]:
+    return {"session_id": w.session_b}
+
+
+def other_account(w: World) -> dict[str, str]:
+    return {"account_id": w.b.account_id}
+
+
+# -- the rules ------------------------------------------------------------------------------------------------
+
+READERS = CUSTOMER_USERS | API_KEYS
+OPERATORS = CUSTOMER_USERS | {"api_write"}
+OWNER = {"owner"}
+AUDITORS = {"owner", "auditor", "administrator"}
+ADMINS = {"administrator"}
+MANAGERS = {"administrator", "reseller"}
+EMAIL_DESK = {"administrator", "help_desk"}
+LOGGED_IN = EVERYONE - {"anonymous"}
+PUBLIC = Rule(allowed=EVERYONE)
+
+
+def email_body(w: World) -> dict[str, str]:
+    return {"email": f"{uuid4().hex}@example.com", "reason": "matrix"}
+
+
+RULES: dict[tuple[str, str], Rule] = {
+    ("GET", "/health"): PUBLIC, ("GET", "/ready"): PUBLIC, ("GET", "/metrics"): PUBLIC,
+    ("GET", "/schema"): PUBLIC, ("GET", "/schema/openapi.json"): PUBLIC, ("GET", "/schema/swagger"): PUBLIC,
+    ("GET", "/schema/oauth2-redirect.html"): PUBLIC,
+    ("GET", "/schema/{path:str}"): Rule(allowed=EVERYONE, params=lambda w, r: _const({"path": "swagger"})),
+    ("GET", "/v1/events/schema"): PUBLIC, ("GET", "/v1/license/products"): PUBLIC,
+    ("POST", "/v1/signup"): Rule(allowed=EVERYONE, body=lambda w: {"email": f"{uuid4().hex}@example.com",
+                                                                    "password": PASSWORD, "name": "New"}),
+    ("POST", "/v1/auth/login"): Rule(allowed=EVERYONE, body=lambda w: {"email": w.a.email, "password": PASSWORD}),
+    ("POST", "/v1/auth/password/reset"): Rule(allowed=EVERYONE, body=lambda w: {"email": w.a.email}),
+    ("POST", "/v1/auth/password/reset/confirm"): Rule(allowed=EVERYONE, body=lambda w: {
+        "token": secrets.token_urlsafe(32), "new_password": "Another-Harbour-43"}),
+    ("GET", "/v1/auth/me"): Rule(allowed=LOGGED_IN),
+    ("POST", "/v1/auth/logout"): Rule(allowed=LOGGED_IN - {"api_read"}, fresh_token=True),  # read keys only read
+    ("POST", "/v1/auth/logout-everywhere"): Rule(allowed=PEOPLE, fresh_token=True),
+    ("POST", "/v1/auth/password"): Rule(allowed=PEOPLE, body=lambda w: {
+        "current_password": "not-the-password", "new_password": "Another-Harbour-43"}),
+    ("POST", "/v1/auth/2fa/setup"): Rule(allowed=PEOPLE),
+    ("POST", "/v1/auth/2fa/enable"): Rule(allowed=PEOPLE, body=lambda w: {"secret": "A" * 32, "code": "000000"}),
+    ("POST", "/v1/auth/2fa/disable"): Rule(allowed=PEOPLE, body=lambda w: {"code": "000000"}),
+    ("GET", "/v1/license"): Rule(allowed=READERS),
+    ("POST", "/v1/license/upgrade"): Rule(allowed=OWNER, body=lambda w: {"product": "power"}),
+    ("POST", "/v1/license/namespace"): Rule(allowed=OWNER, body=lambda w: {"namespace": f"m{uuid4().hex[:10]}"}),
+    ("POST", "/v1/license/key/reset"): Rule(allowed=OWNER),
+    ("POST", "/v1/license/cancel"): Rule(allowed=OWNER),
+    ("PUT", "/v1/account/contact"): Rule(allowed=OWNER, body=lambda w: {"name": "Ann Example"}),
+    ("PUT", "/v1/account/payment"): Rule(allowed=OWNER, body=lambda w: {"kind": "invoice"}),
+    ("GET", "/v1/settings"): Rule(allowed=READERS),
+    ("PATCH", "/v1/settings"): Rule(allowed=OWNER, body=lambda w: {"language": "en"}),
+    ("GET", "/v1/clients"): Rule(allowed=READERS),
+    ("GET", "/v1/clients.csv"): Rule(allowed=READERS),
+    ("GET", "/v1/clients/{client_id:str}"): Rule(allowed=READERS, params=own_client, other=other_client),
+    ("PATCH", "/v1/clients/{client_id:str}"): Rule(allowed=OPERATORS, body=lambda w: {"comment": "checked"},
+                                                   params=own_client, other=other_client),
+    ("DELETE", "/v1/clients/{client_id:str}"): Rule(allowed=OPERATORS, params=disposable_client, other=other_client),
+    ("GET", "/v1/sessions"): Rule(allowed=READERS),
+    ("GET", "/v1/sessions.csv"): Rule(allowed=READERS),
+    ("GET", "/v1/sessions/{session_id:str}"): Rule(allowed=READERS, params=own_session, other=other_session),
+    ("PATCH", "/v1/sessions/{session_id:str}"): Rule(allowed=OPERATORS, body=lambda w: {"comment": "checked"},
+                                                     params=own_session, other=other_session),
+    ("POST", "/v1/sessions/{session_id:str}/close"): Rule(allowed=OPERATORS, params=own_session,
+                                                          other=other_session),
+    ("GET", "/v1/events/stream"): Rule(allowed=READERS),
+    ("GET", "/v1/users"): Rule(allowed=OWNER),
+    ("POST", "/v1/users"): Rule(allowed=OWNER, body=lambda w: {"email": f"{uuid4().hex}@member.test", "name": "M"}),
+    ("PATCH", "/v1/users/{user_id:uuid}"): Rule(allowed=OWNER, body=lambda w: {"disabled": False}, params=member),
+    ("GET", "/v1/api-keys"): Rule(allowed=OWNER),
+    ("POST", "/v1/api-keys"): Rule(allowed=OWNER, body=lambda w: {"name": "more", "scope": "read"}),
+    ("DELETE", "/v1/api-keys/{key_id:str}"): Rule(allowed=OWNER, params=disposable_key),
+    ("GET", "/v1/audit"): Rule(allowed=OWNER),
+    ("GET", "/v1/audit/export"): Rule(allowed=OWNER),
+    ("GET", "/v1/audit/verify"): Rule(allowed=OWNER),
+    ("GET", "/v1/accounts/{account_id:uuid}/history"): Rule(allowed=AUDITORS, hidden=LOGGED_IN - AUDITORS,
+                                                            params=own_account, other=other_account),
+    ("GET", "/v1/accounts/{account_id:uuid}/state"): Rule(allowed=AUDITORS, hidden=LOGGED_IN - AUDITORS,
+                                                          params=own_account, other=other_account),
+    ("GET", "/v1/accounts/{account_id:uuid}/diff"): Rule(allowed=AUDITORS, hidden=LOGGED_IN - AUDITORS,
+                                                         params=own_account, other=other_account,
+                                                         query={"from": "1", "to": "2"}),
+    ("POST", "/v1/admin/customers"): Rule(allowed=MANAGERS, body=lambda w: {
+        "email": f"{uuid4().hex}@customer.test", "name": "C"}),
+    ("POST", "/v1/admin/staff"): Rule(allowed=ADMINS, body=lambda w: {
+        "email": f"{uuid4().hex}@staff.test", "name": "S", "role": "auditor"}),
+    ("PUT", "/v1/admin/accounts/{account_id:uuid}/enabled"): Rule(allowed=MANAGERS, body=lambda w: {"enabled": True},
+                                                                  params=managed_account),
+    ("PUT", "/v1/admin/accounts/{account_id:uuid}/api-access"): Rule(
+        allowed=MANAGERS, body=lambda w: {"enabled": True}, params=managed_account),
+    ("POST", "/v1/admin/users/{user_id:uuid}/password"): Rule(  # a reseller may not see account A's users
+        allowed=ADMINS, hidden={"reseller"}, body=lambda w: {"password": "Another-Harbour-43"}, params=throwaway),
+    ("GET", "/v1/admin/email"): Rule(allowed=EMAIL_DESK, query={"to": "someone@example.com"}),
+    ("GET", "/v1/admin/email/accounts/{account_id:uuid}"): Rule(allowed=EMAIL_DESK, params=own_account),
+    ("GET", "/v1/admin/email/suppressions"): Rule(allowed=EMAIL_DESK),
+    ("POST", "/v1/admin/email/suppressions"): Rule(allowed=ADMINS, body=email_body),
+    ("DELETE", "/v1/admin/email/suppressions/{email:str}"): Rule(allowed=EMAIL_DESK, params=suppressed_address),
+    ("POST", "/v1/admin/email/bounces"): Rule(allowed=ADMINS, body=email_body),
+}
+
+# Authenticated by the license key (X-License-Key), not by a role: checked separately.
+DEVICE_ROUTES = {("POST", "/v1/device/register"), ("POST", "/v1/device/heartbeat"), ("POST", "/v1/device/sessions"),
+                 ("POST", "/v1/device/sessions/{session_id:str}/end")}
+
+
+async def _const(params: dict[str, str]) -> dict[str, str]:
+    return params

@@ -1,0 +1,161 @@
+"""Helpers for the identity tests: people of an account or of the platform logging in, their e-mail in the
+mail folder, authenticator codes, and a whole running service with a mailer that writes to a folder."""
+
+import asyncio
+import email
+import email.policy
+import re
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from email.message import EmailMessage
+from pathlib import Path
+from uuid import UUID
+
+import asyncpg
+import httpx
+
+from domain.application import Portal
+from domain.totp import code_at, current_step
+from gateway.identity import hash_password
+from tests.e2e.api import PASSWORD, Account, new_email
+from tests.support import Roles, eventually
+from workers.config import Settings
+from workers.embedded import free_port
+from workers.staff import add_staff
+
+TEST_ADDRESS = "127.0.0.1"  # every test request comes from here: one key of the per-address login limit
+
+
+@dataclass(frozen=True)
+class Person:
+    """Someone logged in: an account's owner or member, or platform staff."""
+
+    email: str
+    account_id: str
+    user_id: str
+    role: str
+    token: str
+
+    @property
+    def auth(self) -> dict[str, str]:
+        return bearer(self.token)
+
+
+def bearer(token: str) -> dict[str, str]:
+    return {"Authorization": f"Bearer {token}"}
+
+
+async def log_in(http: httpx.AsyncClient, email_address: str, password: str = PASSWORD,
+                 code: str | None = None) -> httpx.Response:
+    body = {"email": email_address, "password": password, **({"code": code} if code else {})}
+    return await http.post("/v1/auth/login", json=body)
+
+
+async def logged_in(http: httpx.AsyncClient, email_address: str, password: str = PASSWORD,
+                    code: str | None = None) -> Person:
+    response = await log_in(http, email_address, password, code)
+    assert response.status_code == 200, response.text
+    body = response.json()
+    return Person(email=email_address, account_id=body["account_id"], user_id=body["user_id"], role=body["role"],
+                  token=body["token"])
+
+
+async def added_member(http: httpx.AsyncClient, owner: Account) -> tuple[str, str]:
+    """The owner adds a member (POST /v1/users); answers the member's e-mail and user id."""
+    address = new_email()
+    response = await http.post("/v1/users", json={"email": address, "name": "Max Member"}, headers=owner.auth)
+    assert response.status_code == 201, response.text
+    return address, response.json()["user_id"]
+
+
+async def member_of(http: httpx.AsyncClient, portal: Portal, owner: Account) -> Person:
+    """A member of the owner's account, logged in. Their password is set through the domain (the e-mailed link
+    is what test_identity_members proves); the rest goes through HTTP."""
+    address, user_id = await added_member(http, owner)
+    await asyncio.to_thread(portal.change_password, UUID(user_id), hash_password(PASSWORD))
+    return await logged_in(http, address)
+
+
+async def staff_member(http: httpx.AsyncClient, settings: Settings, role: str) -> Person:
+    """A platform staff login created as `portal staff add` does, logged in."""
+    address = new_email()
+    _, created = await asyncio.to_thread(add_staff, settings, address, "Sam Staff", role, PASSWORD)
+    assert created
+    return await logged_in(http, address)
+
+
+def authenticator_code(secret: str) -> str:
+    """What the user's authenticator app shows now."""
+    return code_at(secret, current_step(datetime.now(UTC)))
+
+
+async def forget_address_failures(pool: asyncpg.Pool, since: datetime) -> None:
+    """Every test shares one client address: failures a test caused must not lock the next tests out."""
+    await pool.execute("DELETE FROM login_failures WHERE scope = 'address' AND key = $1 AND failed_at >= $2",
+                       TEST_ADDRESS, since)
+
+
+# E-mail, as the mailer leaves it in the folder
+
+def mail_in(folder: Path, address: str) -> list[EmailMessage]:
+    found = []
+    for file in folder.glob("*.eml"):
+        message = email.message_from_bytes(file.read_bytes(), policy=email.policy.default)
+        if message["To"] == address:
+            found.append(message)
+    return found  # type: ignore[return-value]
+
+
+async def mail_to(folder: Path, address: str, subject: str) -> EmailMessage:
+    """The e-mail with this subject to this address, once the mailer has written it."""
+    async def arrived() -> bool:
+        return any(m["Subject"] == subject for m in mail_in(folder, address))
+    await eventually(arrived, what=f"an e-mail '{subject}' to {address}")
+    return next(m for m in mail_in(folder, address) if m["Subject"] == subject)
+
+
+def body_of(message: EmailMessage) -> str:
+    return message.get_content()  # type: ignore[no-any-return]
+
+
+def reset_token(message: EmailMessage) -> str:
+    """The token of the reset link in a password reset e-mail."""
+    link = re.search(r"/reset-password\?token=(\S+)", body_of(message))
+    assert link, body_of(message)
+    return link.group(1)
+
+
+RESET_SUBJECT = "Reset your Portal password"
+NEW_PASSWORD_SUBJECT = "Your new Portal password"
+
+
+# A whole running service that also sends e-mail
+
+@asynccontextmanager
+async def service_with_mail(settings: Settings, logs: Path, mail_dir: Path) -> AsyncIterator[str]:
+    """Relay, projector, mailer (writing .eml files to `mail_dir`) and gateway; answers the gateway's base URL.
+    The shared `gateway` fixture runs no mailer: other modules expect their queued e-mails to stay queued."""
+    roles = Roles(settings, logs)
+    roles.env.pop("PORTAL_SMTP_URL", None)
+    roles.env["PORTAL_MAIL_DIR"] = str(mail_dir)
+    port = free_port()
+    for role in ("relay", "projector", "mailer"):
+        roles.start(role)
+    roles.start("gateway", "--port", str(port))
+    base = f"http://127.0.0.1:{port}"
+
+    async def answers() -> bool:
+        try:
+            async with httpx.AsyncClient() as client:
+                return (await client.get(f"{base}/health")).status_code == 200
+        except httpx.TransportError:
+            return False
+
+    try:
+        await eventually(answers, what="the gateway to answer /health")
+        yield base
+        assert all(p.poll() is None for p in roles.running), f"a role exited early; see the logs in {logs}"
+    finally:
+        roles.stop_all()

@@ -1,0 +1,97 @@
+"""Tenant isolation, proved: every route of the gateway (read from the app's own route table) × every role
+× own account / another account / no credentials, each answer checked against tests/e2e/authorization.py."""
+
+import re
+from collections.abc import AsyncIterator
+
+import httpx
+import pytest
+from litestar.routes import HTTPRoute
+
+from gateway.app import create_app
+from tests.e2e.api import PASSWORD
+from tests.e2e.authorization import DEVICE_ROUTES, ROLES, RULES, Rule, World, build_world
+from workers.config import Settings
+from workers.staff import add_staff
+
+
+def app_routes() -> set[tuple[str, str]]:
+    app = create_app(Settings(database_url="postgresql://unused", nats_url="nats://unused"))
+    return {(method, route.path) for route in app.routes if isinstance(route, HTTPRoute)
+            for method in route.methods - {"HEAD", "OPTIONS"}}
+
+
+@pytest.fixture(scope="module")
+async def world(gateway: str, settings: Settings) -> AsyncIterator[World]:
+    async with httpx.AsyncClient(base_url=gateway, timeout=30) as http:
+        yield await build_world(http, lambda email, role: add_staff(settings, email, "Staff", role, PASSWORD))
+
+
+async def send(w: World, method: str, path: str, rule: Rule, role: str,
+               params: dict[str, str]) -> httpx.Response:
+    url = re.sub(r"\{(\w+)(:\w+)?\}", lambda m: params[m.group(1)], path)
+    token = await w.token(role, fresh=rule.fresh_token)
+    headers = {"Authorization": f"Bearer {token}"} if token else {}
+    body = rule.body(w) if rule.body else None
+    async with w.http.stream(method, url, json=body, headers=headers, params=rule.query) as response:
+        if not response.headers.get("content-type", "").startswith("text/event-stream"):
+            await response.aread()  # a live event stream never ends: its status says enough
+    if rule.fresh_token:
+        await w.renew(role)  # logging out everywhere also ended the role's shared session
+    return response
+
+
+def verdict(response: httpx.Response) -> str:
+    problem = response.json() if response.headers.get("content-type") == "application/problem+json" else {}
+    kind = problem.get("type", "").rpartition(":")[2]
+    if response.status_code == 401 and kind == "unauthenticated":
+        return "unauthenticated"
+    if response.status_code == 403 and kind in ("forbidden", "read-only-key"):
+        return "forbidden"
+    if response.status_code == 404:
+        return "not found"
+    assert response.status_code < 500, response.text
+    return "allowed"
+
+
+def expected(rule: Rule, role: str) -> str:
+    if role in rule.allowed:
+        return "allowed"
+    if role == "anonymous":
+        return "unauthenticated"
+    return "not found" if role in rule.hidden else "forbidden"
+
+
+def test_every_route_has_a_rule() -> None:
+    assert app_routes() == set(RULES) | DEVICE_ROUTES
+
+
+@pytest.mark.parametrize(("route", "role"), [(r, role) for r in sorted(RULES) for role in ROLES],
+                         ids=lambda v: " ".join(v) if isinstance(v, tuple) else v)
+async def test_each_role_gets_what_the_rules_say(world: World, route: tuple[str, str], role: str) -> None:
+    method, path = route
+    rule = RULES[route]
+    params = await rule.params(world, role) if rule.params else {}
+    response = await send(world, method, path, rule, role, params)
+    assert verdict(response) == expected(rule, role), response.text
+
+
+OTHER_ACCOUNT_CASES = [(r, role) for r in sorted(RULES) if RULES[r].other for role in sorted(RULES[r].allowed)]
+
+
+@pytest.mark.parametrize(("route", "role"), OTHER_ACCOUNT_CASES,
+                         ids=lambda v: " ".join(v) if isinstance(v, tuple) else v)
+async def test_another_accounts_ids_are_not_found(world: World, route: tuple[str, str], role: str) -> None:
+    method, path = route
+    rule = RULES[route]
+    response = await send(world, method, path, rule, role, rule.other(world))  # type: ignore[misc]
+    expected_verdict = "allowed" if role in {"auditor", "administrator"} else "not found"  # auditors see all
+    assert verdict(response) == expected_verdict, response.text
+
+
+@pytest.mark.parametrize("route", sorted(DEVICE_ROUTES), ids=" ".join)
+async def test_device_routes_want_the_accounts_license_key(world: World, route: tuple[str, str]) -> None:
+    method, path = route
+    url = path.replace("{session_id:str}", world.session_a)
+    without = await world.http.request(method, url, json={}, headers={"Authorization": f"Bearer {world.a.token}"})
+    assert (without.status_code, without.json()["type"]) == (401, "urn:portal:problem:invalid-license-key")

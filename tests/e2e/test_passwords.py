@@ -1,0 +1,161 @@
+"""Passwords through HTTP: changing one (needs the current one, ends the other sessions) and the self-service
+reset by an e-mailed, single-use link, with a mailer writing the e-mail to a folder."""
+
+import secrets
+from collections.abc import AsyncIterator
+from pathlib import Path
+
+import pytest
+
+from tests.e2e.api import PASSWORD, Account, new_email, problem
+from tests.e2e.people import (RESET_SUBJECT, forget_address_failures, log_in, logged_in, mail_in, mail_to,
+                              reset_token, service_with_mail)
+
+NEW_PASSWORD = "Lighthouse-Meadow-77"
+
+
+@pytest.fixture(scope="module")
+def mail_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return tmp_path_factory.mktemp("mail")
+
+
+@pytest.fixture(scope="module")
+async def gateway(settings, mail_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> AsyncIterator[str]:
+    async with service_with_mail(settings, tmp_path_factory.mktemp("stack"), mail_dir) as base:
+        yield base
+
+
+@pytest.fixture
+async def failures_forgotten(pool):
+    since = await pool.fetchval("SELECT now()")
+    yield
+    await forget_address_failures(pool, since)
+
+
+async def change(http, account: Account, current: str, new: str):
+    return await http.post("/v1/auth/password", json={"current_password": current, "new_password": new},
+                           headers=account.auth)
+
+
+async def ask_for_reset(http, mail_dir: Path, email: str) -> str:
+    """Requests a reset link and answers the token in the e-mail."""
+    response = await http.post("/v1/auth/password/reset", json={"email": email})
+    assert response.status_code == 202, response.text
+    return reset_token(await mail_to(mail_dir, email, RESET_SUBJECT))
+
+
+async def confirm(http, token: str, new: str = NEW_PASSWORD):
+    return await http.post("/v1/auth/password/reset/confirm", json={"token": token, "new_password": new})
+
+
+# Changing the password
+
+@pytest.mark.usefixtures("failures_forgotten")
+async def test_changing_the_password_makes_the_new_one_the_login(http, account: Account):
+    response = await change(http, account, PASSWORD, NEW_PASSWORD)
+
+    assert response.status_code == 200, response.text
+    assert (await logged_in(http, account.email, NEW_PASSWORD)).account_id == account.account_id
+    problem(await log_in(http, account.email, PASSWORD), 401)
+
+
+async def test_changing_the_password_needs_the_current_one(http, account: Account):
+    response = await change(http, account, "Not-The-Password-1", NEW_PASSWORD)
+
+    problem(response, 422, field="current_password")
+    assert (await logged_in(http, account.email)).account_id == account.account_id
+
+
+async def test_a_weak_new_password_is_refused(http, account: Account):
+    response = await change(http, account, PASSWORD, "short")
+
+    assert problem(response, 422)["type"].endswith(":weak-password")
+    assert (await logged_in(http, account.email)).account_id == account.account_id
+
+
+@pytest.mark.xfail(strict=True, reason="product bug: the weak-password problem names field `password`, which the "
+                                       "request does not have; the field at fault is `new_password`")
+async def test_a_weak_new_password_is_refused_naming_the_field(http, account: Account):
+    problem(await change(http, account, PASSWORD, "short"), 422, field="new_password")
+
+
+async def test_changing_the_password_ends_the_users_other_sessions_but_keeps_this_one(http, account: Account):
+    other = await logged_in(http, account.email)
+
+    await change(http, account, PASSWORD, NEW_PASSWORD)
+
+    problem(await http.get("/v1/auth/me", headers=other.auth), 401)
+    assert (await http.get("/v1/auth/me", headers=account.auth)).status_code == 200
+
+
+# Self-service reset
+
+async def test_a_reset_request_answers_the_same_for_known_and_unknown_addresses(http, account: Account):
+    known = await http.post("/v1/auth/password/reset", json={"email": account.email})
+    unknown = await http.post("/v1/auth/password/reset", json={"email": new_email()})
+
+    assert (known.status_code, unknown.status_code) == (202, 202)
+    assert known.content == unknown.content
+
+
+async def test_a_reset_request_emails_a_link_to_the_login(http, mail_dir: Path, account: Account):
+    await http.post("/v1/auth/password/reset", json={"email": account.email.upper()})
+
+    message = await mail_to(mail_dir, account.email, RESET_SUBJECT)
+    assert reset_token(message)
+
+
+async def test_a_reset_request_for_an_unknown_address_sends_nothing(http, mail_dir: Path, account: Account):
+    unknown = new_email()
+    await http.post("/v1/auth/password/reset", json={"email": unknown})
+    await ask_for_reset(http, mail_dir, account.email)  # sent after the first one: by now that would be there
+
+    assert mail_in(mail_dir, unknown) == []
+
+
+@pytest.mark.usefixtures("failures_forgotten")
+async def test_the_reset_link_sets_a_new_password_in_place_of_the_old(http, mail_dir: Path, account: Account):
+    token = await ask_for_reset(http, mail_dir, account.email)
+
+    response = await confirm(http, token)
+
+    assert response.status_code == 200, response.text
+    assert (await logged_in(http, account.email, NEW_PASSWORD)).account_id == account.account_id
+    problem(await log_in(http, account.email, PASSWORD), 401)
+
+
+async def test_resetting_the_password_ends_every_session_of_the_user(http, mail_dir: Path, account: Account):
+    other = await logged_in(http, account.email)
+    token = await ask_for_reset(http, mail_dir, account.email)
+
+    await confirm(http, token)
+
+    problem(await http.get("/v1/auth/me", headers=account.auth), 401)
+    problem(await http.get("/v1/auth/me", headers=other.auth), 401)
+
+
+async def test_a_reset_link_works_only_once(http, mail_dir: Path, account: Account):
+    token = await ask_for_reset(http, mail_dir, account.email)
+    await confirm(http, token)
+
+    response = await confirm(http, token, "Another-Pass-Phrase-9")
+
+    problem(response, 422, field="token")
+    assert (await logged_in(http, account.email, NEW_PASSWORD)).account_id == account.account_id
+
+
+async def test_a_made_up_reset_token_is_refused_naming_the_token(http):
+    response = await confirm(http, secrets.token_urlsafe(32))
+
+    problem(response, 422, field="token")
+
+
+async def test_a_weak_password_leaves_the_reset_link_usable(http, mail_dir: Path, account: Account):
+    token = await ask_for_reset(http, mail_dir, account.email)
+
+    weak = await confirm(http, token, "password123")
+    strong = await confirm(http, token)
+
+    assert problem(weak, 422)["type"].endswith(":weak-password")
+    assert strong.status_code == 200, strong.text
+
