@@ -1,6 +1,6 @@
 """The License tab: product, key, limits, namespace, contract, and the tiers one may upgrade to."""
 
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 import msgspec
 from litestar import Controller, Response, get, post
@@ -18,8 +18,11 @@ NamespaceName = Annotated[str, msgspec.Meta(
     description="Lower-case letters, digits and inner hyphens; aliases read `name@namespace`")]
 
 
+ProductCode = Literal[tuple(p.code for p in CATALOG)]  # type: ignore[misc]  # an unknown product is a 422
+
+
 class Upgrade(msgspec.Struct, forbid_unknown_fields=True, kw_only=True):
-    product: str
+    product: ProductCode
 
 
 class BuyNamespace(msgspec.Struct, forbid_unknown_fields=True, kw_only=True):

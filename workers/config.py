@@ -40,6 +40,7 @@ def event_store_env(database_url: str, create_tables: bool = False) -> dict[str,
     url = urlsplit(database_url)
     return {
         "PERSISTENCE_MODULE": "eventsourcing.postgres",
+        "APPLICATION_RECORDER_TOPIC": "workers.recorder:PortalRecorder",  # fails fast when PostgreSQL is down
         "CREATE_TABLE": "yes" if create_tables else "no",
         "AGGREGATE_CACHE_MAXSIZE": "20000",  # recently used aggregates stay loaded; newer events are fetched
         "POSTGRES_DBNAME": url.path.lstrip("/") or "postgres",
@@ -49,5 +50,5 @@ def event_store_env(database_url: str, create_tables: bool = False) -> dict[str,
         "POSTGRES_PASSWORD": unquote(url.password or ""),
         "POSTGRES_POOL_SIZE": "10",
         "POSTGRES_MAX_OVERFLOW": "20",
-        "POSTGRES_CONNECT_TIMEOUT": "5",
+        "POSTGRES_CONNECT_TIMEOUT": "2",  # the longest wait for a pooled connection, per attempt
     }

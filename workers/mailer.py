@@ -28,6 +28,7 @@ from domain.email_templates import fill_secrets
 from projections.email_secrets import forget_secrets, secrets_of
 from workers.config import Settings, event_store_env
 from workers.mail_transport import Bounced, Transport, TryLater, message, sender_from, transport_from
+from workers.stream import pause
 
 TICK = 0.5  # seconds between looks at an idle queue
 BATCH = 100
@@ -144,10 +145,7 @@ async def run(settings: Settings, stop: asyncio.Event) -> None:
         while not stop.is_set():
             if await mailer.sweep() < BATCH:
                 await mailer.tidy()
-                try:
-                    await asyncio.wait_for(stop.wait(), timeout=TICK)
-                except TimeoutError:
-                    pass
+                await pause(stop, TICK)
     finally:
         await pool.close()
         portal.close()

@@ -18,7 +18,7 @@ from nats.js.errors import NotFoundError
 from domain.application import Portal
 from domain.contract import STREAM, subject, to_public
 from workers.config import Settings, event_store_env
-from workers.stream import connect, ensure_stream
+from workers.stream import connect, ensure_stream, pause
 
 LOCK_KEY = 7_401_002
 BATCH = 500
@@ -47,10 +47,7 @@ async def wait_for_lock(conn: asyncpg.Connection, stop: asyncio.Event) -> bool:
         if not logged:
             log.info("another relay is publishing; standing by")
             logged = True
-        try:
-            await asyncio.wait_for(stop.wait(), timeout=1.0)
-        except TimeoutError:
-            pass
+        await pause(stop, 1.0)
     return False
 
 
@@ -106,10 +103,7 @@ async def run(settings: Settings, stop: asyncio.Event) -> None:
             if db.is_closed():
                 raise RuntimeError("lost the PostgreSQL connection holding the relay lock")
             if await relay.relay_once() == 0:
-                try:
-                    await asyncio.wait_for(stop.wait(), timeout=IDLE_POLL)
-                except TimeoutError:
-                    pass
+                await pause(stop, IDLE_POLL)
     finally:
         await nc.drain()
         await db.close()

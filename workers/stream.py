@@ -1,4 +1,7 @@
-"""The JetStream stream and its consumers, created idempotently by whichever role starts first."""
+"""The JetStream stream and its consumers, created idempotently by whichever role starts first; what every
+worker shares."""
+
+import asyncio
 
 import nats
 from nats.js import JetStreamContext
@@ -17,6 +20,14 @@ STREAM_CONFIG = StreamConfig(
     retention=RetentionPolicy.LIMITS,
     duplicate_window=120.0,  # seconds in which a re-published Nats-Msg-Id is dropped
 )
+
+
+async def pause(stop: asyncio.Event, seconds: float) -> None:
+    """Wait `seconds`, or less when the worker is asked to stop."""
+    try:
+        await asyncio.wait_for(stop.wait(), timeout=seconds)
+    except TimeoutError:
+        pass
 
 
 async def connect(url: str, name: str) -> nats.NATS:

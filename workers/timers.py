@@ -16,6 +16,7 @@ from domain.application import Portal
 from domain.catalog import CATALOG
 from projections import presence
 from workers.config import Settings, event_store_env
+from workers.stream import pause
 
 TICK = 1.0  # seconds between sweeps
 BATCH = 500
@@ -75,10 +76,7 @@ async def run(settings: Settings, stop: asyncio.Event) -> None:
                       "expired": await license_sweep(pool, portal)}
             if any(counts.values()):
                 log.info("timers recorded transitions", extra=counts)
-            try:
-                await asyncio.wait_for(stop.wait(), timeout=TICK)
-            except TimeoutError:
-                pass
+            await pause(stop, TICK)
     finally:
         await pool.close()
         portal.close()

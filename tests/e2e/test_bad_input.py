@@ -100,7 +100,7 @@ async def test_a_command_without_a_token_is_unauthorized(http):
 async def test_an_unknown_product_is_refused_naming_the_field(http, account):
     response = await http.post("/v1/license/upgrade", json={"product": "gold"}, headers=account.auth)
 
-    problem(response, 409, field="product")
+    problem(response, 422, field="product")
 
 
 async def test_a_downgrade_is_refused_naming_the_field(http, professional):
@@ -209,7 +209,7 @@ async def test_another_accounts_token_only_ever_sees_its_own_license(http):
 # A refused command records nothing
 
 REFUSED: dict[str, tuple[str, str, Callable[[Account], Any], int]] = {
-    "unknown-product": ("POST", "/v1/license/upgrade", lambda a: {"product": "gold"}, 409),
+    "unknown-product": ("POST", "/v1/license/upgrade", lambda a: {"product": "gold"}, 422),
     "not-an-upgrade": ("POST", "/v1/license/upgrade", lambda a: {"product": "free"}, 409),
     "namespace-on-free": ("POST", "/v1/license/namespace", lambda a: {"namespace": new_namespace()}, 409),
     "cancel-free": ("POST", "/v1/license/cancel", lambda a: None, 409),

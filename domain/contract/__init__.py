@@ -1,0 +1,108 @@
+"""The public event contract: what internal services receive on NATS.
+
+One msgspec struct per event type. A struct changes only by adding fields with defaults; a breaking change
+is a new struct with a new version. Private state (password hashes) never enters the contract.
+"""
+
+from typing import Any
+
+import msgspec
+
+from domain.account import Account
+from domain.actor import Actor
+from domain.claim import Claim
+from domain.client import Client
+from domain.contract import accounts, licenses, usage
+from domain.contract import email as mail
+from domain.contract.base import STREAM, SUBJECT_PREFIX, PortalEvent
+from domain.email import Email
+from domain.license import License
+from domain.license_usage import LicenseUsage
+from domain.session import Session
+from domain.suppression import Suppression
+from domain.user import User
+
+__all__ = ["CONTRACT", "EVENT_TYPES", "STREAM", "SUBJECT_PREFIX", "PortalEvent", "json_schema", "schema_version",
+           "subject", "to_public"]
+
+CONTRACT: dict[type, type[PortalEvent]] = {
+    Account.Opened: accounts.AccountOpened,
+    Account.ContactChanged: accounts.AccountContactChanged,
+    Account.PaymentMethodChanged: accounts.AccountPaymentMethodChanged,
+    Account.PreferencesChanged: accounts.AccountPreferencesChanged,
+    Account.DisabledChanged: accounts.AccountDisabledChanged,
+    Account.ApiAccessChanged: accounts.AccountApiAccessChanged,
+    Account.ApiKeyCreated: accounts.ApiKeyCreated,
+    Account.ApiKeyRevoked: accounts.ApiKeyRevoked,
+    User.Registered: accounts.UserRegistered,
+    User.PasswordChanged: accounts.UserPasswordChanged,
+    User.DisabledChanged: accounts.UserDisabledChanged,
+    User.TwoFactorEnabled: accounts.UserTwoFactorEnabled,
+    User.RecoveryCodeUsed: accounts.UserRecoveryCodeUsed,
+    User.TwoFactorDisabled: accounts.UserTwoFactorDisabled,
+    License.Issued: licenses.LicenseIssued,
+    License.Upgraded: licenses.LicenseUpgraded,
+    License.KeyReset: licenses.LicenseKeyReset,
+    License.Cancelled: licenses.LicenseCancelled,
+    License.NamespaceAssigned: licenses.LicenseNamespaceAssigned,
+    License.Expired: licenses.LicenseExpired,
+    Claim.Claimed: licenses.ValueClaimed,
+    LicenseUsage.Started: usage.LicenseUsageStarted,
+    LicenseUsage.ClientLinked: usage.ClientLinked,
+    LicenseUsage.ClientUnlinked: usage.ClientUnlinked,
+    LicenseUsage.AliasChanged: usage.ClientAliasChanged,
+    LicenseUsage.SessionAdmitted: usage.SessionSlotTaken,
+    LicenseUsage.SessionReleased: usage.SessionSlotFreed,
+    Client.Registered: usage.ClientRegistered,
+    Client.SoftwareChanged: usage.ClientSoftwareChanged,
+    Client.CameOnline: usage.ClientCameOnline,
+    Client.WentOffline: usage.ClientWentOffline,
+    Client.Commented: usage.ClientCommented,
+    Session.Started: usage.SessionStarted,
+    Session.Ended: usage.SessionEnded,
+    Session.Commented: usage.SessionCommented,
+    Email.Queued: mail.EmailQueued,
+    Email.Sent: mail.EmailSent,
+    Email.Bounced: mail.EmailBounced,
+    Email.Suppressed: mail.EmailSuppressed,
+    Email.Failed: mail.EmailFailed,
+    Suppression.Added: mail.AddressSuppressed,
+    Suppression.AddedAgain: mail.AddressSuppressed,
+    Suppression.Cleared: mail.SuppressionCleared,
+}
+
+EVENT_TYPES: dict[str, type[PortalEvent]] = {t.__name__: t for t in CONTRACT.values()}
+
+
+def to_public(domain_event: Any) -> PortalEvent:
+    """The contract struct for a stored domain event (KeyError for an event type without a contract)."""
+    struct = CONTRACT[type(domain_event)]
+    own = {f: getattr(domain_event, f) for f in struct.__struct_fields__ if f not in _COMMON}
+    actor = msgspec.convert(domain_event.actor, Actor) if domain_event.actor else None
+    return struct(account_id=domain_event.account_id, aggregate_id=domain_event.originator_id,
+                  aggregate_version=domain_event.originator_version,
+                  occurred_at=domain_event.timestamp, actor=actor, **own)
+
+
+def subject(event: PortalEvent) -> str:
+    return f"{SUBJECT_PREFIX}.{event.account_id}.{event.aggregate}.{type(event).__name__}"
+
+
+def schema_version(struct: type[PortalEvent]) -> int:
+    return struct.SCHEMA_VERSION
+
+
+def json_schema() -> dict[str, Any]:
+    """The whole contract as JSON Schema: each event type with its version, NATS subject and headers."""
+    types = sorted(EVENT_TYPES.values(), key=lambda t: t.__name__)
+    _, components = msgspec.json.schema_components(types, ref_template="#/$defs/{name}")
+    events = {t.__name__: {"version": schema_version(t), "aggregate": t.aggregate,
+                           "subject": f"{SUBJECT_PREFIX}.{{account_id}}.{t.aggregate}.{t.__name__}",
+                           "schema": {"$ref": f"#/$defs/{t.__name__}"}} for t in types}
+    return {"$schema": "https://json-schema.org/draft/2020-12/schema", "title": "Portal events",
+            "stream": STREAM, "headers": ["Nats-Msg-Id", "Portal-Position", "Portal-Event-Type",
+                                          "Portal-Schema-Version"],
+            "events": events, "$defs": components}
+
+
+_COMMON = frozenset(PortalEvent.__struct_fields__)

@@ -1,0 +1,22 @@
+"""The fields every published event has, and where events are published."""
+
+from datetime import datetime
+from typing import ClassVar
+from uuid import UUID
+
+import msgspec
+
+from domain.actor import Actor
+
+STREAM = "PORTAL_EVENTS"
+SUBJECT_PREFIX = "portal.evt"
+
+
+class PortalEvent(msgspec.Struct, kw_only=True):
+    SCHEMA_VERSION: ClassVar[int] = 1  # upper case: it can never collide with an event's own fields
+    aggregate: ClassVar[str]
+    account_id: UUID
+    aggregate_id: UUID
+    aggregate_version: int
+    occurred_at: datetime
+    actor: Actor | None = None
