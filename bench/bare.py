@@ -23,6 +23,11 @@ async def page(key: str, state: State) -> Response[bytes]:
     return Response(body, media_type="application/json")
 
 
+@get("/health")
+async def health() -> dict[str, str]:
+    return {"status": "ok"}
+
+
 def create_app(database_url: str) -> Litestar:
     @asynccontextmanager
     async def lifespan(app: Litestar) -> AsyncIterator[None]:
@@ -32,7 +37,7 @@ def create_app(database_url: str) -> Litestar:
         finally:
             await app.state.pool.close()
 
-    return Litestar(route_handlers=[page], lifespan=[lifespan], logging_config=None)
+    return Litestar(route_handlers=[page, health], lifespan=[lifespan], logging_config=None)
 
 
 if __name__ == "__main__":

@@ -8,7 +8,6 @@ from typing import Any
 from uuid import uuid4
 
 import asyncpg
-import msgspec
 import nats
 from eventsourcing.persistence import StoredEvent
 from nats.js.api import AckPolicy, ConsumerConfig, StorageType, StreamConfig
@@ -191,6 +190,3 @@ async def poll_positions(database_url: str, stopped: Callable[[], bool]) -> list
         await conn.close()
     return seen
 
-
-def encoded_size(event: StoredEvent) -> int:
-    return len(msgspec.json.encode({"topic": event.topic})) + len(event.state)

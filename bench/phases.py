@@ -1,6 +1,7 @@
 """What the benchmark measures, one function per figure, each with its baseline in the same run."""
 
 import asyncio
+import os
 import subprocess
 import sys
 import threading
@@ -14,7 +15,8 @@ from eventsourcing.persistence import StoredEvent
 
 from bench import baselines
 from bench.report import Row, latency, ok, rate, throughput_row
-from bench.stack import ROOT, Bench, CpuMeter, run_load, wait_for_http
+from bench.stack import ROOT, Bench, CpuMeter, run_load
+from workers.dev import wait_until_ready
 from projections import sessions
 from projections.positions import READ_MODELS
 from projections.rebuild import create_scratch, replay
@@ -50,8 +52,10 @@ def saves_between(bench: Bench, positions: list[int]) -> list[list[StoredEvent]]
 
 async def commands(bench: Bench) -> list[Row]:
     duration, concurrency = seconds(bench, 15), bench.args.concurrency
+    bench.profiler.start("commands-gateway", bench.stack.roles["gateway"].pid, duration + WARMUP)
     load = await asyncio.to_thread(run_load, command_plan(bench, duration, concurrency), bench.stack,
                                    bench.args.load_processes)
+    bench.profiler.finish()
     saves = await asyncio.to_thread(saves_between, bench, load["positions"])
     kinds = {k: latency([s[3] for s in ok(load["samples"]) if s[0] == k]) for k in {s[0] for s in load["samples"]}}
     figure = f"commands via HTTP, {concurrency} clients"
@@ -78,7 +82,10 @@ async def freshness(bench: Bench) -> list[Row]:
     stop = threading.Event()
     polling = asyncio.create_task(baselines.poll_positions(bench.stack.postgres.url, stop.is_set))
     before = await asyncio.to_thread(bench.portal.current_position)
+    for role in ("relay", "projector"):
+        bench.profiler.start(f"freshness-{role}", bench.stack.roles[role].pid, duration + WARMUP)
     load = await asyncio.to_thread(run_load, command_plan(bench, duration, 8, target), bench.stack)
+    bench.profiler.finish()
     await asyncio.sleep(2)  # the last answers' effects
     stop.set()
     seen = await polling
@@ -111,10 +118,14 @@ async def capture_pages(bench: Bench, targets: list[dict[str, Any]]) -> None:
                                      "SET body = $2", t["key"], answer.content)
 
 
+def path_slug(path: str) -> str:
+    return path.split("?")[0].removeprefix("/v1/")
+
+
 async def queries(bench: Bench) -> list[Row]:
     views = {"dashboard counters": "/v1/license", "clients page": "/v1/clients?limit=50",
              "sessions page": "/v1/sessions?limit=50"}
-    targets = {view: [{"kind": view, "method": "GET", "path": path, "key": f"{path.split('?')[0][4:]}-{a['account_id']}",
+    targets = {view: [{"kind": view, "method": "GET", "path": path, "key": f"{path_slug(path)}-{a['account_id']}",
                        "headers": {"Authorization": f"Bearer {a['token']}"}} for a in bench.browsing]
                for view, path in views.items()}
     for found in targets.values():
@@ -124,12 +135,14 @@ async def queries(bench: Bench) -> list[Row]:
                             env=bench.stack.env)
     rows = []
     try:
-        first = targets["dashboard counters"][0]["key"]
-        await asyncio.to_thread(wait_for_http, f"http://127.0.0.1:{port}/bare/{first}", bare)
+        await asyncio.to_thread(wait_until_ready, f"http://127.0.0.1:{port}", bare)
         for view, found in targets.items():
             plan = {"scenario": "requests", "base": bench.stack.base, "concurrency": bench.args.concurrency,
                     "duration": seconds(bench, 6), "warmup": 1.0, "requests": found}
+            bench.profiler.start(f"query-{path_slug(found[0]['path'])}-gateway", bench.stack.roles["gateway"].pid,
+                                 plan["duration"] + 1)
             mine = await asyncio.to_thread(run_load, plan, bench.stack, bench.args.load_processes)
+            bench.profiler.finish()
             bare_requests = [{**t, "path": f"/bare/{t['key']}", "headers": {}} for t in found]
             base = await asyncio.to_thread(run_load, {**plan, "base": f"http://127.0.0.1:{port}",
                                                       "requests": bare_requests}, bench.stack,
@@ -148,11 +161,13 @@ async def rebuild(bench: Bench) -> list[Row]:
     async with bench.pool.acquire() as conn:
         await create_scratch(conn, "bench_rebuild", READ_MODELS)
     meter.start()
+    bench.profiler.start("rebuild-bench", os.getpid(), 15)
     for model in READ_MODELS:
         began = time.monotonic()
         await replay(bench.pool, bench.portal, [model], "bench_rebuild", 0, stop)
         per_model[model.name] = round(stop / (time.monotonic() - began), 1)
     cores = meter.stop()
+    bench.profiler.finish()
     await bench.pool.execute("DROP SCHEMA bench_rebuild CASCADE")
     count, spent = await asyncio.to_thread(baselines.store_read, bench.portal, stop)
     value, base = stop * len(READ_MODELS) / sum(stop / v for v in per_model.values()), count / spent
@@ -211,7 +226,9 @@ async def heartbeats(bench: Bench) -> list[Row]:
     await projected_clients(bench)
     plan = {"scenario": "requests", "base": bench.stack.base, "concurrency": bench.args.concurrency,
             "duration": seconds(bench, 6), "warmup": 1.0, "requests": beats}
+    bench.profiler.start("heartbeats-gateway", bench.stack.roles["gateway"].pid, plan["duration"] + 1)
     load = await asyncio.to_thread(run_load, plan, bench.stack, bench.args.load_processes)
+    bench.profiler.finish()
     absorbed = [s for s in ok(load["samples"]) if s[4] is None]
     direct = [{"license_key": a["license_key"], "client_id": c, "version": "9.0.1"} for a, c in clients]
     base = await baselines.heartbeat_updates(bench.pool, direct, bench.args.concurrency, seconds(bench, 6))

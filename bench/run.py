@@ -10,6 +10,7 @@ bench/results/.
 
 import argparse
 import asyncio
+import os
 import secrets
 import shutil
 import sys
@@ -22,6 +23,7 @@ import asyncpg
 import httpx
 
 from bench import phases
+from bench.profile import Profiler
 from bench.report import Row, save, table
 from bench.stack import Bench, Stack
 from domain.application import Portal
@@ -37,15 +39,16 @@ def arguments() -> argparse.Namespace:
     p.add_argument("--concurrency", type=int, default=16, help="concurrent virtual clients (default 16)")
     p.add_argument("--load-processes", type=int, default=1, help="load-generator processes (default 1)")
     p.add_argument("--accounts", type=int, default=10, help="seeded accounts the queries read (default 10)")
-    p.add_argument("--clients", type=int, default=50, help="clients per seeded account (default 50)")
+    p.add_argument("--clients", type=int, default=20, help="clients per seeded account (default 20)")
     p.add_argument("--sessions", type=int, default=10, help="sessions per seeded client (default 10)")
-    p.add_argument("--export-sessions", type=int, default=10_000,
-                   help="sessions of the account whose log is exported as CSV (default 10000)")
+    p.add_argument("--export-sessions", type=int, default=5_000,
+                   help="sessions of the account whose log is exported as CSV (default 5000)")
     p.add_argument("--command-accounts", type=int, default=8, help="accounts the command load writes to (default 8)")
     p.add_argument("--fresh-rate", type=float, default=100.0, help="commands/s while measuring freshness")
-    p.add_argument("--rebuild-events", type=int, default=20_000, help="events replayed per read model")
+    p.add_argument("--rebuild-events", type=int, default=10_000, help="events replayed per read model")
     p.add_argument("--heartbeat-clients", type=int, default=200, help="online clients sending heartbeats")
     p.add_argument("--only", nargs="+", choices=phases.NAMES, help="measure only these figures")
+    p.add_argument("--profile", action="store_true", help="sample the busiest processes with py-spy")
     p.add_argument("--data-dir", help="keep the servers' data here (default: a temporary folder, removed)")
     args = p.parse_args()
     for name in ("accounts", "clients", "sessions", "export_sessions", "command_accounts", "rebuild_events",
@@ -80,7 +83,7 @@ async def prepare(args: argparse.Namespace, stack: Stack) -> Bench:
     commanding = await asyncio.to_thread(stack.seed, args.command_accounts, 1, 0)
     portal = Portal(env=event_store_env(stack.postgres.url))
     pool = await asyncpg.create_pool(stack.postgres.url, min_size=2, max_size=args.concurrency + 4)
-    bench = Bench(args, stack, portal, pool, [], {}, [])
+    bench = Bench(args, stack, portal, pool, [], {}, [], Profiler(args.profile))
     step(f"waiting for the projections to apply {portal.current_position()} events")
     await projected(bench)
     print(file=sys.stderr)
@@ -98,6 +101,7 @@ async def prepare(args: argparse.Namespace, stack: Stack) -> Bench:
 
 
 async def measure(args: argparse.Namespace, stack: Stack) -> tuple[list[Row], dict[str, Any]]:
+    load_before = os.getloadavg()  # other work on the machine skews every figure: it is recorded
     bench = await prepare(args, stack)
     rows: list[Row] = []
     try:
@@ -108,7 +112,9 @@ async def measure(args: argparse.Namespace, stack: Stack) -> tuple[list[Row], di
             rows += await phase(bench)
             await projected(bench)  # each phase starts from a quiet stack
         meta = {"arguments": vars(args), "events": bench.portal.current_position(),
-                "sessions": args.accounts * args.clients * args.sessions + args.export_sessions}
+                "sessions": args.accounts * args.clients * args.sessions + args.export_sessions,
+                "cores": os.cpu_count(), "load_average_before": load_before, "load_average_after": os.getloadavg(),
+                "profiles": bench.profiler.summaries}
     finally:
         await bench.pool.close()
         bench.portal.close()
@@ -129,6 +135,10 @@ def main() -> None:
         if not args.data_dir:
             shutil.rmtree(folder, ignore_errors=True)
     print(table(rows))
+    print(f"\nload average before and after: {meta['load_average_before']} {meta['load_average_after']}")
+    for name, hot in meta["profiles"].items():
+        print(f"\nprofile {name}: share of samples in each function (own time, then with callees)")
+        print("\n".join(f"  {share:5.1%}  {frame}" for frame, share in hot))
     print(f"\nwritten to {save(rows, meta)}")
 
 

@@ -8,7 +8,6 @@ import signal
 import subprocess
 import sys
 import time
-import urllib.request
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -18,23 +17,12 @@ import httpx
 import msgspec
 
 from bench.load import cpu_seconds
+from bench.profile import Profiler
 from domain.application import Portal
+from workers.dev import wait_until_ready
 from workers.embedded import EmbeddedNats, EmbeddedPostgres, free_port, stop_process
 
 ROOT = Path(__file__).resolve().parent.parent
-
-
-def wait_for_http(url: str, process: subprocess.Popen[bytes], timeout: float = 60) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            raise SystemExit(f"{process.args} exited with {process.returncode} during start-up")
-        try:
-            with urllib.request.urlopen(url, timeout=1):
-                return
-        except OSError:
-            time.sleep(0.1)
-    raise SystemExit(f"{url} did not answer in {timeout}s")
 
 
 class Stack:
@@ -56,7 +44,7 @@ class Stack:
                        capture_output=True)
         for role in ("relay", "projector", "gateway"):
             self.spawn(role)
-        wait_for_http(f"{self.base}/health", self.roles["gateway"])
+        wait_until_ready(self.base, self.roles["gateway"])
 
     def spawn(self, role: str, *args: str) -> subprocess.Popen[bytes]:
         extra = ("--port", str(self.port)) if role == "gateway" else args
@@ -144,3 +132,4 @@ class Bench:
     browsing: list[dict[str, Any]]  # seeded accounts the queries read, logged in
     exporting: dict[str, Any]  # the account with the large sessions log, logged in
     commanding: list[dict[str, Any]]  # accounts the command load writes to, logged in, with a namespace
+    profiler: Profiler

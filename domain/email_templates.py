@@ -21,7 +21,7 @@ import msgspec
 from domain.errors import RuleViolation
 
 LANGUAGES = ("en", "de", "es", "fr")
-DEFAULTS = {"expires_minutes": {"password_reset": "60", "verification_code": "10"}}
+DEFAULTS = {"expires_minutes": {"password_reset": "60", "invitation": "60", "verification_code": "10"}}
 IMPLICIT = frozenset({"email", "name", "expires_minutes"})  # filled in here when not given
 SIGNATURE = {"en": "Your Portal team", "de": "Ihr Portal-Team", "es": "El equipo de Portal",
              "fr": "L'équipe Portal"}
@@ -41,6 +41,24 @@ TEMPLATES: dict[str, dict[str, Template]] = {
         "de": T("Willkommen bei Portal", "Ihr Portal-Konto ist bereit. Melden Sie sich mit {email} an."),
         "es": T("Bienvenido a Portal", "Su cuenta de Portal está lista. Inicie sesión con {email}."),
         "fr": T("Bienvenue sur Portal", "Votre compte Portal est prêt. Connectez-vous avec {email}."),
+    },
+    "invitation": {
+        "en": T("You have been invited to Portal",
+                "A Portal login was created for {email}. To choose your password, open this link within "
+                "{expires_minutes} minutes:\n\n{reset_url}\n\nThe link works once; when it has expired, ask for a "
+                "new one with \"Forgot password\"."),
+        "de": T("Einladung zu Portal",
+                "Für {email} wurde ein Portal-Zugang angelegt. Um Ihr Passwort zu wählen, öffnen Sie diesen Link "
+                "innerhalb von {expires_minutes} Minuten:\n\n{reset_url}\n\nDer Link gilt nur einmal; danach "
+                "fordern Sie mit „Passwort vergessen“ einen neuen an."),
+        "es": T("Invitación a Portal",
+                "Se creó un acceso a Portal para {email}. Para elegir su contraseña, abra este enlace en los "
+                "próximos {expires_minutes} minutos:\n\n{reset_url}\n\nEl enlace sirve una sola vez; después, "
+                "pida uno nuevo con «Olvidé mi contraseña»."),
+        "fr": T("Invitation à Portal",
+                "Un accès Portal a été créé pour {email}. Pour choisir votre mot de passe, ouvrez ce lien dans "
+                "les {expires_minutes} minutes :\n\n{reset_url}\n\nLe lien ne sert qu'une fois ; ensuite, "
+                "demandez-en un nouveau avec « Mot de passe oublié »."),
     },
     "password_reset": {
         "en": T("Reset your Portal password",

@@ -28,9 +28,11 @@ def current_step(now: datetime) -> int:
     return int(now.timestamp()) // STEP_SECONDS
 
 
-def matches(secret: str, code: str, now: datetime) -> bool:
+def matching_step(secret: str, code: str, now: datetime) -> int | None:
+    """The time step whose code this is, if it is one of the current window's."""
     step = current_step(now)
-    return any(hmac.compare_digest(code_at(secret, step + d), code) for d in range(-WINDOW, WINDOW + 1))
+    return next((s for s in range(step - WINDOW, step + WINDOW + 1) if hmac.compare_digest(code_at(secret, s), code)),
+                None)
 
 
 def provisioning_uri(secret: str, email: str) -> str:

@@ -44,6 +44,7 @@ class User(TenantAggregate):
         self.disabled = False
         self.two_factor_secret: str | None = None
         self.recovery_digests: list[str] = []
+        self.last_code_step = 0  # a code works once (RFC 6238 section 5.2)
 
     @property
     def role(self) -> str:
@@ -66,21 +67,28 @@ class User(TenantAggregate):
     def enable_two_factor(self, secret: str, code: str, recovery_codes: list[str], now: datetime) -> None:
         if self.two_factor_secret is not None:
             raise RuleViolation("Two-factor authentication is already on; turn it off first")
-        if not totp.matches(secret, code, now):
+        step = totp.matching_step(secret, code, now)
+        if step is None:
             raise TwoFactorFailed("The code does not match: check the phone's clock and try the next code",
                                   field="code")
-        self._two_factor_enabled(secret=secret, recovery_digests=[recovery_digest(c) for c in recovery_codes])
+        self._two_factor_enabled(secret=secret, recovery_digests=[recovery_digest(c) for c in recovery_codes],
+                                 step=step)
 
     @event("TwoFactorEnabled")
-    def _two_factor_enabled(self, secret: str, recovery_digests: list[str]) -> None:
+    def _two_factor_enabled(self, secret: str, recovery_digests: list[str], step: int = 0) -> None:
         self.two_factor_secret = secret
         self.recovery_digests = recovery_digests
+        self.last_code_step = step
 
     def check_second_factor(self, code: str, now: datetime) -> None:
         """Accepts a current code, or spends one recovery code (each works once)."""
         if self.two_factor_secret is None:
             return
-        if totp.matches(self.two_factor_secret, code, now):
+        step = totp.matching_step(self.two_factor_secret, code, now)
+        if step is not None:
+            if step <= self.last_code_step:
+                raise TwoFactorFailed("This code was used already; wait for the next one", field="code")
+            self._code_accepted(step=step)
             return
         digest = recovery_digest(code)
         for stored in self.recovery_digests:
@@ -88,6 +96,10 @@ class User(TenantAggregate):
                 self._recovery_code_used(recovery_digest=stored)
                 return
         raise TwoFactorFailed("The two-factor code is wrong", field="code")
+
+    @event("CodeAccepted")
+    def _code_accepted(self, step: int) -> None:
+        self.last_code_step = step
 
     @event("RecoveryCodeUsed")
     def _recovery_code_used(self, recovery_digest: str) -> None:

@@ -67,7 +67,7 @@ class AdminController(Controller):
         unusable = await off_loop(hash_password, secrets.token_urlsafe(32))
         account_id, _, position = await command(caller.actor, state.portal.open_account, email, data.name.strip(),
                                                 unusable, reseller)
-        await send_reset_link(state, caller.actor, email)
+        await send_reset_link(state, caller.actor, email, "invitation")
         return accepted(position, Created(id=account_id, position=position), status=201)
 
     @post("/staff", status_code=201, dependencies={"caller": Provide(administrator)},
@@ -77,7 +77,7 @@ class AdminController(Controller):
         unusable = await off_loop(hash_password, secrets.token_urlsafe(32))
         user_id, position = await command(caller.actor, state.portal.add_user, PLATFORM_ACCOUNT, email,
                                           data.name.strip(), unusable, data.role)
-        await send_reset_link(state, caller.actor, email)
+        await send_reset_link(state, caller.actor, email, "invitation")
         return accepted(position, Created(id=user_id, position=position), status=201)
 
     @put("/accounts/{account_id:uuid}/enabled", summary="Switch a customer account off (no login, no token works) "
@@ -86,6 +86,9 @@ class AdminController(Controller):
         await managed_account(state, caller, account_id)
         position = await command(caller.actor, state.portal.set_account_disabled, account_id, not data.enabled)
         await reach(state, ACCOUNT_ACCESS.name, position)  # in force for every token once this answers
+        if not data.enabled:  # sessions end for good: enabling again must not revive a stolen token
+            await state.pool.execute("UPDATE auth_tokens SET revoked_at = now() WHERE account_id = $1 "
+                                     "AND kind = 'session' AND revoked_at IS NULL", account_id)
         return accepted(position)
 
     @put("/accounts/{account_id:uuid}/api-access", summary="Switch the account's API access (its API keys) off "

@@ -104,9 +104,9 @@ def weakness(password: str, email: str) -> str | None:
     return None
 
 
-def require_strong(password: str, email: str) -> None:
+def require_strong(password: str, email: str, field: str = "password") -> None:
     if reason := weakness(password, email):
-        raise Problem(422, "weak-password", f"password: {reason}", field="password")
+        raise Problem(422, "weak-password", f"{field}: {reason}", field=field)
 
 
 class AuthController(Controller):
@@ -156,8 +156,8 @@ class AuthController(Controller):
         return LoggedIn(account_id=user.account_id, user_id=user.id, role=user.role, token=token.token,
                         token_type=token.token_type, expires_at=token.expires_at)
 
-    @post("/auth/logout", status_code=204, dependencies={"caller": Provide(anyone)},
-          summary="Revoke the token of this request")
+    @post("/auth/logout", status_code=204, dependencies={"caller": Provide(user_caller)},
+          summary="End this login session (API keys are revoked on /v1/api-keys instead)")
     async def log_out(self, request: Request, caller: Caller, state: State) -> None:  # type: ignore[type-arg]
         await revoke_token(state.pool, bearer_token(request))
 

@@ -43,15 +43,16 @@ def _digest(token: str) -> bytes:
     return hashlib.sha256(token.encode()).digest()
 
 
-async def send_reset_link(state: State, actor: Actor, email: str) -> None:
-    """Runs after the answer is sent, so the answer's timing never tells whether the address has a login."""
+async def send_reset_link(state: State, actor: Actor, email: str, template: str = "password_reset") -> None:
+    """Runs after the answer is sent, so the answer's timing never tells whether the address has a login.
+    `template` "invitation" greets someone whose login was just made for them."""
     user = await off_loop(state.portal.find_login_or_none, email)
-    if user is None or user.disabled:
+    if user is None or user.disabled or await off_loop(state.portal.account_disabled, user.account_id):
         return
     token = secrets.token_urlsafe(32)
     await state.pool.execute("INSERT INTO password_resets (token_hash, user_id, expires_at) VALUES ($1, $2, $3)",
                              _digest(token), user.id, datetime.now(UTC) + RESET_VALID)
-    email_id, _ = await command(actor, state.portal.queue_email, user.account_id, email, "password_reset",
+    email_id, _ = await command(actor, state.portal.queue_email, user.account_id, email, template,
                                 {"name": user.name, "expires_minutes": str(RESET_VALID.seconds // 60)},
                                 ("reset_url",))
     await keep_secrets(state.pool, email_id,
@@ -70,7 +71,7 @@ class PasswordController(Controller):
         if not await off_loop(password_matches, user.password_hash, data.current_password):
             raise Problem(422, "wrong-password", "current_password: this is not the current password",
                           field="current_password")
-        require_strong(data.new_password, user.email)
+        require_strong(data.new_password, user.email, field="new_password")
         position = await command(caller.actor, state.portal.change_password, user.id,
                                  await off_loop(hash_password, data.new_password))
         await revoke_sessions(state.pool, user.id, keep=bearer_token(request))
@@ -93,7 +94,9 @@ class PasswordController(Controller):
         if user_id is None:
             raise INVALID_TOKEN
         user = await off_loop(state.portal.user, UUID(bytes=user_id.bytes))
-        require_strong(data.new_password, user.email)  # before spending the link: a weak try can be repeated
+        if user.disabled or await off_loop(state.portal.account_disabled, user.account_id):
+            raise INVALID_TOKEN
+        require_strong(data.new_password, user.email, field="new_password")  # before spending the link
         if await state.pool.fetchval("UPDATE password_resets SET used_at = now() WHERE token_hash = $1 "
                                      "AND used_at IS NULL RETURNING true", _digest(data.token)) is None:
             raise INVALID_TOKEN  # spent by a concurrent request

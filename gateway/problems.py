@@ -117,4 +117,7 @@ def _unexpected(request: Request[Any, Any, Any], exc: Exception) -> Response[Any
 EXCEPTION_HANDLERS = {HTTPException: _http, DomainError: _domain, BadCursor: _bad_cursor, OperationalError: _unavailable,
                       InterfaceError: _unavailable, OSError: _unavailable,
                       asyncpg.PostgresConnectionError: _unavailable,
-                      asyncpg.CannotConnectNowError: _unavailable, Exception: _unexpected}
+                      asyncpg.CannotConnectNowError: _unavailable,
+                      asyncpg.exceptions.OperatorInterventionError: _unavailable,  # e.g. PostgreSQL shutting down
+                      asyncpg.exceptions.InternalClientError: _unavailable,  # a pooled connection the server closed
+                      Exception: _unexpected}

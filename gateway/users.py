@@ -50,7 +50,7 @@ class UsersController(Controller):
         unusable = await off_loop(hash_password, secrets.token_urlsafe(32))  # until they choose their own
         user_id, position = await command(caller.actor, state.portal.add_user, caller.account_id, email,
                                           data.name.strip(), unusable)
-        await send_reset_link(state, caller.actor, email)
+        await send_reset_link(state, caller.actor, email, "invitation")
         return accepted(position, UserAdded(user_id=user_id, position=position), status=201)
 
     @patch("/{user_id:uuid}", summary="Disable a member (their sessions end at once) or enable them again")

@@ -120,6 +120,8 @@ async def run(settings: Settings, stop: asyncio.Event, names: list[str] | None =
         done, pending = await asyncio.wait(tasks, return_when=asyncio.FIRST_EXCEPTION)
         for t in pending:
             t.cancel()
+        # Let the others unsubscribe before the drain: an open pull subscription makes it hang for 30 s.
+        await asyncio.gather(*pending, return_exceptions=True)
         for t in done:
             t.result()
     finally:

@@ -23,6 +23,7 @@ from workers.stream import connect, ensure_stream, pause
 LOCK_KEY = 7_401_002
 BATCH = 500
 IDLE_POLL = 0.01  # seconds between looks at an idle notification log
+ACK_TIMEOUT = 10.0  # seconds for JetStream to acknowledge a batch
 
 log = logging.getLogger("portal.relay")
 
@@ -81,8 +82,9 @@ class Relay:
             acks.append(await self.js.publish_async(subject(event), msgspec.json.encode(event),
                                                     headers=headers))
             self.last = n.id
-        for ack in acks:
-            await ack  # an APIError here (e.g. 10070, wrong last id) crashes the relay: restart re-syncs
+        # An APIError here (e.g. 10070, wrong last id) crashes the relay: restart re-syncs. So does an ack that
+        # never comes (NATS restarted with the message in flight), instead of the relay waiting forever.
+        await asyncio.wait_for(asyncio.gather(*acks), timeout=ACK_TIMEOUT)
         if notifications:
             await self.db.execute(
                 """INSERT INTO relay_position (id, position) VALUES (true, $1)

@@ -38,6 +38,7 @@ CONTRACT: dict[type, type[PortalEvent]] = {
     User.PasswordChanged: accounts.UserPasswordChanged,
     User.DisabledChanged: accounts.UserDisabledChanged,
     User.TwoFactorEnabled: accounts.UserTwoFactorEnabled,
+    User.CodeAccepted: accounts.UserSecondFactorUsed,
     User.RecoveryCodeUsed: accounts.UserRecoveryCodeUsed,
     User.TwoFactorDisabled: accounts.UserTwoFactorDisabled,
     License.Issued: licenses.LicenseIssued,

@@ -57,6 +57,10 @@ class UserTwoFactorEnabled(PortalEvent):
     aggregate = "user"
 
 
+class UserSecondFactorUsed(PortalEvent):
+    aggregate = "user"
+
+
 class UserRecoveryCodeUsed(PortalEvent):
     aggregate = "user"
 

@@ -209,7 +209,7 @@ RULES: dict[tuple[str, str], Rule] = {
     ("POST", "/v1/auth/password/reset/confirm"): Rule(allowed=EVERYONE, body=lambda w: {
         "token": secrets.token_urlsafe(32), "new_password": "Another-Harbour-43"}),
     ("GET", "/v1/auth/me"): Rule(allowed=LOGGED_IN),
-    ("POST", "/v1/auth/logout"): Rule(allowed=LOGGED_IN - {"api_read"}, fresh_token=True),  # read keys only read
+    ("POST", "/v1/auth/logout"): Rule(allowed=PEOPLE, fresh_token=True),
     ("POST", "/v1/auth/logout-everywhere"): Rule(allowed=PEOPLE, fresh_token=True),
     ("POST", "/v1/auth/password"): Rule(allowed=PEOPLE, body=lambda w: {
         "current_password": "not-the-password", "new_password": "Another-Harbour-43"}),

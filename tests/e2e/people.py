@@ -62,18 +62,18 @@ async def logged_in(http: httpx.AsyncClient, email_address: str, password: str =
                   token=body["token"])
 
 
-async def added_member(http: httpx.AsyncClient, owner: Account) -> tuple[str, str]:
-    """The owner adds a member (POST /v1/users); answers the member's e-mail and user id."""
+async def added_member(http: httpx.AsyncClient, owner: Account) -> tuple[str, str, int]:
+    """The owner adds a member (POST /v1/users); answers the member's e-mail, user id and event position."""
     address = new_email()
     response = await http.post("/v1/users", json={"email": address, "name": "Max Member"}, headers=owner.auth)
     assert response.status_code == 201, response.text
-    return address, response.json()["user_id"]
+    return address, response.json()["user_id"], response.json()["position"]
 
 
 async def member_of(http: httpx.AsyncClient, portal: Portal, owner: Account) -> Person:
     """A member of the owner's account, logged in. Their password is set through the domain (the e-mailed link
     is what test_identity_members proves); the rest goes through HTTP."""
-    address, user_id = await added_member(http, owner)
+    address, user_id, _ = await added_member(http, owner)
     await asyncio.to_thread(portal.change_password, UUID(user_id), hash_password(PASSWORD))
     return await logged_in(http, address)
 
@@ -86,9 +86,9 @@ async def staff_member(http: httpx.AsyncClient, settings: Settings, role: str) -
     return await logged_in(http, address)
 
 
-def authenticator_code(secret: str) -> str:
-    """What the user's authenticator app shows now."""
-    return code_at(secret, current_step(datetime.now(UTC)))
+def authenticator_code(secret: str, ahead: int = 0) -> str:
+    """What the user's authenticator app shows now (or `ahead` steps later: each code works only once)."""
+    return code_at(secret, current_step(datetime.now(UTC)) + ahead)
 
 
 async def forget_address_failures(pool: asyncpg.Pool, since: datetime) -> None:
@@ -128,6 +128,7 @@ def reset_token(message: EmailMessage) -> str:
 
 
 RESET_SUBJECT = "Reset your Portal password"
+INVITATION_SUBJECT = "You have been invited to Portal"  # a login made for someone: they choose its password
 NEW_PASSWORD_SUBJECT = "Your new Portal password"
 
 

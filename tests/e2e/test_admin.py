@@ -10,7 +10,7 @@ import pytest
 
 from domain.user import User
 from tests.e2e.api import PASSWORD, Account, new_email, problem, sign_up
-from tests.e2e.people import (NEW_PASSWORD_SUBJECT, RESET_SUBJECT, Person, body_of, forget_address_failures, log_in,
+from tests.e2e.people import (INVITATION_SUBJECT, NEW_PASSWORD_SUBJECT, Person, body_of, forget_address_failures, log_in,
                               logged_in, mail_to, reset_token, service_with_mail, staff_member)
 from tests.support import eventually
 
@@ -119,7 +119,7 @@ async def test_a_reseller_creates_a_customer_whose_owner_gets_a_link(http, resel
                                headers=reseller.auth)
 
     assert response.status_code == 201, response.text
-    assert reset_token(await mail_to(mail_dir, email, RESET_SUBJECT))
+    assert reset_token(await mail_to(mail_dir, email, INVITATION_SUBJECT))
 
 
 async def test_a_reseller_manages_their_own_customer(http, reseller: Person):
@@ -156,8 +156,9 @@ async def test_a_reseller_cannot_reset_a_staff_password(http, settings, reseller
 
 
 async def test_a_reseller_cannot_add_staff(http, reseller: Person):
-    response = await http.post("/v1/admin/staff", json={"email": new_email(), "name": "Sneaky", "role": "administrator"},
-                               headers=reseller.auth)
+    body = {"email": new_email(), "name": "Sneaky", "role": "administrator"}
+
+    response = await http.post("/v1/admin/staff", json=body, headers=reseller.auth)
 
     problem(response, 403)
 
@@ -169,7 +170,7 @@ async def test_an_administrator_adds_staff_who_get_a_link(http, admin: Person, m
                                headers=admin.auth)
 
     assert response.status_code == 201, response.text
-    assert reset_token(await mail_to(mail_dir, email, RESET_SUBJECT))
+    assert reset_token(await mail_to(mail_dir, email, INVITATION_SUBJECT))
 
 
 # Read-only staff and customers

@@ -157,3 +157,13 @@ async def test_switching_api_access_on_again_restores_the_keys(http, settings, a
                        headers=admin.auth)
 
     assert (await http.get("/v1/auth/me", headers=read_key.auth)).status_code == 200
+
+
+async def test_a_key_cannot_log_itself_out_and_stays_listed(http, account: Account, write_key: Key):
+    problem(await http.post("/v1/auth/logout", headers=write_key.auth), 403)  # keys are revoked by the owner
+
+    listed = await http.get("/v1/api-keys", headers={**account.auth, "X-Min-Position": str(write_key.position)})
+
+    assert write_key.key_id in [k["key_id"] for k in listed.json()]
+    assert (await http.get("/v1/auth/me", headers=write_key.auth)).status_code == 200
+

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from tests.e2e.api import PASSWORD, Account, license_tab, problem, sign_up
-from tests.e2e.people import (RESET_SUBJECT, Person, added_member, log_in, logged_in, mail_in, mail_to, member_of,
+from tests.e2e.people import (INVITATION_SUBJECT, Person, added_member, log_in, logged_in, mail_in, mail_to, member_of,
                               reset_token, service_with_mail)
 
 OWNER_ONLY = [
@@ -43,22 +43,22 @@ async def set_disabled(http, owner: Account, user_id: str, disabled: bool):
 
 
 async def test_a_new_member_gets_an_email_with_a_link_to_choose_a_password(http, mail_dir: Path, account: Account):
-    email, _ = await added_member(http, account)
+    email, _, _ = await added_member(http, account)
 
-    message = await mail_to(mail_dir, email, RESET_SUBJECT)
+    message = await mail_to(mail_dir, email, INVITATION_SUBJECT)
 
     assert reset_token(message)
 
 
 async def test_a_new_member_cannot_log_in_before_choosing_a_password(http, account: Account):
-    email, _ = await added_member(http, account)
+    email, _, _ = await added_member(http, account)
 
     problem(await log_in(http, email, PASSWORD), 401)
 
 
 async def test_a_member_who_chose_a_password_reads_the_license_tab(http, mail_dir: Path, account: Account):
-    email, _ = await added_member(http, account)
-    token = reset_token(await mail_to(mail_dir, email, RESET_SUBJECT))
+    email, _, _ = await added_member(http, account)
+    token = reset_token(await mail_to(mail_dir, email, INVITATION_SUBJECT))
     chosen = await http.post("/v1/auth/password/reset/confirm", json={"token": token, "new_password": PASSWORD})
     assert chosen.status_code == 200, chosen.text
 
@@ -76,12 +76,14 @@ async def test_a_member_may_not_do_what_only_the_owner_may(http, member: Person,
     problem(response, 403)
 
 
-async def test_the_owner_lists_the_accounts_users_with_their_roles(http, account: Account, member: Person):
-    response = await http.get("/v1/users", headers={**account.auth, "X-Min-Position": str(account.position)})
+async def test_the_owner_lists_the_accounts_users_with_their_roles(http, account: Account):
+    email, _, position = await added_member(http, account)
+
+    response = await http.get("/v1/users", headers={**account.auth, "X-Min-Position": str(position)})
 
     assert response.status_code == 200, response.text
     users = {u["email"]: u["role"] for u in response.json()}
-    assert users == {account.email: "owner", member.email: "member"}
+    assert users == {account.email: "owner", email: "member"}
 
 
 async def test_the_user_list_holds_no_other_accounts_users(http, account: Account, member: Person):
@@ -130,12 +132,12 @@ async def test_an_enabled_member_logs_in_again(http, account: Account, member: P
 
 
 async def test_a_disabled_member_gets_no_reset_link(http, mail_dir: Path, account: Account, member: Person):
-    await mail_to(mail_dir, member.email, RESET_SUBJECT)  # the link they got when they were added
+    await mail_to(mail_dir, member.email, INVITATION_SUBJECT)  # the link they got when they were added
     await set_disabled(http, account, member.user_id, True)
 
     response = await http.post("/v1/auth/password/reset", json={"email": member.email})
-    later, _ = await added_member(http, account)
-    await mail_to(mail_dir, later, RESET_SUBJECT)  # queued after the reset request's would-be e-mail
+    later, _, _ = await added_member(http, account)
+    await mail_to(mail_dir, later, INVITATION_SUBJECT)  # queued after the reset request's would-be e-mail
 
     assert response.status_code == 202
     assert len(mail_in(mail_dir, member.email)) == 1

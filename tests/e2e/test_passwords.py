@@ -73,8 +73,6 @@ async def test_a_weak_new_password_is_refused(http, account: Account):
     assert (await logged_in(http, account.email)).account_id == account.account_id
 
 
-@pytest.mark.xfail(strict=True, reason="product bug: the weak-password problem names field `password`, which the "
-                                       "request does not have; the field at fault is `new_password`")
 async def test_a_weak_new_password_is_refused_naming_the_field(http, account: Account):
     problem(await change(http, account, PASSWORD, "short"), 422, field="new_password")
 
