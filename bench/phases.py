@@ -2,6 +2,7 @@
 
 import asyncio
 import os
+import signal
 import subprocess
 import sys
 import threading
@@ -16,10 +17,10 @@ from eventsourcing.persistence import StoredEvent
 from bench import baselines
 from bench.report import Row, latency, ok, rate, throughput_row
 from bench.stack import ROOT, Bench, CpuMeter, run_load
-from workers.dev import wait_until_ready
 from projections import sessions
 from projections.positions import READ_MODELS
 from projections.rebuild import create_scratch, replay
+from workers.dev import wait_until_ready
 from workers.embedded import free_port, stop_process
 
 WARMUP = 2.0
@@ -150,7 +151,7 @@ async def queries(bench: Bench) -> list[Row]:
             rows.append(throughput_row(f"query: {view}", "req/s", mine["samples"], "bare Litestar + 1 asyncpg PK read",
                                        base["samples"], mine["cores"], bare_cores=base["cores"]))
     finally:
-        stop_process(bare, 15)
+        stop_process(bare, signal.SIGTERM)
     return rows
 
 

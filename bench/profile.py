@@ -53,7 +53,7 @@ def hottest(collapsed: Path, top: int = 10) -> list[tuple[str, float]]:
         frames = [f.rsplit(":", 1)[0] + ")" if ":" in f else f for f in stack.split(";")]
         leaves[frames[-1]] += int(count)
         for frame in set(frames):
-            if any(part in frame for part in OURS):
+            if any(part in frame for part in OURS) and "(workers/cli.py" not in frame:  # not the entry point
                 through[frame] += int(count)
     total = sum(leaves.values()) or 1
     return ([(frame, n / total) for frame, n in leaves.most_common(top)]

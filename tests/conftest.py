@@ -15,7 +15,7 @@ from domain.application import Portal
 from workers.config import Settings, event_store_env
 from workers.stream import prepare
 from workers.embedded import EmbeddedNats, EmbeddedPostgres, free_port
-from tests.support import Roles, eventually
+from tests.support import Roles, running_service
 
 
 @pytest.fixture(scope="session")
@@ -63,25 +63,8 @@ def roles(settings: Settings, tmp_path: Path) -> Iterator[Roles]:
 @pytest.fixture(scope="module")
 async def gateway(settings: Settings, tmp_path_factory: pytest.TempPathFactory) -> AsyncIterator[str]:
     """A whole running service (relay, projector, gateway processes); answers the gateway's base URL."""
-    roles = Roles(settings, tmp_path_factory.mktemp("stack"))
-    port = free_port()
-    roles.start("relay")
-    roles.start("projector")
-    roles.start("gateway", "--port", str(port))
-    base = f"http://127.0.0.1:{port}"
-
-    async def answers() -> bool:
-        try:
-            async with httpx.AsyncClient() as client:
-                return (await client.get(f"{base}/health")).status_code == 200
-        except httpx.TransportError:
-            return False
-
-    try:
-        await eventually(answers, what="the gateway to answer /health")
+    async with running_service(settings, tmp_path_factory.mktemp("stack")) as base:
         yield base
-    finally:
-        roles.stop_all()
 
 
 @pytest.fixture

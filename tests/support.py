@@ -6,9 +6,12 @@ import signal
 import subprocess
 import sys
 import time
-from collections.abc import Awaitable, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable
+from contextlib import asynccontextmanager
 from pathlib import Path
 from uuid import UUID, uuid4
+
+import httpx
 
 from nats.js import JetStreamContext
 from nats.js.api import AckPolicy, ConsumerConfig, DeliverPolicy
@@ -16,7 +19,7 @@ from nats.js.api import AckPolicy, ConsumerConfig, DeliverPolicy
 from domain.application import Portal
 from domain.contract import STREAM, SUBJECT_PREFIX
 from workers.config import Settings
-from workers.embedded import stop_process
+from workers.embedded import free_port, stop_process
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -83,3 +86,30 @@ def run_commands(portal: Portal, accounts: int, changes: int) -> list[UUID]:
         portal.change_contact(account_id, name=f"Holder {i}", street=f"Street {i}", postal_code="10115",
                               city="Berlin", country="DE", phone="+49 30 1234567")
     return opened
+
+
+@asynccontextmanager
+async def running_service(settings: Settings, logs: Path, workers: tuple[str, ...] = ("relay", "projector"),
+                          env: dict[str, str] | None = None) -> AsyncIterator[str]:
+    """Worker processes and a gateway, as in production; answers the gateway's base URL."""
+    roles = Roles(settings, logs)
+    roles.env.update(env or {})
+    port = free_port()
+    for role in workers:
+        roles.start(role)
+    roles.start("gateway", "--port", str(port))
+    base = f"http://127.0.0.1:{port}"
+
+    async def answers() -> bool:
+        try:
+            async with httpx.AsyncClient() as client:
+                return (await client.get(f"{base}/health")).status_code == 200
+        except httpx.TransportError:
+            return False
+
+    try:
+        await eventually(answers, what="the gateway to answer /health")
+        yield base
+        assert all(p.poll() is None for p in roles.running), f"a role exited early; see the logs in {logs}"
+    finally:
+        roles.stop_all()

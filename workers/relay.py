@@ -13,7 +13,7 @@ import logging
 import asyncpg
 import msgspec
 from nats.js import JetStreamContext
-from nats.js.errors import NotFoundError
+from nats.js.errors import APIError, NotFoundError
 
 from domain.application import Portal
 from domain.contract import STREAM, subject, to_public
@@ -22,6 +22,7 @@ from workers.stream import connect, ensure_stream, pause
 
 LOCK_KEY = 7_401_002
 BATCH = 500
+WRONG_LAST_MSG_ID = 10070  # JetStream refused a publish whose Nats-Expected-Last-Msg-Id did not match
 IDLE_POLL = 0.01  # seconds between looks at an idle notification log
 ACK_TIMEOUT = 10.0  # seconds for JetStream to acknowledge a batch
 
@@ -82,9 +83,21 @@ class Relay:
             acks.append(await self.js.publish_async(subject(event), msgspec.json.encode(event),
                                                     headers=headers))
             self.last = n.id
-        # An APIError here (e.g. 10070, wrong last id) crashes the relay: restart re-syncs. So does an ack that
-        # never comes (NATS restarted with the message in flight), instead of the relay waiting forever.
-        await asyncio.wait_for(asyncio.gather(*acks), timeout=ACK_TIMEOUT)
+        try:
+            results = await asyncio.wait_for(asyncio.gather(*acks, return_exceptions=True), timeout=ACK_TIMEOUT)
+        except TimeoutError:
+            results = [TimeoutError()]  # nats-py leaves a refused publish_async unanswered rather than failed
+        if any(isinstance(r, TimeoutError) or (isinstance(r, APIError) and r.err_code == WRONG_LAST_MSG_ID)
+               for r in results):
+            # A publish was refused (the stream's tail was not the one we named) or NATS went away with our
+            # messages in flight. The order is intact either way: re-read the stream's tail and go on from there
+            # (if NATS is still down, this raises and the supervisor restarts us).
+            log.warning("publishes unconfirmed; re-syncing from the stream's last message")
+            await self.start()
+            return 0
+        for result in results:
+            if isinstance(result, BaseException):
+                raise result
         if notifications:
             await self.db.execute(
                 """INSERT INTO relay_position (id, position) VALUES (true, $1)

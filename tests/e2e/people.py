@@ -5,8 +5,6 @@ import asyncio
 import email
 import email.policy
 import re
-from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from email.message import EmailMessage
@@ -20,9 +18,8 @@ from domain.application import Portal
 from domain.totp import code_at, current_step
 from gateway.identity import hash_password
 from tests.e2e.api import PASSWORD, Account, new_email
-from tests.support import Roles, eventually
+from tests.support import eventually
 from workers.config import Settings
-from workers.embedded import free_port
 from workers.staff import add_staff
 
 TEST_ADDRESS = "127.0.0.1"  # every test request comes from here: one key of the per-address login limit
@@ -132,31 +129,3 @@ INVITATION_SUBJECT = "You have been invited to Portal"  # a login made for someo
 NEW_PASSWORD_SUBJECT = "Your new Portal password"
 
 
-# A whole running service that also sends e-mail
-
-@asynccontextmanager
-async def service_with_mail(settings: Settings, logs: Path, mail_dir: Path) -> AsyncIterator[str]:
-    """Relay, projector, mailer (writing .eml files to `mail_dir`) and gateway; answers the gateway's base URL.
-    The shared `gateway` fixture runs no mailer: other modules expect their queued e-mails to stay queued."""
-    roles = Roles(settings, logs)
-    roles.env.pop("PORTAL_SMTP_URL", None)
-    roles.env["PORTAL_MAIL_DIR"] = str(mail_dir)
-    port = free_port()
-    for role in ("relay", "projector", "mailer"):
-        roles.start(role)
-    roles.start("gateway", "--port", str(port))
-    base = f"http://127.0.0.1:{port}"
-
-    async def answers() -> bool:
-        try:
-            async with httpx.AsyncClient() as client:
-                return (await client.get(f"{base}/health")).status_code == 200
-        except httpx.TransportError:
-            return False
-
-    try:
-        await eventually(answers, what="the gateway to answer /health")
-        yield base
-        assert all(p.poll() is None for p in roles.running), f"a role exited early; see the logs in {logs}"
-    finally:
-        roles.stop_all()

@@ -4,14 +4,7 @@ import httpx
 import pytest
 
 from tests.e2e.api import PASSWORD, Account, new_email, problem
-from tests.e2e.people import bearer, forget_address_failures, log_in, logged_in, member_of, staff_member
-
-
-@pytest.fixture
-async def failures_forgotten(pool):
-    since = await pool.fetchval("SELECT now()")
-    yield
-    await forget_address_failures(pool, since)
+from tests.e2e.people import bearer, log_in, logged_in, member_of, staff_member
 
 
 @pytest.fixture

@@ -6,18 +6,11 @@ import pytest
 
 from gateway.throttle import LIMITS, WINDOW
 from tests.e2e.api import Account, new_email, problem
-from tests.e2e.people import TEST_ADDRESS, forget_address_failures, log_in, logged_in
+from tests.e2e.people import TEST_ADDRESS, log_in, logged_in
 
 WRONG = "Not-The-Password-1"
 
 pytestmark = pytest.mark.usefixtures("failures_forgotten")
-
-
-@pytest.fixture
-async def failures_forgotten(pool):
-    since = await pool.fetchval("SELECT now()")
-    yield
-    await forget_address_failures(pool, since)
 
 
 async def fail_logins(http, email: str, times: int) -> None:

@@ -8,7 +8,7 @@ import pytest
 
 from domain.totp import code_at, current_step
 from tests.e2e.api import Account, problem
-from tests.e2e.people import authenticator_code, forget_address_failures, log_in, logged_in
+from tests.e2e.people import authenticator_code, log_in, logged_in
 
 
 @dataclass(frozen=True)
@@ -16,13 +16,6 @@ class TwoFactor:
     account: Account
     secret: str
     recovery_codes: list[str]
-
-
-@pytest.fixture
-async def failures_forgotten(pool):
-    since = await pool.fetchval("SELECT now()")
-    yield
-    await forget_address_failures(pool, since)
 
 
 def wrong_code(secret: str) -> str:

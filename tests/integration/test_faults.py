@@ -167,7 +167,7 @@ def test_every_acknowledged_command_is_in_the_event_store(outcome: Outcome):
             assert portal.session(account, a.subject["session_id"]).comment == a.subject["comment"], a
         else:
             assert not portal.session(account, a.subject["session_id"]).active, a
-    assert len(acked) > 100
+    assert len(acked) >= 50  # the faults struck a stream that kept going
 
 
 def test_every_event_reached_nats_once_and_in_order(outcome: Outcome):

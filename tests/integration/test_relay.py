@@ -61,12 +61,38 @@ async def test_a_relay_killed_mid_stream_resumes_without_loss_or_duplicates(
     for _ in range(4):  # SIGKILL at random moments while commands keep arriving
         start = len(await stream_positions(js))
 
-        async def progressed(start: int = start) -> bool:
-            return len(await stream_positions(js)) > start + random.randint(5, 50)
+        async def progressed(start: int = start, more: int = random.randint(5, 50)) -> bool:
+            # Once the commands are done there may be nothing left to publish: kill it anyway.
+            return commands.done() or len(await stream_positions(js)) > start + more
 
         await eventually(progressed, timeout=60, what="the relay to publish")
         roles.kill(relay)
         relay = roles.start("relay")
     await commands
     await relayed_up_to(js, portal)
+    assert_each_event_once_in_order(await stream_positions(js), portal)
+
+
+async def test_a_relay_that_expects_another_tail_is_refused_and_re_syncs(
+        settings: Settings, portal: Portal, roles: Roles, js) -> None:  # type: ignore[no-untyped-def]
+    import asyncpg
+
+    from workers.relay import Relay
+
+    roles.start("relay")
+    await asyncio.to_thread(run_commands, portal, 3, 3)
+    await relayed_up_to(js, portal)
+    roles.stop_all()  # from here on, only our relay publishes
+    await asyncio.to_thread(run_commands, portal, 2, 2)
+    db = await asyncpg.connect(settings.database_url)
+    try:
+        relay = Relay(portal, js, db)
+        await relay.start()
+        relay.last += 1  # as if a message had landed that the stream does not have (a gap)
+
+        assert await relay.relay_once() == 0  # refused by the server (10070), then re-synced from the stream
+        while await relay.relay_once():
+            pass
+    finally:
+        await db.close()
     assert_each_event_once_in_order(await stream_positions(js), portal)

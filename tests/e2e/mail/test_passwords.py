@@ -2,34 +2,14 @@
 reset by an e-mailed, single-use link, with a mailer writing the e-mail to a folder."""
 
 import secrets
-from collections.abc import AsyncIterator
 from pathlib import Path
 
 import pytest
 
 from tests.e2e.api import PASSWORD, Account, new_email, problem
-from tests.e2e.people import (RESET_SUBJECT, forget_address_failures, log_in, logged_in, mail_in, mail_to,
-                              reset_token, service_with_mail)
+from tests.e2e.people import (RESET_SUBJECT, log_in, logged_in, mail_in, mail_to, reset_token)
 
 NEW_PASSWORD = "Lighthouse-Meadow-77"
-
-
-@pytest.fixture(scope="module")
-def mail_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    return tmp_path_factory.mktemp("mail")
-
-
-@pytest.fixture(scope="module")
-async def gateway(settings, mail_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> AsyncIterator[str]:
-    async with service_with_mail(settings, tmp_path_factory.mktemp("stack"), mail_dir) as base:
-        yield base
-
-
-@pytest.fixture
-async def failures_forgotten(pool):
-    since = await pool.fetchval("SELECT now()")
-    yield
-    await forget_address_failures(pool, since)
 
 
 async def change(http, account: Account, current: str, new: str):

@@ -3,36 +3,17 @@ create and manage their own customers only, the help desk and auditors change no
 account's history. A mailer writes the e-mail to a folder."""
 
 import re
-from collections.abc import AsyncIterator
 from pathlib import Path
 
 import pytest
 
 from domain.user import User
 from tests.e2e.api import PASSWORD, Account, new_email, problem, sign_up
-from tests.e2e.people import (INVITATION_SUBJECT, NEW_PASSWORD_SUBJECT, Person, body_of, forget_address_failures, log_in,
-                              logged_in, mail_to, reset_token, service_with_mail, staff_member)
+from tests.e2e.people import (INVITATION_SUBJECT, NEW_PASSWORD_SUBJECT, Person, body_of, log_in, logged_in,
+                              mail_to, reset_token, staff_member)
 from tests.support import eventually
 
 HAND_PICKED = "Copper-Kettle-Orchard-5"
-
-
-@pytest.fixture(scope="module")
-def mail_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    return tmp_path_factory.mktemp("mail")
-
-
-@pytest.fixture(scope="module")
-async def gateway(settings, mail_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> AsyncIterator[str]:
-    async with service_with_mail(settings, tmp_path_factory.mktemp("stack"), mail_dir) as base:
-        yield base
-
-
-@pytest.fixture
-async def failures_forgotten(pool):
-    since = await pool.fetchval("SELECT now()")
-    yield
-    await forget_address_failures(pool, since)
 
 
 @pytest.fixture

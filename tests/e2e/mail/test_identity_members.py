@@ -1,14 +1,13 @@
 """An account's users through HTTP: the owner adds members (who choose a password through an e-mailed link),
 lists, disables and enables them; members read the account but may not do what only the owner may."""
 
-from collections.abc import AsyncIterator
 from pathlib import Path
 
 import pytest
 
 from tests.e2e.api import PASSWORD, Account, license_tab, problem, sign_up
 from tests.e2e.people import (INVITATION_SUBJECT, Person, added_member, log_in, logged_in, mail_in, mail_to, member_of,
-                              reset_token, service_with_mail)
+                              reset_token)
 
 OWNER_ONLY = [
     ("POST", "/v1/license/upgrade", {"product": "professional"}),
@@ -20,17 +19,6 @@ OWNER_ONLY = [
     ("PUT", "/v1/account/contact", {"name": "Max Member"}),
     ("GET", "/v1/audit", None),
 ]
-
-
-@pytest.fixture(scope="module")
-def mail_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    return tmp_path_factory.mktemp("mail")
-
-
-@pytest.fixture(scope="module")
-async def gateway(settings, mail_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> AsyncIterator[str]:
-    async with service_with_mail(settings, tmp_path_factory.mktemp("stack"), mail_dir) as base:
-        yield base
 
 
 @pytest.fixture
