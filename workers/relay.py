@@ -23,10 +23,19 @@ from workers.stream import connect, ensure_stream, pause
 LOCK_KEY = 7_401_002
 BATCH = 500
 WRONG_LAST_MSG_ID = 10070  # JetStream refused a publish whose Nats-Expected-Last-Msg-Id did not match
-IDLE_POLL = 0.01  # seconds between looks at an idle notification log
+IDLE_POLL = 1.0  # seconds between looks at an idle notification log, should a notification go missing
 ACK_TIMEOUT = 10.0  # seconds for JetStream to acknowledge a batch
 
 log = logging.getLogger("portal.relay")
+
+
+async def first_of(*events: asyncio.Event, timeout: float) -> None:
+    waiters = [asyncio.create_task(e.wait()) for e in events]
+    try:
+        await asyncio.wait(waiters, timeout=timeout, return_when=asyncio.FIRST_COMPLETED)
+    finally:
+        for waiter in waiters:
+            waiter.cancel()
 
 
 async def stream_position(js: JetStreamContext) -> int | None:
@@ -114,11 +123,15 @@ async def run(settings: Settings, stop: asyncio.Event) -> None:
             return
         relay = Relay(app, nc.jetstream(), db)
         await relay.start()
+        # The event store NOTIFYs its channel on every insert: an idle relay wakes at once instead of polling.
+        recorded = asyncio.Event()
+        await db.add_listener(app.recorder.channel_name, lambda *_: recorded.set())
         while not stop.is_set():
             if db.is_closed():
                 raise RuntimeError("lost the PostgreSQL connection holding the relay lock")
+            recorded.clear()  # before reading: a commit after this point wakes the wait below
             if await relay.relay_once() == 0:
-                await pause(stop, IDLE_POLL)
+                await first_of(recorded, stop, timeout=IDLE_POLL)
     finally:
         await nc.drain()
         await db.close()

@@ -95,7 +95,7 @@ class CommandStream:
         answer = Answer(kind=kind, account=device.account_id, status=status, content_type=content_type,
                         position=position, sent_at=sent, answered_at=time.monotonic(), subject=subject)
         self.answers.append(answer)
-        await asyncio.sleep(self.pause)
+        await asyncio.sleep(self.pause)  # pacing: a steady stream of commands, not a flood (no condition to wait on)
         return answer
 
     async def run_one(self, device: Device) -> None:
@@ -126,4 +126,4 @@ class CommandStream:
         while len(self.acked()) < target:
             if time.monotonic() > deadline:
                 raise AssertionError(f"no progress: {len(self.acked())} of {target} commands acknowledged")
-            await asyncio.sleep(0.05)
+            await asyncio.sleep(0.05)  # polling until the deadline above
