@@ -29,6 +29,7 @@ from gateway.sessions import SessionsController
 from gateway.settings import SettingsController
 from gateway.users import UsersController
 from gateway.tracing import request_ids
+from projections.positions import Advances
 from workers.config import Settings, event_store_env
 from workers.stream import connect
 
@@ -47,9 +48,15 @@ def create_app(settings: Settings) -> Litestar:
         app.state.pool = await asyncpg.create_pool(settings.database_url, min_size=2, max_size=20)
         app.state.portal = Portal(env=event_store_env(settings.database_url))
         app.state.nats = await connect(settings.nats_url, "portal-gateway")
+        # Read-your-writes waits wake on the projectors' notifications (falling back to a short poll, which
+        # also covers this connection being lost while PostgreSQL restarts).
+        app.state.advances = Advances()
+        listener = await asyncpg.connect(settings.database_url)
+        await app.state.advances.listen(listener)
         try:
             yield
         finally:
+            await listener.close()
             await app.state.nats.drain()
             await app.state.pool.close()
             app.state.portal.close()

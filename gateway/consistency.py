@@ -28,7 +28,7 @@ def accepted(position: int, body: Any = None, status: int = 200) -> Response[Any
 
 
 async def reach(state: State, projection: str, min_position: int | None) -> None:
-    if min_position and not await wait_for(state.pool, projection, min_position,
+    if min_position and not await wait_for(state.pool, state.advances, projection, min_position,
                                            state.settings.min_position_wait_seconds):
         raise Problem(503, "projection-behind",
                       f"The {projection} view has not yet reached position {min_position}; retry shortly",

@@ -18,7 +18,7 @@ from nats.js.api import AckPolicy, ConsumerConfig, DeliverPolicy
 from nats.js.errors import NotFoundError
 
 from domain.contract import STREAM, SUBJECT_PREFIX
-from projections.positions import READ_MODELS
+from projections.positions import READ_MODELS, announce
 from projections.readmodel import ReadModel
 from workers.config import Settings
 from workers.stream import connect, ensure_stream
@@ -83,6 +83,7 @@ class Projector:
             await conn.execute(
                 """UPDATE projection_positions SET position = $2, stream_seq = $3, updated_at = now()
                    WHERE projection = $1""", self.model.name, position, seq)
+            await announce(conn, self.model.name)
 
     async def _stream_message(self, seq: int) -> Envelope:
         try:
