@@ -1,0 +1,58 @@
+"""The long-running command-line tools, run as a user runs them: replay, rebuild, events schema."""
+
+import asyncio
+import json
+import subprocess
+import sys
+
+import asyncpg
+
+from domain.application import Portal
+from projections.license import LICENSE_TAB
+from projections.positions import position
+from projections.rebuild import verify
+from tests.support import ROOT, Roles, eventually, run_commands
+from workers.config import Settings
+
+
+def portal_command(settings: Settings, *args: str) -> subprocess.CompletedProcess[str]:
+    env = {"PORTAL_DATABASE_URL": settings.database_url, "PORTAL_NATS_URL": settings.nats_url,
+           "PORTAL_LOG_LEVEL": "WARNING", "PATH": "/usr/bin:/bin"}
+    return subprocess.run([sys.executable, "-m", "workers.cli", *args], env=env, cwd=ROOT, capture_output=True,
+                          text=True, timeout=120)
+
+
+async def test_replay_prints_an_accounts_state_as_of_a_position(settings: Settings, portal: Portal) -> None:
+    account_id, number, opened = portal.open_account("replayed@example.com", "Replayed", "not-a-hash")
+    portal.upgrade_license(account_id, "professional")
+
+    then = portal_command(settings, "replay", "--account", str(account_id), "--as-of", str(opened))
+    now = portal_command(settings, "replay", "--account", str(account_id))
+
+    assert then.returncode == 0 and now.returncode == 0, then.stderr + now.stderr
+    assert '"free"' in then.stdout and '"professional"' not in then.stdout
+    assert '"professional"' in now.stdout and number in now.stdout
+
+
+async def test_rebuild_swaps_in_a_read_model_equal_to_the_live_one(settings: Settings, portal: Portal,
+                                                                   pool: asyncpg.Pool, roles: Roles) -> None:
+    roles.start("relay")
+    roles.start("projector")
+    await asyncio.to_thread(run_commands, portal, 5, 10)
+    head = portal.current_position()
+
+    async def caught_up() -> bool:
+        return await position(pool, LICENSE_TAB.name) >= head
+
+    await eventually(caught_up, what="license_tab to catch up")
+    rebuilt = portal_command(settings, "rebuild", LICENSE_TAB.name)
+
+    assert rebuilt.returncode == 0, rebuilt.stderr
+    assert await verify(pool, portal, LICENSE_TAB) == []
+
+
+async def test_events_schema_prints_every_event_type(settings: Settings) -> None:
+    printed = portal_command(settings, "events", "schema")
+
+    assert printed.returncode == 0, printed.stderr
+    assert "LicenseUpgraded" in json.dumps(json.loads(printed.stdout))
