@@ -104,6 +104,8 @@ class Account(TenantAggregate):
         self.api_access = enabled
 
     def create_api_key(self, key_id: str, name: str, scope: str, prefix: str) -> None:
+        if not self.api_access:
+            raise RuleViolation("API access is switched off for this account; ask your administrator")
         if scope not in API_KEY_SCOPES:
             raise RuleViolation(f"scope must be one of {', '.join(API_KEY_SCOPES)}", field="scope")
         if len(self.api_keys) >= MAX_API_KEYS:

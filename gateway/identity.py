@@ -116,7 +116,7 @@ async def current_caller(request: Request, state: State) -> Caller:  # type: ign
              AND NOT coalesce(a.disabled, false) AND (t.kind = 'session' OR coalesce(a.api_access, true))""",
         digest(bearer_token(request)))
     if row is None:
-        raise Problem(401, "unauthenticated", "The token is unknown, expired or revoked; log in again",
+        raise Problem(401, "unauthenticated", await why_refused(state.pool, digest(bearer_token(request))),
                       headers={"WWW-Authenticate": 'Bearer error="invalid_token"'})
     if row["scope"] == "read" and request.method not in ("GET", "HEAD"):
         raise Problem(403, "read-only-key", "This API key may only read")
@@ -131,6 +131,19 @@ async def current_caller(request: Request, state: State) -> Caller:  # type: ign
 async def anyone(token_caller: Caller) -> Caller:
     """Any authenticated caller; the handler decides what they may see (e.g. `may_audit`)."""
     return token_caller
+
+
+async def why_refused(pool: asyncpg.Pool, token_hash: bytes) -> str:
+    """Only for a token its holder has: say whether the account or its API access is switched off."""
+    row = await pool.fetchrow(
+        """SELECT t.kind, a.disabled, a.api_access FROM auth_tokens t
+           LEFT JOIN account_access a ON a.account_id = t.account_id
+           WHERE t.token_hash = $1 AND t.revoked_at IS NULL AND t.expires_at > now()""", token_hash)
+    if row is not None and row["disabled"]:
+        return "This account is switched off; contact your administrator"
+    if row is not None and row["kind"] == "api_key" and not row["api_access"]:
+        return "API access is switched off for this account; ask your administrator"
+    return "The token is unknown, expired or revoked; log in again"
 
 
 async def user_caller(token_caller: Caller) -> Caller:

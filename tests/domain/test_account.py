@@ -10,7 +10,7 @@ from domain import application
 from domain.account import Account
 from domain.application import new_customer_number
 from domain.claim import Claim
-from domain.errors import ConcurrentChange, EmailTaken, NotFound
+from domain.errors import ConcurrentChange, EmailTaken, NotFound, RuleViolation
 from domain.license import License
 
 def luhn_valid(number: str) -> bool:
@@ -150,3 +150,9 @@ def test_changing_the_payment_method_stores_only_the_masked_fields(app, account_
     assert stored.topic.endswith("Account.PaymentMethodChanged")
     assert json.loads(stored.state).keys() - {"timestamp", "account_id", "actor"} == card.keys()
     assert app.account(account_id).payment_method == card
+
+
+def test_an_api_key_cannot_be_created_while_api_access_is_off(app, account_id, refused):
+    app.set_api_access(account_id, False)
+
+    refused(RuleViolation, app.create_api_key, account_id, "ci", "read", "pak_abcd")
