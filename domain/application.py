@@ -7,6 +7,7 @@ from eventsourcing.application import AggregateNotFoundError
 from eventsourcing.domain import Aggregate
 from eventsourcing.persistence import IntegrityError
 
+from domain import luhn
 from domain.account import Account
 from domain.catalog import FREE, PRODUCTS
 from domain.claim import Claim
@@ -23,11 +24,7 @@ from domain.user_commands import UserCommands, normalised_email
 def new_customer_number() -> str:
     """Nine digits: eight random and a Luhn check digit, so support can spot a mistyped number."""
     body = str(secrets.randbelow(90_000_000) + 10_000_000)
-    total = 0
-    for i, digit in enumerate(reversed(body)):
-        d = int(digit) * (2 if i % 2 == 0 else 1)
-        total += d - 9 if d > 9 else d
-    return body + str((10 - total % 10) % 10)
+    return body + luhn.check_digit(body)
 
 
 def new_license_key() -> str:

@@ -8,6 +8,7 @@ from litestar import Controller, Response, put
 from litestar.datastructures import State
 from litestar.di import Provide
 
+from domain import luhn
 from gateway.consistency import accepted, command
 from gateway.identity import Caller, owner
 from gateway.problems import Problem
@@ -46,14 +47,6 @@ class Invoice(msgspec.Struct, tag="invoice", tag_field="kind", forbid_unknown_fi
 PaymentInput = Card | SepaDebit | Invoice
 
 
-def luhn_ok(digits: str) -> bool:
-    total = 0
-    for i, ch in enumerate(reversed(digits)):
-        d = int(ch) * (2 if i % 2 else 1)
-        total += d - 9 if d > 9 else d
-    return total % 10 == 0
-
-
 def card_brand(digits: str) -> str:
     if digits.startswith("4"):
         return "visa"
@@ -73,7 +66,7 @@ def masked(method: PaymentInput) -> dict[str, Any]:
     """The only form a payment method is ever stored in: brand and last four characters."""
     if isinstance(method, Card):
         digits = method.card_number.replace(" ", "")
-        if not 12 <= len(digits) <= 19 or not luhn_ok(digits):
+        if not 12 <= len(digits) <= 19 or not luhn.valid(digits):
             raise Problem(422, "validation", "card_number: not a valid card number", field="card_number")
         now = datetime.now(UTC)
         if (method.expiry_year, method.expiry_month) < (now.year, now.month):
