@@ -18,6 +18,7 @@ from gateway.events import EventsController
 from gateway.admin import AdminController
 from gateway.api_keys import ApiKeysController
 from gateway.clients import ClientsController
+from gateway.dependencies import DEPENDENCIES
 from gateway.device import DeviceController
 from gateway.email import EmailController
 from gateway.health import HealthController, Metrics, observed
@@ -67,7 +68,8 @@ def create_app(settings: Settings) -> Litestar:
                         AuditController, EventsController, EmailController, PasswordController,
                         UsersController, ApiKeysController, AdminController],
         lifespan=[lifespan],
-        dependencies={"token_caller": Provide(current_caller)},  # resolved only where a guard asks for it
+        dependencies={"token_caller": Provide(current_caller),  # resolved only where a guard asks for it
+                      **DEPENDENCIES},
         exception_handlers=EXCEPTION_HANDLERS,  # type: ignore[arg-type]
         middleware=[request_ids, observed(metrics)],
         request_max_body_size=MAX_BODY_BYTES,

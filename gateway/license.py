@@ -2,11 +2,13 @@
 
 from typing import Annotated, Any, Literal
 
+import asyncpg
 import msgspec
 from litestar import Controller, Response, get, post
 from litestar.datastructures import State
 from litestar.di import Provide
 
+from domain.application import Portal
 from domain.catalog import CATALOG, Product
 from gateway.consistency import MinPosition, accepted, command, reach
 from gateway.identity import Caller, customer, owner
@@ -35,10 +37,10 @@ class LicenseController(Controller):
     dependencies = {"caller": Provide(customer)}
 
     @get("", summary="The License tab")
-    async def show(self, caller: Caller, state: State,
+    async def show(self, caller: Caller, state: State, pool: asyncpg.Pool,
                    min_position: Annotated[int | None, MinPosition] = None) -> LicenseTab:
         await reach(state, LICENSE_TAB.name, min_position)
-        tab = await license_tab(state.pool, caller.account_id)
+        tab = await license_tab(pool, caller.account_id)
         if tab is None:  # the account exists (its token does) but its view has not caught up yet
             raise Problem(503, "projection-behind", "The license view is being prepared; retry shortly",
                           headers={"Retry-After": "1"})
@@ -50,23 +52,23 @@ class LicenseController(Controller):
 
     @post("/upgrade", status_code=200, summary="Upgrade to a higher tier (a new one-year term)",
           dependencies={"caller": Provide(owner)})
-    async def upgrade(self, data: Upgrade, caller: Caller, state: State) -> Response[Any]:
-        return accepted(await command(caller.actor, state.portal.upgrade_license, caller.account_id, data.product))
+    async def upgrade(self, data: Upgrade, caller: Caller, portal: Portal) -> Response[Any]:
+        return accepted(await command(caller.actor, portal.upgrade_license, caller.account_id, data.product))
 
     @post("/namespace", status_code=200, summary="Buy a custom namespace for aliases",
           dependencies={"caller": Provide(owner)})
-    async def buy_namespace(self, data: BuyNamespace, caller: Caller, state: State) -> Response[Any]:
-        return accepted(await command(caller.actor, state.portal.buy_namespace, caller.account_id, data.namespace))
+    async def buy_namespace(self, data: BuyNamespace, caller: Caller, portal: Portal) -> Response[Any]:
+        return accepted(await command(caller.actor, portal.buy_namespace, caller.account_id, data.namespace))
 
     @post("/key/reset", status_code=200, summary="Replace the license key; the old one stops working",
           dependencies={"caller": Provide(owner)})
-    async def reset_key(self, caller: Caller, state: State) -> Response[Any]:
-        position = await command(caller.actor, state.portal.reset_license_key, caller.account_id)
+    async def reset_key(self, caller: Caller, state: State, portal: Portal) -> Response[Any]:
+        position = await command(caller.actor, portal.reset_license_key, caller.account_id)
         # Heartbeats check keys against this view: once we answer, the old key is refused everywhere.
         await reach(state, LICENSE_TAB.name, position)
         return accepted(position)
 
     @post("/cancel", status_code=200, summary="Cancel the contract; the license runs to its expiry date",
           dependencies={"caller": Provide(owner)})
-    async def cancel(self, caller: Caller, state: State) -> Response[Any]:
-        return accepted(await command(caller.actor, state.portal.cancel_license, caller.account_id))
+    async def cancel(self, caller: Caller, portal: Portal) -> Response[Any]:
+        return accepted(await command(caller.actor, portal.cancel_license, caller.account_id))

@@ -10,6 +10,7 @@ from uuid import UUID
 import asyncpg
 import msgspec
 
+from domain.contract.accounts import AccountApiAccessChanged, AccountDisabledChanged, AccountOpened, ApiKeyCreated, ApiKeyRevoked
 from projections.readmodel import ReadModel
 
 ACCOUNT_ACCESS = ReadModel("account_access", tables=("account_access", "api_keys"))
@@ -19,7 +20,7 @@ class Opened(msgspec.Struct):
     account_id: UUID
 
 
-@ACCOUNT_ACCESS.on("AccountOpened", Opened)
+@ACCOUNT_ACCESS.on(AccountOpened, Opened)
 async def _opened(conn: asyncpg.Connection, e: Opened, position: int) -> None:
     await conn.execute("INSERT INTO account_access (account_id, position) VALUES ($1, $2) ON CONFLICT DO NOTHING",
                        e.account_id, position)
@@ -30,7 +31,7 @@ class DisabledChanged(msgspec.Struct):
     disabled: bool
 
 
-@ACCOUNT_ACCESS.on("AccountDisabledChanged", DisabledChanged)
+@ACCOUNT_ACCESS.on(AccountDisabledChanged, DisabledChanged)
 async def _disabled(conn: asyncpg.Connection, e: DisabledChanged, position: int) -> None:
     await conn.execute("UPDATE account_access SET disabled = $2, position = $3 WHERE account_id = $1",
                        e.account_id, e.disabled, position)
@@ -41,7 +42,7 @@ class ApiAccessChanged(msgspec.Struct):
     enabled: bool
 
 
-@ACCOUNT_ACCESS.on("AccountApiAccessChanged", ApiAccessChanged)
+@ACCOUNT_ACCESS.on(AccountApiAccessChanged, ApiAccessChanged)
 async def _api_access(conn: asyncpg.Connection, e: ApiAccessChanged, position: int) -> None:
     await conn.execute("UPDATE account_access SET api_access = $2, position = $3 WHERE account_id = $1",
                        e.account_id, e.enabled, position)
@@ -56,7 +57,7 @@ class KeyCreated(msgspec.Struct):
     occurred_at: datetime
 
 
-@ACCOUNT_ACCESS.on("ApiKeyCreated", KeyCreated)
+@ACCOUNT_ACCESS.on(ApiKeyCreated, KeyCreated)
 async def _key_created(conn: asyncpg.Connection, e: KeyCreated, position: int) -> None:
     await conn.execute(
         """INSERT INTO api_keys (account_id, key_id, name, scope, prefix, created_at, position)
@@ -70,7 +71,7 @@ class KeyRevoked(msgspec.Struct):
     occurred_at: datetime
 
 
-@ACCOUNT_ACCESS.on("ApiKeyRevoked", KeyRevoked)
+@ACCOUNT_ACCESS.on(ApiKeyRevoked, KeyRevoked)
 async def _key_revoked(conn: asyncpg.Connection, e: KeyRevoked, position: int) -> None:
     await conn.execute("UPDATE api_keys SET revoked_at = $3, position = $4 WHERE account_id = $1 AND key_id = $2",
                        e.account_id, e.key_id, e.occurred_at, position)

@@ -8,6 +8,7 @@ import asyncpg
 import msgspec
 
 from projections.paging import Sort, page
+from domain.contract.usage import ClientAliasChanged, ClientCameOnline, ClientCommented, ClientLinked, ClientRegistered, ClientSoftwareChanged, ClientUnlinked, ClientWentOffline
 from projections.readmodel import ReadModel
 
 CLIENTS = ReadModel("clients", tables=("clients",))
@@ -43,7 +44,7 @@ async def _set(conn: asyncpg.Connection, e: ClientEvent, position: int, **column
                        e.account_id, e.client_id, position, *columns.values())
 
 
-@CLIENTS.on("ClientLinked", ClientEvent)
+@CLIENTS.on(ClientLinked, ClientEvent)
 async def _linked(conn: asyncpg.Connection, e: ClientEvent, position: int) -> None:
     await conn.execute(
         """INSERT INTO clients (account_id, client_id, linked_at, position) VALUES ($1, $2, $3, $4)
@@ -51,33 +52,33 @@ async def _linked(conn: asyncpg.Connection, e: ClientEvent, position: int) -> No
         e.account_id, e.client_id, e.occurred_at, position)
 
 
-@CLIENTS.on("ClientUnlinked", ClientEvent)
+@CLIENTS.on(ClientUnlinked, ClientEvent)
 async def _unlinked(conn: asyncpg.Connection, e: ClientEvent, position: int) -> None:
     await _set(conn, e, position, linked=False, alias=None)
 
 
-@CLIENTS.on("ClientRegistered", Software)
-@CLIENTS.on("ClientSoftwareChanged", Software)
+@CLIENTS.on(ClientRegistered, Software)
+@CLIENTS.on(ClientSoftwareChanged, Software)
 async def _software(conn: asyncpg.Connection, e: Software, position: int) -> None:
     await _set(conn, e, position, version=e.version, platform=e.platform)
 
 
-@CLIENTS.on("ClientAliasChanged", Alias)
+@CLIENTS.on(ClientAliasChanged, Alias)
 async def _alias(conn: asyncpg.Connection, e: Alias, position: int) -> None:
     await _set(conn, e, position, alias=e.alias)
 
 
-@CLIENTS.on("ClientCameOnline", Presence)
+@CLIENTS.on(ClientCameOnline, Presence)
 async def _came_online(conn: asyncpg.Connection, e: Presence, position: int) -> None:
     await _set(conn, e, position, online_since=e.at)
 
 
-@CLIENTS.on("ClientWentOffline", Presence)
+@CLIENTS.on(ClientWentOffline, Presence)
 async def _went_offline(conn: asyncpg.Connection, e: Presence, position: int) -> None:
     await _set(conn, e, position, online_since=None)
 
 
-@CLIENTS.on("ClientCommented", Comment)
+@CLIENTS.on(ClientCommented, Comment)
 async def _commented(conn: asyncpg.Connection, e: Comment, position: int) -> None:
     await _set(conn, e, position, comment=e.comment)
 

@@ -8,6 +8,7 @@ import asyncpg
 import msgspec
 
 from projections.paging import Sort, page
+from domain.contract.email import AddressSuppressed, EmailBounced, EmailFailed, EmailQueued, EmailSent, EmailSuppressed, SuppressionCleared
 from projections.readmodel import ReadModel
 
 EMAILS = ReadModel("emails", tables=("emails", "email_suppressions"))
@@ -37,7 +38,7 @@ class SuppressionEvent(msgspec.Struct):
     reason: str = ""
 
 
-@EMAILS.on("EmailQueued", Queued)
+@EMAILS.on(EmailQueued, Queued)
 async def _queued(conn: asyncpg.Connection, e: Queued, position: int) -> None:
     await conn.execute(
         """INSERT INTO emails (account_id, email_id, to_address, template, subject, status, queued_at, changed_at,
@@ -53,27 +54,27 @@ async def _status(conn: asyncpg.Connection, e: StatusChange, position: int, stat
                        e.account_id, e.email_id, status, e.at, e.reason, position)
 
 
-@EMAILS.on("EmailSent", StatusChange)
+@EMAILS.on(EmailSent, StatusChange)
 async def _sent(conn: asyncpg.Connection, e: StatusChange, position: int) -> None:
     await _status(conn, e, position, "sent", "sent_at")
 
 
-@EMAILS.on("EmailBounced", StatusChange)
+@EMAILS.on(EmailBounced, StatusChange)
 async def _bounced(conn: asyncpg.Connection, e: StatusChange, position: int) -> None:
     await _status(conn, e, position, "bounced", "bounced_at")
 
 
-@EMAILS.on("EmailSuppressed", StatusChange)
+@EMAILS.on(EmailSuppressed, StatusChange)
 async def _suppressed(conn: asyncpg.Connection, e: StatusChange, position: int) -> None:
     await _status(conn, e, position, "suppressed", None)
 
 
-@EMAILS.on("EmailFailed", StatusChange)
+@EMAILS.on(EmailFailed, StatusChange)
 async def _failed(conn: asyncpg.Connection, e: StatusChange, position: int) -> None:
     await _status(conn, e, position, "failed", None)
 
 
-@EMAILS.on("AddressSuppressed", SuppressionEvent)
+@EMAILS.on(AddressSuppressed, SuppressionEvent)
 async def _address_suppressed(conn: asyncpg.Connection, e: SuppressionEvent, position: int) -> None:
     await conn.execute(
         """INSERT INTO email_suppressions (account_id, address, reason, suppressed_at, position)
@@ -82,7 +83,7 @@ async def _address_suppressed(conn: asyncpg.Connection, e: SuppressionEvent, pos
         e.account_id, e.address, e.reason, e.occurred_at, position)
 
 
-@EMAILS.on("SuppressionCleared", SuppressionEvent)
+@EMAILS.on(SuppressionCleared, SuppressionEvent)
 async def _cleared(conn: asyncpg.Connection, e: SuppressionEvent, position: int) -> None:
     await conn.execute("DELETE FROM email_suppressions WHERE account_id = $1 AND address = $2",
                        e.account_id, e.address)

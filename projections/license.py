@@ -7,6 +7,9 @@ import asyncpg
 import msgspec
 
 from domain.catalog import PRODUCTS
+from domain.contract.accounts import AccountContactChanged, AccountOpened, AccountPaymentMethodChanged
+from domain.contract.licenses import LicenseCancelled, LicenseExpired, LicenseIssued, LicenseKeyReset, LicenseNamespaceAssigned, LicenseUpgraded
+from domain.contract.usage import ClientCameOnline, ClientLinked, ClientUnlinked, ClientWentOffline, SessionEnded, SessionStarted
 from projections.readmodel import ReadModel
 
 LICENSE_TAB = ReadModel("license_tab", tables=("license_tab",))
@@ -20,7 +23,7 @@ class Opened(msgspec.Struct):
     occurred_at: datetime
 
 
-@LICENSE_TAB.on("AccountOpened", Opened)
+@LICENSE_TAB.on(AccountOpened, Opened)
 async def _opened(conn: asyncpg.Connection, e: Opened, position: int) -> None:
     await conn.execute(
         """INSERT INTO license_tab (account_id, customer_number, email, contact_name, opened_at, position)
@@ -45,7 +48,7 @@ class ContactChanged(msgspec.Struct):
     phone: str
 
 
-@LICENSE_TAB.on("AccountContactChanged", ContactChanged)
+@LICENSE_TAB.on(AccountContactChanged, ContactChanged)
 async def _contact_changed(conn: asyncpg.Connection, e: ContactChanged, position: int) -> None:
     await _set(conn, e.account_id, position, contact_name=e.name, street=e.street, postal_code=e.postal_code,
                city=e.city, country=e.country, phone=e.phone)
@@ -61,7 +64,7 @@ class PaymentMethodChanged(msgspec.Struct):
     holder: str
 
 
-@LICENSE_TAB.on("AccountPaymentMethodChanged", PaymentMethodChanged)
+@LICENSE_TAB.on(AccountPaymentMethodChanged, PaymentMethodChanged)
 async def _payment_changed(conn: asyncpg.Connection, e: PaymentMethodChanged, position: int) -> None:
     await _set(conn, e.account_id, position, payment_kind=e.kind, payment_brand=e.brand,
                payment_last4=e.last4, payment_expiry_month=e.expiry_month,
@@ -75,7 +78,7 @@ class Issued(msgspec.Struct):
     expires_at: datetime | None
 
 
-@LICENSE_TAB.on("LicenseIssued", Issued)
+@LICENSE_TAB.on(LicenseIssued, Issued)
 async def _issued(conn: asyncpg.Connection, e: Issued, position: int) -> None:
     await _set(conn, e.account_id, position, product=e.product, license_key=e.key, expires_at=e.expires_at)
 
@@ -86,7 +89,7 @@ class Upgraded(msgspec.Struct):
     expires_at: datetime
 
 
-@LICENSE_TAB.on("LicenseUpgraded", Upgraded)
+@LICENSE_TAB.on(LicenseUpgraded, Upgraded)
 async def _upgraded(conn: asyncpg.Connection, e: Upgraded, position: int) -> None:
     await _set(conn, e.account_id, position, product=e.product, expires_at=e.expires_at, cancelled_at=None)
 
@@ -96,7 +99,7 @@ class KeyReset(msgspec.Struct):
     key: str
 
 
-@LICENSE_TAB.on("LicenseKeyReset", KeyReset)
+@LICENSE_TAB.on(LicenseKeyReset, KeyReset)
 async def _key_reset(conn: asyncpg.Connection, e: KeyReset, position: int) -> None:
     await _set(conn, e.account_id, position, license_key=e.key)
 
@@ -106,7 +109,7 @@ class Cancelled(msgspec.Struct):
     cancelled_at: datetime
 
 
-@LICENSE_TAB.on("LicenseCancelled", Cancelled)
+@LICENSE_TAB.on(LicenseCancelled, Cancelled)
 async def _cancelled(conn: asyncpg.Connection, e: Cancelled, position: int) -> None:
     await _set(conn, e.account_id, position, cancelled_at=e.cancelled_at)
 
@@ -116,7 +119,7 @@ class NamespaceAssigned(msgspec.Struct):
     namespace: str
 
 
-@LICENSE_TAB.on("LicenseNamespaceAssigned", NamespaceAssigned)
+@LICENSE_TAB.on(LicenseNamespaceAssigned, NamespaceAssigned)
 async def _namespace_assigned(conn: asyncpg.Connection, e: NamespaceAssigned, position: int) -> None:
     await _set(conn, e.account_id, position, namespace=e.namespace)
 
@@ -133,10 +136,10 @@ def _count(column: str, step: int):  # type: ignore[no-untyped-def]
     return apply
 
 
-for event_type, column, step in (("ClientLinked", "linked_clients", 1), ("ClientUnlinked", "linked_clients", -1),
-                                 ("ClientCameOnline", "online_clients", 1),
-                                 ("ClientWentOffline", "online_clients", -1),
-                                 ("SessionStarted", "active_sessions", 1), ("SessionEnded", "active_sessions", -1)):
+for event_type, column, step in ((ClientLinked, "linked_clients", 1), (ClientUnlinked, "linked_clients", -1),
+                                 (ClientCameOnline, "online_clients", 1),
+                                 (ClientWentOffline, "online_clients", -1),
+                                 (SessionStarted, "active_sessions", 1), (SessionEnded, "active_sessions", -1)):
     LICENSE_TAB.on(event_type, Counted)(_count(column, step))
 
 
@@ -144,7 +147,7 @@ class Expired(msgspec.Struct):
     account_id: UUID
 
 
-@LICENSE_TAB.on("LicenseExpired", Expired)
+@LICENSE_TAB.on(LicenseExpired, Expired)
 async def _expired(conn: asyncpg.Connection, e: Expired, position: int) -> None:
     await _set(conn, e.account_id, position, product="free", expires_at=None, cancelled_at=None)
 

@@ -6,6 +6,8 @@ from typing import Any, TypeVar
 import asyncpg
 import msgspec
 
+from domain.contract import PortalEvent
+
 S = TypeVar("S")
 Handler = Callable[[asyncpg.Connection, Any, int], Awaitable[None]]
 AnyHandler = Callable[[asyncpg.Connection, str, bytes, int], Awaitable[None]]  # (conn, type, body, position)
@@ -18,12 +20,17 @@ class ReadModel:
         self._handlers: dict[str, tuple[msgspec.json.Decoder[Any], Handler]] = {}
         self._every: AnyHandler | None = None
 
-    def on(self, event_type: str, shape: type[S]) -> Callable[[Handler], Handler]:
-        """Register a handler; it receives the event decoded into `shape`, a struct of the fields it reads."""
+    def on(self, event_type: type[PortalEvent], shape: type[S]) -> Callable[[Handler], Handler]:
+        """Register a handler for a contract event; it receives the event decoded into `shape`, a struct of the
+        fields it reads. Taking the contract's class (not its name) makes a misspelt event fail at import."""
+        required = {f.name for f in msgspec.structs.fields(shape) if f.required}  # type: ignore[arg-type]
+        unknown = required - set(event_type.__struct_fields__)
+        if unknown:  # a misspelt field would fail every event of this type, in production
+            raise TypeError(f"{shape.__name__} reads {sorted(unknown)}, which {event_type.__name__} does not have")
         decoder = msgspec.json.Decoder(shape)
 
         def register(handler: Handler) -> Handler:
-            self._handlers[event_type] = (decoder, handler)
+            self._handlers[event_type.__name__] = (decoder, handler)
             return handler
 
         return register

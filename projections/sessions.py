@@ -8,6 +8,7 @@ import asyncpg
 import msgspec
 
 from projections.paging import Sort, page
+from domain.contract.usage import SessionCommented, SessionEnded, SessionStarted
 from projections.readmodel import ReadModel
 
 SESSIONS = ReadModel("sessions", tables=("sessions",))
@@ -21,7 +22,7 @@ class Started(msgspec.Struct):
     started_at: datetime
 
 
-@SESSIONS.on("SessionStarted", Started)
+@SESSIONS.on(SessionStarted, Started)
 async def _started(conn: asyncpg.Connection, e: Started, position: int) -> None:
     await conn.execute(
         """INSERT INTO sessions (account_id, session_id, from_client_id, to_client_id, started_at, position)
@@ -36,7 +37,7 @@ class Ended(msgspec.Struct):
     reason: str
 
 
-@SESSIONS.on("SessionEnded", Ended)
+@SESSIONS.on(SessionEnded, Ended)
 async def _ended(conn: asyncpg.Connection, e: Ended, position: int) -> None:
     await conn.execute("""UPDATE sessions SET ended_at = $3, end_reason = $4, position = $5
                           WHERE account_id = $1 AND session_id = $2""",
@@ -49,7 +50,7 @@ class Commented(msgspec.Struct):
     comment: str
 
 
-@SESSIONS.on("SessionCommented", Commented)
+@SESSIONS.on(SessionCommented, Commented)
 async def _commented(conn: asyncpg.Connection, e: Commented, position: int) -> None:
     await conn.execute("UPDATE sessions SET comment = $3, position = $4 WHERE account_id = $1 AND session_id = $2",
                        e.account_id, e.session_id, e.comment, position)

@@ -6,6 +6,7 @@ from uuid import UUID
 import asyncpg
 import msgspec
 
+from domain.contract.accounts import UserDisabledChanged, UserRegistered, UserTwoFactorDisabled, UserTwoFactorEnabled
 from projections.readmodel import ReadModel
 
 USERS = ReadModel("users", tables=("users",))
@@ -21,7 +22,7 @@ class Registered(msgspec.Struct):
     occurred_at: datetime
 
 
-@USERS.on("UserRegistered", Registered)
+@USERS.on(UserRegistered, Registered)
 async def _registered(conn: asyncpg.Connection, e: Registered, position: int) -> None:
     await conn.execute(
         """INSERT INTO users (account_id, user_id, email, name, account_role, platform_role, created_at, position)
@@ -43,17 +44,17 @@ async def _set(conn: asyncpg.Connection, e: UserEvent, position: int, column: st
                        e.account_id, e.aggregate_id, value, position)
 
 
-@USERS.on("UserDisabledChanged", DisabledChanged)
+@USERS.on(UserDisabledChanged, DisabledChanged)
 async def _disabled(conn: asyncpg.Connection, e: DisabledChanged, position: int) -> None:
     await _set(conn, e, position, "disabled", e.disabled)
 
 
-@USERS.on("UserTwoFactorEnabled", UserEvent)
+@USERS.on(UserTwoFactorEnabled, UserEvent)
 async def _two_factor_on(conn: asyncpg.Connection, e: UserEvent, position: int) -> None:
     await _set(conn, e, position, "two_factor", True)
 
 
-@USERS.on("UserTwoFactorDisabled", UserEvent)
+@USERS.on(UserTwoFactorDisabled, UserEvent)
 async def _two_factor_off(conn: asyncpg.Connection, e: UserEvent, position: int) -> None:
     await _set(conn, e, position, "two_factor", False)
 
