@@ -16,6 +16,8 @@ from workers.progress import Progress
 def replay(settings: Settings, account_id: UUID, as_of: str | None) -> AccountState:
     portal = Portal(env=event_store_env(settings.database_url))
     try:
+        if not portal.recorder.select_events(account_id, limit=1):  # an account's id is its Account's id
+            raise SystemExit(f"no account {account_id} in the event store")
         head = portal.current_position()
         try:
             moment = parse_as_of(as_of) if as_of else head

@@ -33,7 +33,8 @@ async def lagging(settings: Settings, role: str) -> list[str]:
 def chosen(names: list[str]) -> list[ReadModel]:
     unknown = set(names) - {m.name for m in READ_MODELS}
     if unknown:
-        raise SystemExit(f"unknown read model(s): {', '.join(sorted(unknown))}")
+        raise SystemExit(f"unknown read model(s): {', '.join(sorted(unknown))}; "
+                         f"the read models are {', '.join(m.name for m in READ_MODELS)}")
     return [m for m in READ_MODELS if not names or m.name in names]
 
 

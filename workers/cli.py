@@ -16,6 +16,7 @@ ENVIRONMENT = """environment:
   PORTAL_DATABASE_URL    postgresql://user:password@host:port/db (event store and read models)
   PORTAL_NATS_URL        nats://host:port (JetStream enabled)
   PORTAL_LOG_LEVEL       DEBUG, INFO (default), WARNING
+  PORTAL_LOG_FORMAT      json (default) or text; `portal dev` at a terminal asks its roles for text
   PORTAL_TOKEN_TTL_SECONDS            bearer token lifetime (default 604800)
   PORTAL_MIN_POSITION_WAIT_SECONDS    X-Min-Position wait before 503 (default 2)
   PORTAL_READY_MAX_LAG                /ready fails past this many events of projection lag (default 1000)
@@ -84,7 +85,10 @@ def run_events(_: argparse.Namespace) -> None:
 
     from domain.contract import json_schema
 
-    print(json.dumps(json_schema(), indent=2))
+    try:
+        print(json.dumps(json_schema(), indent=2), flush=True)
+    except BrokenPipeError:  # `portal events schema | head`: the reader has all it wanted
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())  # no second error at exit
 
 
 def run_tail(args: argparse.Namespace) -> None:
@@ -184,8 +188,8 @@ def parser() -> argparse.ArgumentParser:
     roles = top.add_subparsers(dest="role", required=True, metavar="ROLE")
 
     def role(name: str, help_: str, fn: Callable[[argparse.Namespace], None]) -> argparse.ArgumentParser:
-        p = roles.add_parser(name, help=help_, description=help_, epilog=ENVIRONMENT,
-                             formatter_class=argparse.RawDescriptionHelpFormatter)
+        p = roles.add_parser(name, help=help_, description=help_,
+                             epilog="environment: see `portal --help`")
         p.set_defaults(fn=fn)
         return p
 
@@ -202,14 +206,15 @@ def parser() -> argparse.ArgumentParser:
     role("mailer", "send queued e-mails through SMTP (or into a folder), once each; skip suppressed addresses",
          run_mailer)
     staff = role("staff", "add a platform staff login (administrator, reseller, help desk, auditor)", run_staff)
-    staff.add_argument("action", choices=["add"])
-    staff.add_argument("--email", required=True)
-    staff.add_argument("--name", required=True)
-    staff.add_argument("--role", required=True, choices=["administrator", "reseller", "help desk", "auditor"])
+    staff.add_argument("action", choices=["add"], help="add: create the login")
+    staff.add_argument("--email", required=True, help="the login's e-mail address")
+    staff.add_argument("--name", required=True, help="the person's name, as customers' audit trails show it")
+    staff.add_argument("--role", required=True, choices=["administrator", "reseller", "help desk", "auditor"],
+                       help="what the login may do (quote 'help desk')")
     staff.add_argument("--password", help="default: a generated one, printed once")
     role("migrate", "create the event store, the read-model schema and the JetStream stream", run_migrate)
     check = role("check", "health check for a worker: exit 1 when it lags the event store too far", run_check)
-    check.add_argument("role", choices=["relay", "projector"])
+    check.add_argument("role", choices=["relay", "projector"], help="the worker to check")
     verify = role("verify", "rebuild read models from the event store into scratch tables and compare "
                             "them row by row with the live ones", run_verify)
     verify.add_argument("projection", nargs="*", help="read models to verify (default: all)")
@@ -218,22 +223,24 @@ def parser() -> argparse.ArgumentParser:
     rebuild.add_argument("projection", nargs="*", help="read models to rebuild")
     rebuild.add_argument("--all", action="store_true", help="rebuild every read model")
     role("events", "print the public event contract as JSON Schema", run_events).add_argument(
-        "what", choices=["schema"])
+        "what", choices=["schema"], help="schema: every event type with its version and NATS subject")
     tail = role("tail", "follow the live event stream on NATS and print each event", run_tail)
     tail.add_argument("--account", type=UUID, help="only this account's events")
     tail.add_argument("--type", help="only this event type, e.g. LicenseUpgraded")
     tail.add_argument("--after", type=int, metavar="POSITION", help="start after this position (default: new only)")
     replay = role("replay", "rebuild an account's state as of a time or position from the event store", run_replay)
-    replay.add_argument("--account", type=UUID, required=True)
+    replay.add_argument("--account", type=UUID, required=True, help="the account's id")
     replay.add_argument("--as-of", metavar="T", help="a position or an ISO 8601 time with zone (default: now)")
     audit = role("audit", "recompute an account's audit hash chain from the event store", run_audit)
-    audit.add_argument("what", choices=["verify"])
-    audit.add_argument("--account", type=UUID, required=True)
+    audit.add_argument("what", choices=["verify"], help="verify: recompute the chain and report the first break")
+    audit.add_argument("--account", type=UUID, required=True, help="the account's id")
     seed = role("seed", "fill a running instance with accounts, clients and past sessions (through its commands)",
                 run_seed)
     seed.add_argument("--accounts", type=int, required=True, metavar="N", help="accounts to open (Enterprise tier)")
-    seed.add_argument("--clients-per-account", type=int, required=True, metavar="M")
-    seed.add_argument("--sessions-per-client", type=int, required=True, metavar="K")
+    seed.add_argument("--clients-per-account", type=int, required=True, metavar="M",
+                      help="linked clients per account")
+    seed.add_argument("--sessions-per-client", type=int, required=True, metavar="K",
+                      help="past sessions each client started")
     seed.add_argument("--password", help="every seeded login's password (default: Seeded-Harbour-42)")
     seed.add_argument("--prefix", help="e-mails read PREFIX-<n>@seed.portal.test (default: random)")
     seed.add_argument("--json", action="store_true", help="print every seeded account as JSON")
@@ -242,7 +249,7 @@ def parser() -> argparse.ArgumentParser:
 
 def main(argv: list[str] | None = None) -> None:
     args = parser().parse_args(argv)
-    logs.configure(os.environ.get("PORTAL_LOG_LEVEL", "INFO"))
+    logs.configure(os.environ.get("PORTAL_LOG_LEVEL", "INFO"), args.role)
     args.fn(args)
 
 

@@ -7,15 +7,24 @@ servers, and leaves no process behind. Data stays in the data folder across rest
 
 import json
 import os
+import random
 import signal
 import subprocess
 import sys
+import threading
 import time
 import urllib.error
 import urllib.request
 from pathlib import Path
+from typing import IO
+from uuid import UUID
 
-from workers.config import Settings
+from domain.actor import Actor, acting
+from domain.application import Portal
+from domain.seeding import import_clients, import_sessions
+from domain.store import now
+from workers.config import Settings, event_store_env
+from workers.seed import new_client_ids, past_sessions
 from workers.staff import add_staff
 from workers.embedded import EmbeddedNats, EmbeddedPostgres, free_port, stop_process
 
@@ -25,12 +34,44 @@ DEMO_PASSWORD = "Sunflower-Harbour-42"
 ADMIN_EMAIL = "admin@portal.test"
 
 
-def spawn(role: str, env: dict[str, str], port: int) -> subprocess.Popen[bytes]:
+DEMO_CLIENTS = (("9.0.4", "windows", "Reception desk"), ("9.0.4", "macos", "Design studio"),
+                ("8.0.9", "linux", "Build server"))
+
+
+class Console:
+    """The roles' log lines on our stderr, held back until the banner is out, so the banner comes first."""
+
+    def __init__(self) -> None:
+        self.lock = threading.Lock()
+        self.held: list[str] | None = []
+
+    def follow(self, stream: IO[str]) -> None:
+        threading.Thread(target=lambda: [self.write(line) for line in stream], daemon=True).start()
+
+    def write(self, line: str) -> None:
+        with self.lock:
+            if self.held is not None:
+                self.held.append(line)
+            else:
+                sys.stderr.write(line)
+                sys.stderr.flush()
+
+    def release(self) -> None:
+        with self.lock:
+            held, self.held = self.held or [], None
+            sys.stderr.writelines(held)
+            sys.stderr.flush()
+
+
+def spawn(role: str, env: dict[str, str], port: int, console: Console) -> subprocess.Popen[str]:
     extra = ["--port", str(port)] if role == "gateway" else []
-    return subprocess.Popen([sys.executable, "-m", "workers.cli", role, *extra], env=env)
+    child = subprocess.Popen([sys.executable, "-m", "workers.cli", role, *extra], env=env,
+                             stderr=subprocess.PIPE, text=True)
+    console.follow(child.stderr)  # type: ignore[arg-type]
+    return child
 
 
-def wait_until_ready(base: str, process: subprocess.Popen[bytes], timeout: float = 60) -> None:
+def wait_until_ready(base: str, process: subprocess.Popen[str], timeout: float = 60) -> None:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if process.poll() is not None:
@@ -43,17 +84,52 @@ def wait_until_ready(base: str, process: subprocess.Popen[bytes], timeout: float
     raise SystemExit("the gateway did not answer /health in time")
 
 
-def ensure_demo_account(base: str) -> str:
+def ensure_demo_account(base: str, settings: Settings) -> str:
+    """Sign the demo customer up through the API, then give it a few clients and past sessions, so a new user
+    sees a filled portal at once."""
     body = json.dumps({"email": DEMO_EMAIL, "password": DEMO_PASSWORD, "name": "Demo Customer"}).encode()
     request = urllib.request.Request(f"{base}/v1/signup", data=body, method="POST",
                                      headers={"Content-Type": "application/json"})
     try:
-        with urllib.request.urlopen(request, timeout=10):
-            return "created"
+        with urllib.request.urlopen(request, timeout=10) as answer:
+            signed_up = json.load(answer)
     except urllib.error.HTTPError as exc:
         if exc.code == 409:
             return "exists"
         raise
+    position = fill_demo_account(settings, UUID(signed_up["account_id"]))
+    wait_for_sessions_view(base, signed_up["token"], position)
+    return f"created, with {len(DEMO_CLIENTS)} clients and their past sessions"
+
+
+def wait_for_sessions_view(base: str, token: str, position: int, timeout: float = 60) -> None:
+    """Print the banner only once the Sessions tab shows the demo's history (the last of it to be recorded)."""
+    request = urllib.request.Request(f"{base}/v1/sessions?limit=1", headers={
+        "Authorization": f"Bearer {token}", "X-Min-Position": str(position)})
+    deadline = time.monotonic() + timeout
+    while True:
+        try:
+            with urllib.request.urlopen(request, timeout=10):
+                return
+        except urllib.error.HTTPError as exc:  # 503 while the view catches up (each wait is bounded)
+            if exc.code != 503 or time.monotonic() > deadline:
+                raise
+
+
+def fill_demo_account(settings: Settings, account_id: UUID) -> int:
+    """Three clients and their past sessions, through the same aggregate methods the seed uses; answers the
+    position of the last event."""
+    portal = Portal(env=event_store_env(settings.database_url))
+    try:
+        client_ids = new_client_ids(len(DEMO_CLIENTS))
+        with acting(Actor(kind="system", name="portal dev")):
+            for client_id, (version, platform, comment) in zip(client_ids, DEMO_CLIENTS):
+                list(import_clients(portal, account_id, [client_id], version, platform))
+                portal.comment_client(account_id, client_id, comment)
+            list(import_sessions(portal, account_id, past_sessions(client_ids, 3, random.Random(7), now())))
+        return portal.current_position()
+    finally:
+        portal.close()
 
 
 def mail_destination(env: dict[str, str]) -> str:
@@ -76,21 +152,26 @@ def run(data_dir: str, port: int) -> None:
 
     postgres = EmbeddedPostgres(folder, free_port())
     nats = EmbeddedNats(folder, free_port())
-    children: dict[str, subprocess.Popen[bytes]] = {}
+    children: dict[str, subprocess.Popen[str]] = {}
+    console = Console()
     try:
         postgres.start()
         nats.start()
         env = {**os.environ, "PORTAL_DATABASE_URL": postgres.url, "PORTAL_NATS_URL": nats.url,
                "PORTAL_PUBLIC_URL": os.environ.get("PORTAL_PUBLIC_URL", f"http://127.0.0.1:{port}")}
+        if sys.stderr.isatty():  # a person reads these lines; a log collector gets JSON
+            env.setdefault("PORTAL_LOG_FORMAT", "text")
         if not env.get("PORTAL_SMTP_URL"):  # e-mail stays on this machine, where a developer can read it
             env.setdefault("PORTAL_MAIL_DIR", str(folder / "mail"))
-        subprocess.run([sys.executable, "-m", "workers.cli", "migrate"], env=env, check=True)
-        children = {role: spawn(role, env, port) for role in ROLES}
+        migrated = subprocess.run([sys.executable, "-m", "workers.cli", "migrate"], env=env, check=True,
+                                  capture_output=True, text=True)
+        console.write(migrated.stderr + migrated.stdout)
+        children = {role: spawn(role, env, port, console) for role in ROLES}
         base = f"http://127.0.0.1:{port}"
         wait_until_ready(base, children["gateway"])
-        demo = ensure_demo_account(base)
-        _, admin = add_staff(Settings(database_url=postgres.url, nats_url=nats.url), ADMIN_EMAIL,
-                             "Demo Administrator", "administrator", DEMO_PASSWORD)
+        settings = Settings(database_url=postgres.url, nats_url=nats.url)
+        demo = ensure_demo_account(base, settings)
+        _, admin = add_staff(settings, ADMIN_EMAIL, "Demo Administrator", "administrator", DEMO_PASSWORD)
         print(f"""
 Portal is running (data in {folder})
   gateway     {base}
@@ -100,15 +181,17 @@ Portal is running (data in {folder})
   e-mail      {mail_destination(env)}
   demo login  {DEMO_EMAIL} / {DEMO_PASSWORD}  ({demo})
   admin login {ADMIN_EMAIL} / {DEMO_PASSWORD}  ({"created" if admin else "exists"}; platform administrator)
-Press Ctrl-C to stop.
+Press Ctrl-C to stop. The roles' log lines follow.
 """, flush=True)
+        console.release()
         while not stopping:
             for role, child in children.items():
                 if child.poll() is not None and not stopping:
-                    print(f"{role} exited with {child.returncode}; restarting it", file=sys.stderr, flush=True)
-                    children[role] = spawn(role, env, port)
+                    console.write(f"{role} exited with {child.returncode}; restarting it\n")
+                    children[role] = spawn(role, env, port, console)
             time.sleep(0.2)
     finally:
+        console.release()  # a start that failed shows why
         for child in children.values():
             stop_process(child, signal.SIGTERM)
         nats.stop()

@@ -48,6 +48,13 @@ def backoff(attempts: int) -> timedelta:
     return timedelta(seconds=min(30 * 2 ** attempts, 3_600))
 
 
+def masked(address: str) -> str:
+    """Enough of the recipient for a person reading the log to tell e-mails apart, never the whole address:
+    logs are no place for personal data (`ann@example.com` → `a***@example.com`)."""
+    local, _, domain = address.rpartition("@")
+    return f"{local[:1]}***@{domain}"
+
+
 class Mailer:
     def __init__(self, pool: asyncpg.Pool, portal: Portal, transport: Transport, sender: str) -> None:
         self.pool = pool
@@ -81,7 +88,8 @@ class Mailer:
             handed_over = claim["delivered_at"] is not None or await self.attempt(conn, mail, claim["attempts"])
         if handed_over and mail.status == QUEUED:
             await self.record(self.portal.mark_sent, account_id, email_id)
-            log.info("e-mail sent", extra={"email_id": email_id, "template": mail.template})
+            log.info("e-mail sent", extra={"email_id": email_id, "template": mail.template,
+                                           "to": masked(mail.to), "via": self.transport.where})
 
     async def attempt(self, conn: asyncpg.Connection, mail: Email, attempts: int) -> bool:
         """Under the claim: send unless the e-mail is done, suppressed or waiting; True once handed over."""

@@ -1,4 +1,8 @@
-"""A progress bar for long replays and rebuilds: events done, of how many, and events per second, on stderr."""
+"""Progress for long replays, rebuilds and seeding, on stderr: a bar at a terminal, plain lines otherwise.
+
+Piped into a file or a CI log, a bar redrawn with carriage returns is noise; there each stage gets a line when
+it starts and one when it ends, with the same totals the bar would show.
+"""
 
 import sys
 import time
@@ -12,22 +16,33 @@ class Progress:
         self.label, self.total, self.out = label, max(total, 1), out
         self.done = 0
         self.started = self.shown = time.monotonic()
+        self.drawing = out.isatty()
+        if not self.drawing:
+            self._line(f"{label}: {self.total} events to go")
 
     def __call__(self, count: int) -> None:
         self.done += count
         now = time.monotonic()
-        if now - self.shown >= 0.1 or self.done >= self.total:  # redraw at most ten times a second
+        if self.drawing and (now - self.shown >= 0.1 or self.done >= self.total):  # at most ten times a second
             self.shown = now
-            self._draw(now)
+            self.out.write(f"\r{self.label} [{self._bar()}] {self._figures(now)}")
+            self.out.flush()
 
     def finish(self) -> None:
-        self._draw(time.monotonic())
-        self.out.write("\n")
-        self.out.flush()
+        now = time.monotonic()
+        if self.drawing:
+            self.out.write(f"\r{self.label} [{self._bar()}] {self._figures(now)}\n")
+            self.out.flush()
+        else:
+            self._line(f"{self.label}: done, {self._figures(now)} in {now - self.started:.1f}s")
 
-    def _draw(self, now: float) -> None:
+    def _bar(self) -> str:
         filled = min(WIDTH, WIDTH * self.done // self.total)
-        rate = self.done / max(now - self.started, 1e-6)
-        self.out.write(f"\r{self.label} [{'#' * filled}{'.' * (WIDTH - filled)}] "
-                       f"{self.done}/{self.total} events  {rate:,.0f} events/s")
+        return "#" * filled + "." * (WIDTH - filled)
+
+    def _figures(self, now: float) -> str:
+        return f"{self.done}/{self.total} events  {self.done / max(now - self.started, 1e-6):,.0f} events/s"
+
+    def _line(self, text: str) -> None:
+        self.out.write(text + "\n")
         self.out.flush()

@@ -9,7 +9,7 @@ import asyncpg
 
 from domain.application import Portal
 from projections.license import LICENSE_TAB
-from projections.positions import position
+from projections.positions import READ_MODELS, position
 from projections.rebuild import verify
 from tests.support import ROOT, Roles, eventually, run_commands
 from workers.config import Settings
@@ -56,3 +56,28 @@ async def test_events_schema_prints_every_event_type(settings: Settings) -> None
 
     assert printed.returncode == 0, printed.stderr
     assert "LicenseUpgraded" in json.dumps(json.loads(printed.stdout))
+
+
+async def test_events_schema_into_a_pipe_closed_early_exits_quietly(settings: Settings) -> None:
+    env = {"PORTAL_DATABASE_URL": settings.database_url, "PORTAL_NATS_URL": settings.nats_url, "PATH": "/usr/bin:/bin"}
+    piped = subprocess.run(f"{sys.executable} -m workers.cli events schema | head -n 1", shell=True, env=env,
+                           cwd=ROOT, capture_output=True, text=True, timeout=120)
+
+    assert piped.stdout == "{\n"
+    assert piped.stderr == ""
+
+
+async def test_replay_of_an_unknown_account_says_so_and_fails(settings: Settings) -> None:
+    unknown = "00000000-0000-4000-8000-000000000000"
+    replayed = portal_command(settings, "replay", "--account", unknown)
+
+    assert replayed.returncode == 1
+    assert f"no account {unknown}" in replayed.stderr and replayed.stdout == ""
+
+
+async def test_verify_of_an_unknown_read_model_names_the_valid_ones(settings: Settings) -> None:
+    verified = portal_command(settings, "verify", "clientz")
+
+    assert verified.returncode == 1
+    assert "unknown read model(s): clientz" in verified.stderr
+    assert all(m.name in verified.stderr for m in READ_MODELS)

@@ -28,15 +28,26 @@ async def projected_up_to(pool: asyncpg.Pool, head: int) -> None:
 
 
 @pytest.fixture(scope="module")
-async def seeded(settings: Settings, portal: Portal, pool: asyncpg.Pool,
-                 tmp_path_factory: pytest.TempPathFactory) -> AsyncIterator[dict[str, Any]]:
-    """The report of `portal seed --json`, once a relay and a projector have applied all it recorded."""
-    roles = Roles(settings, tmp_path_factory.mktemp("seed"))
+def roles_for_seed(settings: Settings, tmp_path_factory: pytest.TempPathFactory) -> Roles:
+    return Roles(settings, tmp_path_factory.mktemp("seed"))
+
+
+@pytest.fixture(scope="module")
+async def seed_run(roles_for_seed: Roles) -> subprocess.CompletedProcess[bytes]:
     done = await asyncio.to_thread(subprocess.run, [
         sys.executable, "-m", "workers.cli", "seed", "--accounts", str(ACCOUNTS), "--clients-per-account",
-        str(CLIENTS), "--sessions-per-client", str(SESSIONS), "--json"], env=roles.env, cwd=ROOT,
+        str(CLIENTS), "--sessions-per-client", str(SESSIONS), "--json"], env=roles_for_seed.env, cwd=ROOT,
         capture_output=True, timeout=120)
     assert done.returncode == 0, done.stderr.decode()
+    return done
+
+
+@pytest.fixture(scope="module")
+async def seeded(seed_run: subprocess.CompletedProcess[bytes], roles_for_seed: Roles, portal: Portal,
+                 pool: asyncpg.Pool) -> AsyncIterator[dict[str, Any]]:
+    """The report of `portal seed --json`, once a relay and a projector have applied all it recorded."""
+    roles = roles_for_seed
+    done = seed_run
     roles.start("relay")
     roles.start("projector")
     try:
@@ -72,3 +83,10 @@ async def test_a_seeded_login_works_with_the_reported_password(seeded, portal: P
 
     assert str(login.account_id) == first["account_id"]
     assert password_matches(login.password_hash, seeded["password"])
+
+
+async def test_seed_progress_off_a_terminal_is_plain_lines_whose_total_is_the_reports(seeded, seed_run) -> None:
+    lines = seed_run.stderr.decode().splitlines()
+    assert "\r" not in seed_run.stderr.decode()  # no bar redrawn into a file or a pipe
+    done = next(line for line in lines if line.startswith("seeding: done"))
+    assert f" {seeded['events']}/{seeded['events']} events " in done

@@ -36,3 +36,10 @@ def test_without_smtp_url_mail_goes_to_the_folder(tmp_path):
 def test_without_any_destination_the_mailer_refuses_to_start():
     with pytest.raises(SystemExit):
         transport_from({})
+
+
+def test_the_mailer_log_shows_a_recipient_only_masked() -> None:
+    from workers.mailer import masked
+
+    assert masked("ann.example@corp.example.com") == "a***@corp.example.com"
+    assert "ann" not in masked("ann@x.co")
