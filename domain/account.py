@@ -5,7 +5,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from eventsourcing.domain import event
 
-from domain.errors import NotFound, RuleViolation
+from domain.errors import InvalidValue, NotFound, RuleViolation
 from domain.tenant import TenantAggregate
 
 LANGUAGES = ("en", "de", "es", "fr")
@@ -63,7 +63,7 @@ class Account(TenantAggregate):
                               expiry_year: int | None, holder: str) -> None:
         # Only a masked method ever reaches the event store: never a full card or account number.
         if len(last4) > 4 or (last4 and not last4.isalnum()):  # empty where nothing identifies it (invoice)
-            raise RuleViolation("Only the last four characters of a payment method may be stored",
+            raise InvalidValue("Only the last four characters of a payment method may be stored",
                                 field="last4")
         self._payment_method_changed(kind=kind, brand=brand, last4=last4, expiry_month=expiry_month,
                                      expiry_year=expiry_year, holder=holder)
@@ -81,10 +81,10 @@ class Account(TenantAggregate):
         for name, value in changes.items():
             if name == "time_zone":
                 if not known_time_zone(value):
-                    raise RuleViolation(f"Unknown time zone {value!r} (use an IANA name, e.g. Europe/Berlin)",
-                                        field=name)
+                    raise InvalidValue(f"Unknown time zone {value!r} (use an IANA name, e.g. Europe/Berlin)",
+                                       field=name)
             elif name not in allowed or value not in allowed[name]:
-                raise RuleViolation(f"{name} must be one of {', '.join(allowed.get(name, ()))}", field=name)
+                raise InvalidValue(f"{name} must be one of {', '.join(allowed.get(name, ()))}", field=name)
         merged = {**self.preferences, **changes}
         if merged != self.preferences:
             self._preferences_changed(**merged)
@@ -116,7 +116,7 @@ class Account(TenantAggregate):
         if not self.api_access:
             raise RuleViolation("API access is switched off for this account; ask your administrator")
         if scope not in API_KEY_SCOPES:
-            raise RuleViolation(f"scope must be one of {', '.join(API_KEY_SCOPES)}", field="scope")
+            raise InvalidValue(f"scope must be one of {', '.join(API_KEY_SCOPES)}", field="scope")
         if len(self.api_keys) >= MAX_API_KEYS:
             raise RuleViolation(f"An account has at most {MAX_API_KEYS} API keys; revoke one first")
         self._api_key_created(key_id=key_id, name=name, scope=scope, prefix=prefix)

@@ -12,8 +12,7 @@ from domain.account import Account
 from domain.catalog import FREE, PRODUCTS
 from domain.claim import Claim
 from domain.email_commands import EmailCommands
-from domain.errors import (ConcurrentChange, EmailTaken, InvalidLicenseKey, NamespaceTaken,
-                           RuleViolation)
+from domain.errors import ConcurrentChange, EmailTaken, InvalidLicenseKey, InvalidValue, NamespaceTaken
 from domain.license import License
 from domain.session_commands import SessionCommands
 from domain.store import RETRIES, now
@@ -62,16 +61,21 @@ class Portal(UserCommands, EmailCommands, SessionCommands):
     def upgrade_license(self, account_id: UUID, product: str) -> int:
         tier = PRODUCTS.get(product)
         if tier is None:
-            raise RuleViolation(f"Unknown product {product!r}", field="product")
+            raise InvalidValue(f"Unknown product {product!r}", field="product")
         return self._change(License, License.id_for(account_id), account_id,
                             lambda lic: lic.upgrade(tier, now()))
 
-    def reset_license_key(self, account_id: UUID) -> int:
+    def reset_license_key(self, account_id: UUID) -> tuple[str, int]:
+        """Replace the key; answers (the new key, position), so the owner can put it into the software."""
+        keys: list[str] = []
+
         def work() -> list[Aggregate]:
             license_ = self.license(account_id)
             license_.reset_key(key=new_license_key())
+            keys.append(license_.key)  # a retry draws another key: the last one drawn is the one saved
             return [license_, Claim(account_id=account_id, kind="license_key", value=license_.key)]
-        return self._transact(account_id, work)
+        position = self._transact(account_id, work)
+        return keys[-1], position
 
     def expire_license(self, account_id: UUID) -> int:
         """Timers call this for licenses past their expiry date; it records the expiry once."""

@@ -28,6 +28,11 @@ class ConcurrentChange(DomainError):
     """Others kept changing the same aggregate; the command gave up after retrying."""
 
 
+class InvalidValue(DomainError):
+    """A field's value is not one the portal knows (an unknown time zone, product or choice): 422, as for input
+    the gateway refuses itself."""
+
+
 class RuleViolation(DomainError):
     """The command is well-formed but the account's state forbids it (e.g. a downgrade below usage)."""
 

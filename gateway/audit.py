@@ -93,7 +93,9 @@ class AuditController(Controller):
 
     @get("/audit/export", summary="The audit trail as CSV (same filters), streamed",
          dependencies={"caller": Provide(owner)})
-    async def export(self, caller: Caller, state: State, filters: AuditFilter) -> Stream:
+    async def export(self, caller: Caller, state: State, filters: AuditFilter,
+                     min_position: Annotated[int | None, MinPosition] = None) -> Stream:
+        await reach(state, AUDIT.name, min_position)
         preferences = (await off_loop(state.portal.account, caller.account_id)).preferences
         entries = audit_entries(state.pool, caller.account_id, filters)
         return csv_response("audit.csv", csv_lines(CSV_HEADER, entries, csv_row, CsvFormat(preferences)))
@@ -130,5 +132,7 @@ class AuditController(Controller):
                    from_: Annotated[str, Parameter(query="from")],
                    to: Annotated[str, Parameter(query="to")]) -> StateDiff:
         moments = as_of(from_, "from"), as_of(to, "to")
+        if type(moments[0]) is type(moments[1]) and moments[0] > moments[1]:  # type: ignore[operator]
+            raise Problem(422, "validation", "from: must not be after to", field="from")
         before, after = [await off_loop(state_as_of, state.portal, audited(caller, account_id), m) for m in moments]
         return StateDiff(before=before, after=after, changes=diff(before, after))

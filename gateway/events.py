@@ -15,6 +15,10 @@ from gateway.identity import Caller, customer
 from workers.follow import follow
 
 
+# A comment line alone: an empty `data:` would reach every client as an event with no body.
+KEEP_ALIVE = ServerSentEventMessage(comment="keep-alive", data=None)
+
+
 class EventsController(Controller):
     path = "/v1/events"
     tags = ["events"]
@@ -39,7 +43,7 @@ class EventsController(Controller):
             start = last_event_id if last_event_id is not None else after
             async for msg in follow(state.nats.jetstream(), own + ">", start):
                 if msg is None:
-                    yield ServerSentEventMessage(comment="keep-alive")
+                    yield KEEP_ALIVE
                 elif msg.subject.startswith(own):
                     yield ServerSentEventMessage(data=msg.data.decode(), event=msg.headers["Portal-Event-Type"],
                                                  id=msg.headers["Portal-Position"])

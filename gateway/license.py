@@ -31,6 +31,11 @@ class BuyNamespace(msgspec.Struct, forbid_unknown_fields=True, kw_only=True):
     namespace: NamespaceName
 
 
+class NewKey(msgspec.Struct, kw_only=True):
+    license_key: str
+    position: int
+
+
 class LicenseController(Controller):
     path = "/v1/license"
     tags = ["license"]
@@ -63,10 +68,10 @@ class LicenseController(Controller):
     @post("/key/reset", status_code=200, summary="Replace the license key; the old one stops working",
           dependencies={"caller": Provide(owner)})
     async def reset_key(self, caller: Caller, state: State, portal: Portal) -> Response[Any]:
-        position = await command(caller.actor, portal.reset_license_key, caller.account_id)
+        key, position = await command(caller.actor, portal.reset_license_key, caller.account_id)
         # Heartbeats check keys against this view: once we answer, the old key is refused everywhere.
         await reach(state, LICENSE_TAB.name, position)
-        return accepted(position)
+        return accepted(position, NewKey(license_key=key, position=position))
 
     @post("/cancel", status_code=200, summary="Cancel the contract; the license runs to its expiry date",
           dependencies={"caller": Provide(owner)})

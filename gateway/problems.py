@@ -11,7 +11,7 @@ from litestar.exceptions import HTTPException, ValidationException
 from litestar.status_codes import HTTP_500_INTERNAL_SERVER_ERROR
 
 from domain.errors import (ActiveDeviceLimitReached, AliasTaken, ConcurrentChange, DomainError, EmailTaken,
-                           InvalidLicenseKey, NamespaceTaken, NotAllowed, NotFound, RuleViolation,
+                           InvalidLicenseKey, InvalidValue, NamespaceTaken, NotAllowed, NotFound, RuleViolation,
                            SeatLimitReached, SessionLimitReached, TwoFactorFailed)
 from projections.paging import BadCursor
 
@@ -23,6 +23,7 @@ DOMAIN_STATUS: dict[type[DomainError], tuple[int, str]] = {
     NamespaceTaken: (409, "namespace-taken"),
     ConcurrentChange: (409, "concurrent-change"),
     RuleViolation: (409, "rule-violation"),
+    InvalidValue: (422, "validation"),
     SeatLimitReached: (409, "seat-limit-reached"),
     SessionLimitReached: (409, "session-limit-reached"),
     ActiveDeviceLimitReached: (409, "active-device-limit-reached"),

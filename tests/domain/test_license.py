@@ -9,7 +9,7 @@ from eventsourcing.persistence import IntegrityError
 
 from domain.application import RETRIES
 from domain.claim import Claim
-from domain.errors import ConcurrentChange, NamespaceTaken, NotFound, RuleViolation
+from domain.errors import ConcurrentChange, InvalidValue, NamespaceTaken, NotFound, RuleViolation
 from domain.license import License
 
 KEY = re.compile(r"[0-9A-F]{4}(-[0-9A-F]{4}){4}")
@@ -56,7 +56,7 @@ def test_an_upgrade_that_does_not_go_up_is_refused(app, professional, refused, p
 
 
 def test_upgrading_to_an_unknown_product_is_refused(app, account_id, refused):
-    error = refused(RuleViolation, app.upgrade_license, account_id, "platinum")
+    error = refused(InvalidValue, app.upgrade_license, account_id, "platinum")
 
     assert error.field == "product"
 

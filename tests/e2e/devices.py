@@ -100,7 +100,7 @@ async def export(http: httpx.AsyncClient, account: Account, path: str, **params:
     """A CSV export's rows (header first), after checking it starts with a UTF-8 byte-order mark."""
     response = await http.get(path, params=params, headers=account.auth)
     assert response.status_code == 200, response.text
-    assert response.headers["content-type"].startswith("text/csv")
+    assert response.headers["content-type"] == "text/csv; charset=utf-8"
     text = response.content.decode("utf-8")
     assert text.startswith("\ufeff")
     return list(csv.reader(io.StringIO(text.removeprefix("\ufeff"))))

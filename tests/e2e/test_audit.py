@@ -58,7 +58,7 @@ async def test_the_csv_export_neutralises_spreadsheet_formulas(http, account):
 
     export = await http.get("/v1/audit/export", params={"kind": "LicenseKeyReset"}, headers=account.auth)
 
-    assert export.headers["content-type"].startswith("text/csv")
+    assert export.headers["content-type"] == "text/csv; charset=utf-8"
     rows = list(csv.DictReader(io.StringIO(export.text)))
     assert [r["user_agent"] for r in rows] == ["'=HYPERLINK(1)"]
 
@@ -101,6 +101,24 @@ async def test_two_moments_give_the_diff(http, account):
 
     fields = {c["field"] for c in response.json()["changes"]}
     assert {"license.product", "license.expires_at", "license.limits.max_clients"} <= fields
+
+
+async def test_a_diff_from_a_later_moment_to_an_earlier_one_is_refused(http, account):
+    at = await command(http, account, "POST", "/v1/license/upgrade", {"product": "lite"})
+
+    response = await http.get(f"/v1/accounts/{account.account_id}/diff",
+                              params={"from": at, "to": account.position}, headers=account.auth)
+
+    problem(response, 422, field="from")
+
+
+async def test_the_csv_export_waits_for_the_callers_own_write(http, account):
+    at = await command(http, account, "POST", "/v1/license/key/reset")
+
+    export = await http.get("/v1/audit/export", headers={**account.auth, "X-Min-Position": str(at)})
+
+    rows = csv.DictReader(io.StringIO(export.text.lstrip("\ufeff")))
+    assert [row["position"] for row in rows][-1] == str(at)
 
 
 async def test_an_as_of_that_is_not_a_position_or_zoned_time_is_refused(http, account):

@@ -178,6 +178,14 @@ async def test_the_new_key_works_after_a_key_reset(http, account, device):
     assert client_id
 
 
+async def test_a_key_reset_answers_the_new_key_the_license_tab_shows(http, account):
+    reset = await http.post("/v1/license/key/reset", headers=account.auth)
+
+    assert reset.status_code == 200
+    tab = await license_tab(http, account, reset.json()["position"])
+    assert reset.json()["license_key"] == tab["license_key"]
+
+
 async def test_a_heartbeat_with_the_old_key_is_refused_once_the_reset_shows(http, account, device):
     client_id, _ = await device.register()
     await device.online(client_id)
