@@ -1,4 +1,5 @@
-"""A claim reserves a platform-wide unique value (an e-mail, a customer number, a namespace) for one account.
+"""A claim reserves a platform-wide unique value (an e-mail, a customer number, a namespace, a client id) for
+one account.
 
 Uniqueness is an invariant across accounts, so it lives in an aggregate of its own whose id is derived from
 the value: two accounts claiming the same value collide on the event store's version check, not on a
@@ -26,3 +27,13 @@ class Claim(TenantAggregate):
         self.account_id = account_id
         self.kind = kind
         self.value = value
+
+    def transfer(self, account_id: UUID) -> None:
+        """Hand the value to another account (a client registered with another account's key moves there)."""
+        if account_id != self.account_id:
+            self._transferred(account_id=account_id, from_account_id=self.account_id, kind=self.kind,
+                              value=self.value)
+
+    @event("Transferred")
+    def _transferred(self, account_id: UUID, from_account_id: UUID, kind: str, value: str) -> None:
+        self.account_id = account_id  # from here on, this claim's events belong to the new account

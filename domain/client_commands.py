@@ -6,6 +6,7 @@ from uuid import UUID
 from eventsourcing.application import AggregateNotFoundError
 from eventsourcing.domain import Aggregate
 
+from domain.claim import Claim
 from domain.client import Client
 from domain.errors import NotFound
 from domain.license_usage import LicenseUsage
@@ -26,6 +27,9 @@ class ClientCommands(PortalStore):
         return self._owned(Client, Client.id_for(account_id, client_id), account_id)
 
     def register_client(self, account_id: UUID, client_id: str, version: str, platform: str) -> int:
+        """Link the client to the account. A client belongs to one account at a time: one linked elsewhere
+        moves here (the other account's seat is freed and its log says the client left), as the remote-desktop
+        software does when its license key changes."""
         def work() -> list[Aggregate]:
             usage = self.usage(account_id)
             usage.link(client_id, self.license(account_id).effective_tier(now()))
@@ -34,8 +38,24 @@ class ClientCommands(PortalStore):
                 client.report_software(version, platform)  # a client linked before, removed, and back
             except AggregateNotFoundError:
                 client = Client(account_id=account_id, client_id=client_id, version=version, platform=platform)
-            return [usage, client]
+            return [*self._bind(account_id, client_id), usage, client]
         return self._transact(account_id, work)
+
+    def _bind(self, account_id: UUID, client_id: str) -> list[Aggregate]:
+        """The client id's claim for this account, and what its move from another account changes there."""
+        try:
+            claim = self.repository.get(Claim.id_for("client", client_id))
+        except AggregateNotFoundError:
+            return [Claim(account_id=account_id, kind="client", value=client_id)]
+        before = claim.account_id
+        claim.transfer(account_id)
+        left = self.usage(before)
+        if before == account_id or client_id not in left.linked:
+            return [claim]  # linked here already, or removed there before
+        left.unlink(client_id, reason="moved")
+        departed = self._owned(Client, Client.id_for(before, client_id), before)
+        departed.go_offline(now())
+        return [claim, departed, left]
 
     def client_came_online(self, account_id: UUID, client_id: str, version: str) -> int:
         def work() -> list[Aggregate]:

@@ -10,11 +10,22 @@ from uuid import NAMESPACE_URL, UUID, uuid5
 from eventsourcing.domain import event
 
 from domain.catalog import Product
-from domain.errors import (ActiveDeviceLimitReached, AliasTaken, NotFound, RuleViolation, SeatLimitReached,
-                           SessionLimitReached)
+from domain.errors import (ActiveDeviceLimitReached, AliasTaken, InvalidValue, NotFound, RuleViolation,
+                           SeatLimitReached, SessionLimitReached)
 from domain.tenant import TenantAggregate
 
 ALIAS_NAME = re.compile(r"^[a-z0-9](?:[a-z0-9._-]{0,30}[a-z0-9])?$")
+
+
+def in_namespace(alias: str, namespace: str) -> str:
+    """`name@namespace` checked against the account's own namespace (InvalidValue naming it otherwise)."""
+    name, _, alias_namespace = alias.partition("@")
+    if alias_namespace != namespace:
+        raise InvalidValue(f"Your aliases end in @{namespace}; {alias!r} is in another namespace", field="alias")
+    if not ALIAS_NAME.match(name):
+        raise InvalidValue(f"An alias reads name@{namespace}, the name of lower-case letters, digits, '.', '_' "
+                           "or '-' (2 to 32)", field="alias")
+    return alias
 
 
 class LicenseUsage(TenantAggregate):
@@ -48,12 +59,12 @@ class LicenseUsage(TenantAggregate):
     def _client_linked(self, client_id: str) -> None:
         self.linked[client_id] = True
 
-    def unlink(self, client_id: str) -> None:
+    def unlink(self, client_id: str, reason: str = "removed") -> None:
         self.require_linked(client_id)
-        self._client_unlinked(client_id=client_id)
+        self._client_unlinked(client_id=client_id, reason=reason)
 
     @event("ClientUnlinked")
-    def _client_unlinked(self, client_id: str) -> None:
+    def _client_unlinked(self, client_id: str, reason: str = "removed") -> None:
         self.linked.pop(client_id, None)
         self.aliases = {a: c for a, c in self.aliases.items() if c != client_id}  # the alias is freed
 
@@ -68,15 +79,14 @@ class LicenseUsage(TenantAggregate):
 
     def set_alias(self, client_id: str, alias: str | None, namespace: str | None, tier: Product) -> None:
         self.require_linked(client_id)
+        if alias is not None and namespace is not None and "@" not in alias:
+            alias = f"{alias}@{namespace}"  # the bare name: the account's own namespace is meant
         if alias == self.alias_of(client_id):
             return
         if alias is not None:
-            name, _, alias_namespace = alias.partition("@")
             if namespace is None:
                 raise RuleViolation("Aliases need a custom namespace; buy one on the License tab", field="alias")
-            if alias_namespace != namespace or not ALIAS_NAME.match(name):
-                raise RuleViolation(f"An alias reads name@{namespace}: lower-case letters, digits, '.', '_' "
-                                    "or '-'", field="alias")
+            alias = in_namespace(alias, namespace)
             if alias in self.aliases:
                 raise AliasTaken(f"The alias {alias!r} belongs to another client", field="alias")
             if self.alias_of(client_id) is None and len(self.aliases) >= tier.max_aliases:

@@ -18,6 +18,7 @@ from uuid import UUID, uuid4
 
 import msgspec
 
+from domain.claim import Claim
 from domain.client import Client
 from domain.client_commands import ClientCommands
 from domain.session import Session
@@ -48,8 +49,9 @@ def import_clients(app: ClientCommands, account_id: UUID, client_ids: Sequence[s
         events: list[Any] = []
         for client_id in part:
             usage.link(client_id, tier)
+            claim = Claim(account_id=account_id, kind="client", value=client_id)  # new ids: never elsewhere
             client = Client(account_id=account_id, client_id=client_id, version=version, platform=platform)
-            events += [*usage.collect_events(), *client.collect_events()]  # one register_client's save
+            events += [*claim.collect_events(), *usage.collect_events(), *client.collect_events()]  # its save
         app.save(*events)
         yield len(events)
 

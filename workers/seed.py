@@ -85,9 +85,10 @@ def seed(settings: Settings, accounts: int, clients_per_account: int, sessions_p
          password: str | None = None, prefix: str | None = None) -> SeedReport:
     password = password or PASSWORD
     prefix = prefix or f"seed-{secrets.token_hex(3)}"
-    # Per account: its opening, its usage, two events per client, four per session (started, ended, slot taken
-    # and freed); the report's count comes from the store, and a test holds the two equal.
-    total = accounts * (OPENING_EVENTS + 1 + 2 * clients_per_account + 4 * clients_per_account * sessions_per_client)
+    # Per account: its opening, its usage, three events per client (claimed, linked, registered), four per
+    # session (started, ended, slot taken and freed); the report's count comes from the store, and a test holds
+    # the two equal.
+    total = accounts * (OPENING_EVENTS + 1 + 3 * clients_per_account + 4 * clients_per_account * sessions_per_client)
     progress = Progress("seeding", total)
     portal = Portal(env=event_store_env(settings.database_url))
     started = time.monotonic()

@@ -48,6 +48,7 @@ CONTRACT: dict[type, type[PortalEvent]] = {
     License.NamespaceAssigned: licenses.LicenseNamespaceAssigned,
     License.Expired: licenses.LicenseExpired,
     Claim.Claimed: licenses.ValueClaimed,
+    Claim.Transferred: licenses.ValueTransferred,
     LicenseUsage.Started: usage.LicenseUsageStarted,
     LicenseUsage.ClientLinked: usage.ClientLinked,
     LicenseUsage.ClientUnlinked: usage.ClientUnlinked,

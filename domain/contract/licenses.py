@@ -1,6 +1,7 @@
 """Published events of licenses."""
 
 from datetime import datetime
+from uuid import UUID
 
 from domain.contract.base import PortalEvent
 
@@ -37,6 +38,14 @@ class ValueClaimed(PortalEvent):
     aggregate = "claim"
     kind: str
     value: str
+
+
+class ValueTransferred(PortalEvent):
+    """The value (so far only a client id) now belongs to this event's account, no longer to the old one."""
+    aggregate = "claim"
+    kind: str
+    value: str
+    from_account_id: UUID
 
 
 class LicenseExpired(PortalEvent):

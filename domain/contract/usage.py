@@ -17,6 +17,7 @@ class ClientLinked(PortalEvent):
 class ClientUnlinked(PortalEvent):
     aggregate = "client"
     client_id: str
+    reason: str = "removed"  # or "moved": registered with another account's key
 
 
 class ClientAliasChanged(PortalEvent):

@@ -44,6 +44,11 @@ def account_id(signup: Callable[..., UUID]) -> UUID:
 
 
 @pytest.fixture
+def other_account_id(signup: Callable[..., UUID]) -> UUID:
+    return signup()
+
+
+@pytest.fixture
 def refused(app: Portal) -> Callable[..., Exception]:
     """Runs a command that must be refused with `error`, checks it recorded nothing, answers the error."""
 

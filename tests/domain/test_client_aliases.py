@@ -5,7 +5,7 @@ from uuid import uuid4
 import pytest
 
 from domain.catalog import PRODUCTS
-from domain.errors import AliasTaken, NotFound, RuleViolation
+from domain.errors import AliasTaken, InvalidValue, NotFound, RuleViolation
 from domain.license_usage import LicenseUsage
 
 
@@ -35,15 +35,30 @@ def test_an_alias_needs_a_namespace(app, account_id, register, refused):
     assert error.field == "alias"
 
 
-@pytest.mark.parametrize("alias", ["desk@other-ns", "desk", "Desk@{ns}", "-desk@{ns}", "de sk@{ns}",
+@pytest.mark.parametrize("alias", ["desk@other-ns", "Desk@{ns}", "-desk@{ns}", "de sk@{ns}", "Desk",
                                    "@{ns}", "desk.@{ns}", f"{'d' * 33}@{{ns}}"])
-def test_an_alias_outside_the_namespace_or_badly_named_is_refused(app, account_id, namespace, register,
-                                                                    refused, alias):
+def test_an_alias_outside_the_namespace_or_badly_named_is_an_invalid_value(app, account_id, namespace, register,
+                                                                             refused, alias):
     client_id = register()
 
-    error = refused(RuleViolation, app.set_alias, account_id, client_id, alias.format(ns=namespace))
+    error = refused(InvalidValue, app.set_alias, account_id, client_id, alias.format(ns=namespace))
 
     assert error.field == "alias"
+
+
+def test_an_alias_in_another_namespace_is_told_which_namespace_is_the_accounts(app, account_id, namespace,
+                                                                               register, refused):
+    error = refused(InvalidValue, app.set_alias, account_id, register(), "desk@other-ns")
+
+    assert f"@{namespace}" in error.detail
+
+
+def test_a_bare_alias_name_gets_the_accounts_namespace(app, account_id, namespace, register):
+    client_id = register()
+
+    app.set_alias(account_id, client_id, "box1")
+
+    assert app.usage(account_id).alias_of(client_id) == f"box1@{namespace}"
 
 
 def test_an_alias_of_another_client_is_taken(app, account_id, namespace, register, refused):

@@ -4,6 +4,7 @@ from datetime import UTC, datetime
 
 import pytest
 
+from domain.claim import Claim
 from domain.client import Client
 from domain.errors import InvalidLicenseKey, NotFound, SeatLimitReached
 from domain.license import License
@@ -32,7 +33,7 @@ def test_registering_links_the_client_with_its_software(app, account_id, new_cli
 def test_the_first_registration_starts_the_accounts_usage(app, account_id, new_client_id, recorded):
     events = recorded(app.register_client, account_id, new_client_id(), "1.0", "linux")
 
-    assert types(events) == [LicenseUsage.Started, LicenseUsage.ClientLinked, Client.Registered]
+    assert types(events) == [Claim.Claimed, LicenseUsage.Started, LicenseUsage.ClientLinked, Client.Registered]
 
 
 def test_registering_again_with_the_same_software_records_nothing(app, account_id, register, recorded):
@@ -48,6 +49,53 @@ def test_registering_again_with_new_software_records_only_the_change(app, accoun
 
     assert types(events) == [Client.SoftwareChanged]
     assert app.client(account_id, client_id).software_version == "1.1"
+
+
+# One account at a time
+
+def test_registering_with_another_accounts_key_moves_the_client_there(app, account_id, other_account_id,
+                                                                       register, recorded):
+    client_id = register()
+
+    events = recorded(app.register_client, other_account_id, client_id, "1.0", "linux")
+
+    assert types(events) == [Claim.Transferred, LicenseUsage.ClientUnlinked, LicenseUsage.Started,
+                             LicenseUsage.ClientLinked, Client.Registered]
+    assert client_id not in app.usage(account_id).linked and client_id in app.usage(other_account_id).linked
+    left = next(e for e in events if isinstance(e, LicenseUsage.ClientUnlinked))
+    assert (left.account_id, left.reason) == (account_id, "moved")
+
+
+def test_a_moved_client_frees_its_seat_in_the_account_it_left(app, account_id, other_account_id, register,
+                                                              new_client_id):
+    moved = register()
+    for _ in range(FREE_SEATS - 1):
+        register()
+    app.register_client(other_account_id, moved, "1.0", "linux")
+
+    app.register_client(account_id, new_client_id(), "1.0", "linux")  # the freed seat takes a new client
+    assert len(app.usage(account_id).linked) == FREE_SEATS
+
+
+def test_a_moved_client_goes_offline_in_the_account_it_left(app, account_id, other_account_id, register):
+    client_id = register()
+    app.client_came_online(account_id, client_id, "1.0")
+
+    app.register_client(other_account_id, client_id, "1.0", "linux")
+
+    with pytest.raises(NotFound):
+        app.client(account_id, client_id)
+    assert app.repository.get(Client.id_for(account_id, client_id)).online is False
+
+
+def test_a_client_removed_from_one_account_registers_with_another_without_a_departure(
+        app, account_id, other_account_id, register, recorded):
+    client_id = register()
+    app.remove_client(account_id, client_id)
+
+    events = recorded(app.register_client, other_account_id, client_id, "1.0", "linux")
+
+    assert LicenseUsage.ClientUnlinked not in types(events)
 
 
 # Seats

@@ -166,6 +166,22 @@ async def test_an_alias_and_a_comment_set_together_both_show(http, named):
     assert (shown["alias"], shown["comment"]) == (alias(named, "reception"), "by the door")
 
 
+async def test_a_bare_alias_name_gets_the_accounts_namespace(http, named):
+    client_id, _ = await (await device_of(http, named)).register()
+
+    position = await command(http, named, "PATCH", f"/v1/clients/{client_id}", {"alias": "box1"})
+
+    assert (await read(http, named, f"/v1/clients/{client_id}", position))["alias"] == alias(named, "box1")
+
+
+async def test_an_alias_in_another_namespace_is_a_422_naming_the_accounts_own(http, named):
+    client_id, _ = await (await device_of(http, named)).register()
+
+    response = await patch(http, named, f"/v1/clients/{client_id}", {"alias": "box1@someone-else"})
+
+    assert alias(named, "") in problem(response, 422, field="alias")["detail"]
+
+
 async def test_a_null_alias_removes_it(http, tab):
     position = await command(http, tab.account, "PATCH", f"/v1/clients/{tab.ids[0]}", {"alias": None})
 
@@ -182,6 +198,20 @@ async def test_an_empty_change_is_refused(http, account, device):
     client_id, _ = await device.register()
 
     problem(await patch(http, account, f"/v1/clients/{client_id}", {}), 422)
+
+
+# One account at a time
+
+async def test_a_client_registered_with_another_accounts_key_moves_there(http, account, device):
+    client_id, _ = await device.register()
+    other = await sign_up(http)
+
+    position = (await (await device_of(http, other)).register(client_id))[1]
+
+    assert [c["client_id"] for c in (await read(http, other, "/v1/clients", position))["items"]] == [client_id]
+    assert client_id not in {c["client_id"] for c in (await read(http, account, "/v1/clients", position))["items"]}
+    left = (await read(http, account, "/v1/audit", position, kind="ClientUnlinked"))["entries"][-1]
+    assert (left["details"]["client_id"], left["details"]["reason"]) == (client_id, "moved")
 
 
 # Removal and isolation
