@@ -25,6 +25,7 @@ from gateway.health import HealthController, Metrics, observed
 from gateway.license import LicenseController
 from gateway.identity import current_caller
 from gateway.passwords import PasswordController
+from gateway.openapi import describe
 from gateway.problems import EXCEPTION_HANDLERS
 from gateway.sessions import SessionsController
 from gateway.settings import SettingsController
@@ -62,7 +63,7 @@ def create_app(settings: Settings) -> Litestar:
             await app.state.pool.close()
             app.state.portal.close()
 
-    return Litestar(
+    app = Litestar(
         route_handlers=[HealthController, AuthController, LicenseController, AccountController,
                         ClientsController, SessionsController, DeviceController, SettingsController,
                         AuditController, EventsController, EmailController, PasswordController,
@@ -81,3 +82,5 @@ def create_app(settings: Settings) -> Litestar:
                         "to read your own writes.",
             render_plugins=[SwaggerRenderPlugin(path="/swagger"), ScalarRenderPlugin(path="/")]),
     )
+    describe(app)
+    return app
