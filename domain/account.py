@@ -6,9 +6,9 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from eventsourcing.domain import event
 
 from domain.errors import InvalidValue, NotFound, RuleViolation
+from domain.i18n import LANGUAGES
 from domain.tenant import TenantAggregate
 
-LANGUAGES = ("en", "de", "es", "fr")
 CSV_SCOPES = ("all", "page")  # export every row, or only the page on screen
 CSV_DATE_FORMATS = {"iso": "%Y-%m-%d %H:%M:%S", "de": "%d.%m.%Y %H:%M:%S", "fr": "%d/%m/%Y %H:%M:%S",
                     "us": "%m/%d/%Y %I:%M:%S %p"}

@@ -11,7 +11,8 @@ from uuid import UUID, uuid4
 from eventsourcing.domain import Aggregate
 
 from domain.email import Email
-from domain.email_templates import LANGUAGES, render
+from domain.email_templates import render
+from domain.i18n import LANGUAGES
 from domain.errors import NotFound, RuleViolation
 from domain.store import PortalStore, now
 from domain.suppression import Suppression

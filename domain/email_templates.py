@@ -1,4 +1,5 @@
-"""The text of every e-mail the portal sends, in English, German, Spanish and French.
+"""The text of every e-mail the portal sends: English here, German, Spanish and French in the catalogs
+(domain/i18n.py).
 
 Parameters a template names in braces are filled in when the e-mail is queued; secret ones (a reset link, a
 new password, a code) stay as `{name}` placeholders in the stored text and are filled in only by the mailer,
@@ -19,14 +20,12 @@ from collections.abc import Mapping
 import msgspec
 
 from domain.errors import RuleViolation
+from domain.i18n import N_, catalog
 
-LANGUAGES = ("en", "de", "es", "fr")
 DEFAULTS = {"expires_minutes": {"password_reset": "60", "invitation": "60", "verification_code": "10"}}
 IMPLICIT = frozenset({"email", "name", "expires_minutes"})  # filled in here when not given
-SIGNATURE = {"en": "Your Portal team", "de": "Ihr Portal-Team", "es": "El equipo de Portal",
-             "fr": "L'équipe Portal"}
-GREETING = {"en": ("Hello {name},", "Hello,"), "de": ("Hallo {name},", "Hallo,"),
-            "es": ("Hola, {name}:", "Hola:"), "fr": ("Bonjour {name},", "Bonjour,")}
+SIGNATURE = N_("Your Portal team")
+GREETING = (N_("Hello {name},"), N_("Hello,"))  # with a name, without
 
 
 class Template(msgspec.Struct, frozen=True):
@@ -34,79 +33,29 @@ class Template(msgspec.Struct, frozen=True):
     body: str
 
 
-T = Template
-TEMPLATES: dict[str, dict[str, Template]] = {
-    "welcome": {
-        "en": T("Welcome to Portal", "Your Portal account is ready. Log in with {email}."),
-        "de": T("Willkommen bei Portal", "Ihr Portal-Konto ist bereit. Melden Sie sich mit {email} an."),
-        "es": T("Bienvenido a Portal", "Su cuenta de Portal está lista. Inicie sesión con {email}."),
-        "fr": T("Bienvenue sur Portal", "Votre compte Portal est prêt. Connectez-vous avec {email}."),
-    },
-    "invitation": {
-        "en": T("You have been invited to Portal",
-                "A Portal login was created for {email}. To choose your password, open this link within "
-                "{expires_minutes} minutes:\n\n{reset_url}\n\nThe link works once; when it has expired, ask for a "
-                "new one with \"Forgot password\"."),
-        "de": T("Einladung zu Portal",
-                "Für {email} wurde ein Portal-Zugang angelegt. Um Ihr Passwort zu wählen, öffnen Sie diesen Link "
-                "innerhalb von {expires_minutes} Minuten:\n\n{reset_url}\n\nDer Link gilt nur einmal; danach "
-                "fordern Sie mit „Passwort vergessen“ einen neuen an."),
-        "es": T("Invitación a Portal",
-                "Se creó un acceso a Portal para {email}. Para elegir su contraseña, abra este enlace en los "
-                "próximos {expires_minutes} minutos:\n\n{reset_url}\n\nEl enlace sirve una sola vez; después, "
-                "pida uno nuevo con «Olvidé mi contraseña»."),
-        "fr": T("Invitation à Portal",
-                "Un accès Portal a été créé pour {email}. Pour choisir votre mot de passe, ouvrez ce lien dans "
-                "les {expires_minutes} minutes :\n\n{reset_url}\n\nLe lien ne sert qu'une fois ; ensuite, "
-                "demandez-en un nouveau avec « Mot de passe oublié »."),
-    },
-    "password_reset": {
-        "en": T("Reset your Portal password",
-                "Someone asked to reset the password of {email}. To choose a new one, open this link within "
-                "{expires_minutes} minutes:\n\n{reset_url}\n\nThe link works once. If you did not ask for "
-                "it, ignore this e-mail: your password stays as it is."),
-        "de": T("Portal-Passwort zurücksetzen",
-                "Für {email} wurde ein neues Passwort angefordert. Öffnen Sie diesen Link innerhalb von "
-                "{expires_minutes} Minuten:\n\n{reset_url}\n\nDer Link gilt nur einmal. Wenn Sie das nicht "
-                "angefordert haben, ignorieren Sie diese E-Mail: Ihr Passwort bleibt unverändert."),
-        "es": T("Restablezca su contraseña de Portal",
-                "Alguien pidió restablecer la contraseña de {email}. Para elegir una nueva, abra este enlace "
-                "en los próximos {expires_minutes} minutos:\n\n{reset_url}\n\nEl enlace sirve una sola vez. "
-                "Si no lo pidió usted, ignore este correo: su contraseña no cambia."),
-        "fr": T("Réinitialisez votre mot de passe Portal",
-                "Quelqu'un a demandé à réinitialiser le mot de passe de {email}. Pour en choisir un nouveau, "
-                "ouvrez ce lien dans les {expires_minutes} minutes :\n\n{reset_url}\n\nLe lien ne sert "
-                "qu'une fois. Si vous n'êtes pas à l'origine de cette demande, ignorez cet e-mail."),
-    },
-    "new_password": {
-        "en": T("Your new Portal password",
-                "An administrator reset the password of {email}. Your new password is:\n\n{password}\n\n"
-                "Please log in and change it."),
-        "de": T("Ihr neues Portal-Passwort",
-                "Ein Administrator hat das Passwort von {email} zurückgesetzt. Ihr neues Passwort lautet:"
-                "\n\n{password}\n\nBitte melden Sie sich an und ändern Sie es."),
-        "es": T("Su nueva contraseña de Portal",
-                "Un administrador restableció la contraseña de {email}. Su nueva contraseña es:\n\n"
-                "{password}\n\nInicie sesión y cámbiela."),
-        "fr": T("Votre nouveau mot de passe Portal",
-                "Un administrateur a réinitialisé le mot de passe de {email}. Votre nouveau mot de passe "
-                "est :\n\n{password}\n\nConnectez-vous et changez-le."),
-    },
-    "verification_code": {
-        "en": T("Your Portal verification code",
-                "Your verification code is {code}. It is valid for {expires_minutes} minutes. Read it to "
-                "our support only when you called us yourself."),
-        "de": T("Ihr Portal-Bestätigungscode",
-                "Ihr Bestätigungscode lautet {code}. Er gilt {expires_minutes} Minuten. Nennen Sie ihn "
-                "unserem Support nur, wenn Sie selbst angerufen haben."),
-        "es": T("Su código de verificación de Portal",
-                "Su código de verificación es {code}. Vale durante {expires_minutes} minutos. Díctelo a "
-                "nuestro soporte solo si nos llamó usted."),
-        "fr": T("Votre code de vérification Portal",
-                "Votre code de vérification est {code}. Il est valable {expires_minutes} minutes. Ne le "
-                "communiquez à notre support que si vous nous avez appelés vous-même."),
-    },
-    "notice": {language: T("{subject}", "{message}") for language in LANGUAGES},
+TEMPLATES: dict[str, Template] = {
+    "welcome": Template(
+        N_("Welcome to Portal"),
+        N_("Your Portal account is ready. Log in with {email}.")),
+    "invitation": Template(
+        N_("You have been invited to Portal"),
+        N_("A Portal login was created for {email}. To choose your password, open this link within "
+           "{expires_minutes} minutes:\n\n{reset_url}\n\nThe link works once; when it has expired, ask for a "
+           "new one with \"Forgot password\".")),
+    "password_reset": Template(
+        N_("Reset your Portal password"),
+        N_("Someone asked to reset the password of {email}. To choose a new one, open this link within "
+           "{expires_minutes} minutes:\n\n{reset_url}\n\nThe link works once. If you did not ask for "
+           "it, ignore this e-mail: your password stays as it is.")),
+    "new_password": Template(
+        N_("Your new Portal password"),
+        N_("An administrator reset the password of {email}. Your new password is:\n\n{password}\n\n"
+           "Please log in and change it.")),
+    "verification_code": Template(
+        N_("Your Portal verification code"),
+        N_("Your verification code is {code}. It is valid for {expires_minutes} minutes. Read it to "
+           "our support only when you called us yourself.")),
+    "notice": Template("{subject}", "{message}"),  # staff's own words, in the language they wrote them
 }
 
 
@@ -122,10 +71,9 @@ def one_line(text: str) -> str:
 def render(template: str, language: str, to: str, params: Mapping[str, str],
            secret_params: tuple[str, ...]) -> tuple[str, str]:
     """The subject and body of an e-mail, secrets left as `{name}` placeholders (their values are not read)."""
-    by_language = TEMPLATES.get(template)
-    if by_language is None:
+    text = TEMPLATES.get(template)
+    if text is None:
         raise RuleViolation(f"Unknown e-mail template {template!r}", field="template")
-    text = by_language.get(language) or by_language["en"]
     wanted = fields(text.subject) | fields(text.body)
     if unknown := set(secret_params) - wanted:
         raise RuleViolation(f"The template {template!r} has no {', '.join(sorted(unknown))}", field="params")
@@ -136,11 +84,11 @@ def render(template: str, language: str, to: str, params: Mapping[str, str],
                 if template in per_template}
     values = {**defaults, "email": to, **{k: str(v) for k, v in params.items() if k not in secret_params},
               **{name: "{" + name + "}" for name in secret_params}}
-    with_name, without = GREETING.get(language, GREETING["en"])
-    greeting = with_name.format(name=values["name"]) if values.get("name") else without
-    signature = SIGNATURE.get(language, SIGNATURE["en"])
-    body = f"{greeting}\n\n{text.body.format_map(values)}\n\n{signature}\n"
-    return one_line(text.subject.format_map(values)), body
+    words = catalog(language).gettext
+    with_name, without = GREETING
+    greeting = words(with_name).format(name=values["name"]) if values.get("name") else words(without)
+    body = f"{greeting}\n\n{words(text.body).format_map(values)}\n\n{words(SIGNATURE)}\n"
+    return one_line(words(text.subject).format_map(values)), body
 
 
 def fill_secrets(text: str, secrets: Mapping[str, str]) -> str:

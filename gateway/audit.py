@@ -18,7 +18,7 @@ from domain.contract import to_public
 from domain.errors import NotFound
 from domain.history import AccountState, AsOf, Change, account_log, diff, parse_as_of, redacted, state_as_of
 from gateway.consistency import MinPosition, off_loop, reach
-from gateway.csv_export import CsvFormat, csv_lines, csv_response
+from gateway.csv_export import export
 from gateway.identity import Caller, anyone, owner
 from gateway.problems import Problem
 from projections.audit import AUDIT, AuditEntry, AuditFilter, AuditPage, ChainReport, audit_entries, audit_page, \
@@ -96,9 +96,8 @@ class AuditController(Controller):
     async def export(self, caller: Caller, state: State, filters: AuditFilter,
                      min_position: Annotated[int | None, MinPosition] = None) -> Stream:
         await reach(state, AUDIT.name, min_position)
-        preferences = (await off_loop(state.portal.account, caller.account_id)).preferences
-        entries = audit_entries(state.pool, caller.account_id, filters)
-        return csv_response("audit.csv", csv_lines(CSV_HEADER, entries, csv_row, CsvFormat(preferences)))
+        return await export(state.pool, caller.account_id, "audit.csv", CSV_HEADER, csv_row,
+                            every=lambda: audit_entries(state.pool, caller.account_id, filters))
 
     @get("/audit/verify", summary="Recompute the audit hash chain from the event store; the first break",
          dependencies={"caller": Provide(owner)})

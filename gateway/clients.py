@@ -1,6 +1,5 @@
 """The Clients tab and client details: list (keyset pages, sort, filters), CSV export, alias, comment, removal."""
 
-from collections.abc import AsyncIterator
 from typing import Annotated, Any, Literal
 
 import msgspec
@@ -10,8 +9,9 @@ from litestar.di import Provide
 from litestar.params import Parameter
 from litestar.response import Stream
 
-from gateway.consistency import MinPosition, accepted, command, off_loop, reach
-from gateway.csv_export import CsvFormat, csv_lines, csv_response, listed
+from domain.i18n import N_
+from gateway.consistency import MinPosition, accepted, command, reach
+from gateway.csv_export import export
 from gateway.identity import Caller, customer
 from gateway.problems import Problem
 from projections.clients import CLIENTS, ClientDetails, ClientRow, client_details, client_page, client_rows
@@ -38,7 +38,7 @@ class ClientPatch(msgspec.Struct, forbid_unknown_fields=True, kw_only=True):
     comment: Annotated[str, msgspec.Meta(max_length=2_000)] | msgspec.UnsetType = msgspec.UNSET
 
 
-CSV_HEADER = ("ID", "Alias", "Online", "Online since", "Version", "Platform")
+CSV_HEADER = (N_("ID"), N_("Alias"), N_("Online"), N_("Online since"), N_("Version"), N_("Platform"))
 
 
 def csv_cells(c: ClientRow) -> tuple[Any, ...]:
@@ -64,15 +64,13 @@ class ClientsController(Controller):
     async def export_clients(self, caller: Caller, state: State, limit: Limit = 50, cursor: str | None = None,
                              sort: Sort = "client_id", order: Order = "asc", online: bool | None = None,
                              q: Search = None) -> Stream:
-        preferences = (await off_loop(state.portal.account, caller.account_id)).preferences
-        if preferences["csv_scope"] == "page":
-            items, _ = await client_page(state.pool, caller.account_id, online=online, search=q, sort=sort,
-                                         descending=order == "desc", cursor=cursor, limit=limit)
-            rows: AsyncIterator[ClientRow] = listed(items)
-        else:
-            rows = client_rows(state.pool, caller.account_id, online=online, search=q, sort=sort,
-                               descending=order == "desc")
-        return csv_response("clients.csv", csv_lines(CSV_HEADER, rows, csv_cells, CsvFormat(preferences)))
+        async def page() -> list[ClientRow]:
+            return (await client_page(state.pool, caller.account_id, online=online, search=q, sort=sort,
+                                      descending=order == "desc", cursor=cursor, limit=limit))[0]
+
+        return await export(state.pool, caller.account_id, "clients.csv", CSV_HEADER, csv_cells, page=page,
+                            every=lambda: client_rows(state.pool, caller.account_id, online=online, search=q,
+                                                      sort=sort, descending=order == "desc"))
 
     @get("/clients/{client_id:str}", summary="Client details with its five most recent sessions")
     async def show_client(self, client_id: str, caller: Caller, state: State,

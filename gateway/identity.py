@@ -15,6 +15,7 @@ from litestar import Request
 from litestar.datastructures import State
 
 from domain.actor import Actor
+from gateway.language import STATE_KEY as LANGUAGE
 from gateway.problems import Problem
 from gateway.tracing import request_actor
 
@@ -110,14 +111,16 @@ async def current_caller(request: Request, state: State) -> Caller:  # type: ign
     """The authenticated caller; the account always comes from here, never from the path or body. A token of
     a disabled account, or an API key while the account's API access is off, is refused like an unknown one."""
     row = await state.pool.fetchrow(
-        """SELECT t.account_id, t.user_id, t.email, t.role, t.platform_role, t.kind, t.scope
+        """SELECT t.account_id, t.user_id, t.email, t.role, t.platform_role, t.kind, t.scope, p.language
            FROM auth_tokens t LEFT JOIN account_access a ON a.account_id = t.account_id
+                LEFT JOIN account_preferences p ON p.account_id = t.account_id
            WHERE t.token_hash = $1 AND t.revoked_at IS NULL AND t.expires_at > now()
              AND NOT coalesce(a.disabled, false) AND (t.kind = 'session' OR coalesce(a.api_access, true))""",
         digest(bearer_token(request)))
     if row is None:
         raise Problem(401, "unauthenticated", await why_refused(state.pool, digest(bearer_token(request))),
                       headers={"WWW-Authenticate": 'Bearer error="invalid_token"'})
+    request.state[LANGUAGE] = row["language"] or "en"  # every answer to this caller, errors included
     if row["scope"] == "read" and request.method not in ("GET", "HEAD"):
         raise Problem(403, "read-only-key", "This API key may only read")
     # asyncpg's own UUID type would leak into events; the domain takes the standard library's.

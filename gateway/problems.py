@@ -13,6 +13,8 @@ from litestar.status_codes import HTTP_500_INTERNAL_SERVER_ERROR
 from domain.errors import (ActiveDeviceLimitReached, AliasTaken, ConcurrentChange, DomainError, EmailTaken,
                            InvalidLicenseKey, InvalidValue, NamespaceTaken, NotAllowed, NotFound, RuleViolation,
                            SeatLimitReached, SessionLimitReached, TwoFactorFailed)
+from domain.i18n import N_, translated
+from gateway.language import answer_language
 from projections.paging import BadCursor
 
 log = logging.getLogger("portal.gateway")
@@ -33,10 +35,10 @@ DOMAIN_STATUS: dict[type[DomainError], tuple[int, str]] = {
     NotAllowed: (403, "forbidden"),
 }
 
-TITLES = {400: "Bad request", 401: "Unauthorized", 403: "Forbidden", 404: "Not found",
-          405: "Method not allowed", 409: "Conflict", 413: "Request body too large",
-          415: "Unsupported media type", 422: "Unprocessable content", 429: "Too many requests",
-          500: "Internal server error", 503: "Service unavailable"}
+TITLES = {400: N_("Bad request"), 401: N_("Unauthorized"), 403: N_("Forbidden"), 404: N_("Not found"),
+          405: N_("Method not allowed"), 409: N_("Conflict"), 413: N_("Request body too large"),
+          415: N_("Unsupported media type"), 422: N_("Unprocessable content"), 429: N_("Too many requests"),
+          500: N_("Internal server error"), 503: N_("Service unavailable")}
 
 
 class Problem(HTTPException):
@@ -51,7 +53,8 @@ class Problem(HTTPException):
 
 def problem(request: Request[Any, Any, Any], status: int, slug: str, detail: str,
             extra: dict[str, Any] | None = None, headers: dict[str, str] | None = None) -> Response[Any]:
-    body = {"type": f"urn:portal:problem:{slug}", "title": TITLES.get(status, "Error"), "status": status,
+    title = translated(answer_language(request), TITLES.get(status, "Error"))  # the caller's, or Accept-Language
+    body = {"type": f"urn:portal:problem:{slug}", "title": title, "status": status,
             "detail": detail, "instance": request.url.path, **(extra or {})}
     return Response(body, status_code=status, media_type="application/problem+json", headers=headers)
 

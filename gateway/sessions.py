@@ -1,6 +1,5 @@
 """The Sessions tab and session details: list (keyset pages, filters), CSV export, close, comment."""
 
-from collections.abc import AsyncIterator
 from datetime import datetime
 from typing import Annotated, Any
 
@@ -12,8 +11,9 @@ from litestar.params import Parameter
 from litestar.response import Stream
 
 from gateway.clients import Limit, Order
-from gateway.consistency import MinPosition, accepted, command, off_loop, reach
-from gateway.csv_export import CsvFormat, csv_lines, csv_response, listed
+from domain.i18n import N_
+from gateway.consistency import MinPosition, accepted, command, reach
+from gateway.csv_export import export
 from gateway.identity import Caller, customer
 from gateway.problems import Problem
 from projections.sessions import (SESSIONS, SessionDetails, SessionFilter, SessionRow, session_details,
@@ -33,7 +33,8 @@ class SessionPatch(msgspec.Struct, forbid_unknown_fields=True, kw_only=True):
     comment: Annotated[str, msgspec.Meta(max_length=2_000)]
 
 
-CSV_HEADER = ("Session", "From ID", "From alias", "To ID", "To alias", "Start", "End", "Duration (s)", "Active")
+CSV_HEADER = (N_("Session"), N_("From ID"), N_("From alias"), N_("To ID"), N_("To alias"), N_("Start"), N_("End"),
+              N_("Duration (s)"), N_("Active"))
 
 
 def csv_cells(s: SessionRow) -> tuple[Any, ...]:
@@ -72,14 +73,12 @@ class SessionsController(Controller):
                               order: Order = "desc", client_id: ClientFilter = None, started_after: After = None,
                               started_before: Before = None, active: bool | None = None) -> Stream:
         f = session_filter(client_id, started_after, started_before, active)
-        preferences = (await off_loop(state.portal.account, caller.account_id)).preferences
-        if preferences["csv_scope"] == "page":
-            items, _ = await session_page(state.pool, caller.account_id, f, descending=order == "desc",
-                                          cursor=cursor, limit=limit)
-            rows: AsyncIterator[SessionRow] = listed(items)
-        else:
-            rows = session_rows(state.pool, caller.account_id, f, descending=order == "desc")
-        return csv_response("sessions.csv", csv_lines(CSV_HEADER, rows, csv_cells, CsvFormat(preferences)))
+        async def page() -> list[SessionRow]:
+            return (await session_page(state.pool, caller.account_id, f, descending=order == "desc",
+                                       cursor=cursor, limit=limit))[0]
+
+        return await export(state.pool, caller.account_id, "sessions.csv", CSV_HEADER, csv_cells, page=page,
+                            every=lambda: session_rows(state.pool, caller.account_id, f, descending=order == "desc"))
 
     @get("/sessions/{session_id:str}", summary="Session details with its comment")
     async def show_session(self, session_id: str, caller: Caller, state: State,

@@ -2,21 +2,17 @@
 
 from typing import Annotated, Any, Literal
 
+import asyncpg
 import msgspec
 from litestar import Controller, Response, get, patch
 from litestar.datastructures import State
 from litestar.di import Provide
 
-from gateway.consistency import accepted, command, off_loop
+from domain.application import Portal
+from gateway.consistency import MinPosition, accepted, command, reach
 from gateway.identity import Caller, customer, owner
 from gateway.problems import Problem
-
-
-class Preferences(msgspec.Struct, kw_only=True):
-    language: str
-    time_zone: str
-    csv_scope: str
-    csv_date_format: str
+from projections.preferences import ACCOUNT_PREFERENCES, Preferences, preferences
 
 
 class PreferencesPatch(msgspec.Struct, forbid_unknown_fields=True, kw_only=True):
@@ -33,14 +29,18 @@ class SettingsController(Controller):
     dependencies = {"caller": Provide(customer)}
 
     @get("", summary="Language, time zone and CSV export preferences")
-    async def show(self, caller: Caller, state: State) -> Preferences:
-        account = await off_loop(state.portal.account, caller.account_id)  # read from the event store itself
-        return Preferences(**account.preferences)
+    async def show(self, caller: Caller, state: State, pool: asyncpg.Pool,
+                   min_position: Annotated[int | None, MinPosition] = None) -> Preferences:
+        await reach(state, ACCOUNT_PREFERENCES.name, min_position)
+        return await preferences(pool, caller.account_id)
 
     @patch("", summary="Change some preferences; fields left out stay as they are",
            dependencies={"caller": Provide(owner)})
-    async def change(self, data: PreferencesPatch, caller: Caller, state: State) -> Response[Any]:
+    async def change(self, data: PreferencesPatch, caller: Caller, state: State, portal: Portal) -> Response[Any]:
         changes = {k: v for k, v in msgspec.structs.asdict(data).items() if v is not msgspec.UNSET}
         if not changes:
             raise Problem(422, "validation", "Give at least one preference to change", field="body")
-        return accepted(await command(caller.actor, state.portal.change_preferences, caller.account_id, **changes))
+        position = await command(caller.actor, portal.change_preferences, caller.account_id, **changes)
+        # Exports, and the language of every answer, read this view: once we answer, they follow the change.
+        await reach(state, ACCOUNT_PREFERENCES.name, position)
+        return accepted(position)

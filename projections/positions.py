@@ -10,11 +10,13 @@ from projections.audit import AUDIT
 from projections.clients import CLIENTS
 from projections.emails import EMAILS
 from projections.license import LICENSE_TAB
+from projections.preferences import ACCOUNT_PREFERENCES
 from projections.readmodel import ReadModel
 from projections.sessions import SESSIONS
 from projections.users import USERS
 
-READ_MODELS: tuple[ReadModel, ...] = (LICENSE_TAB, CLIENTS, SESSIONS, AUDIT, EMAILS, ACCOUNT_ACCESS, USERS)
+READ_MODELS: tuple[ReadModel, ...] = (LICENSE_TAB, CLIENTS, SESSIONS, AUDIT, EMAILS, ACCOUNT_ACCESS, USERS,
+                                     ACCOUNT_PREFERENCES)
 
 
 async def position(pool: asyncpg.Pool, projection: str) -> int:

@@ -267,7 +267,17 @@ async def test_the_csv_export_renders_dates_in_the_accounts_zone_and_format(http
 
     [_, row] = await export(http, account, "/v1/clients.csv")
 
-    assert row[2:4] == ["yes", since.astimezone(ZoneInfo("Europe/Berlin")).strftime("%d.%m.%Y %H:%M:%S")]
+    local = since.astimezone(ZoneInfo("Europe/Berlin"))
+    assert row[2:4] == ["yes", f"{local.strftime('%d.%m.%Y %H:%M:%S')} {local.isoformat()[-6:]}"]
+
+
+async def test_the_csv_export_speaks_the_accounts_language(http, account, device):
+    await device.register()
+    await command(http, account, "PATCH", "/v1/settings", {"language": "fr"})
+
+    [header, row] = await export(http, account, "/v1/clients.csv")
+
+    assert header[:4] == ["ID", "Alias", "En ligne", "En ligne depuis"] and row[2] == "non"
 
 
 async def test_a_page_scoped_csv_export_has_only_limit_rows(http, tab):

@@ -178,7 +178,8 @@ async def test_the_csv_export_renders_times_in_the_accounts_zone(http, account, 
     rows = await export(http, account, "/v1/sessions.csv")
 
     def local(text: str) -> str:
-        return datetime.fromisoformat(text).astimezone(ZoneInfo("America/New_York")).strftime("%m/%d/%Y %I:%M:%S %p")
+        moment = datetime.fromisoformat(text).astimezone(ZoneInfo("America/New_York"))
+        return f"{moment.strftime('%m/%d/%Y %I:%M:%S %p')} {moment.isoformat()[-6:]}"
 
     assert rows[0] == ["Session", "From ID", "From alias", "To ID", "To alias", "Start", "End", "Duration (s)",
                        "Active"]

@@ -9,8 +9,15 @@ from datetime import UTC, datetime
 import pytest
 
 from gateway.csv_export import CHUNK_ROWS, CsvFormat, csv_lines, listed
+from projections.preferences import Preferences
 
-ISO = CsvFormat({"time_zone": "UTC", "csv_date_format": "iso"})
+
+def chosen(language: str = "en", time_zone: str = "UTC", csv_date_format: str = "iso") -> CsvFormat:
+    return CsvFormat(Preferences(language=language, time_zone=time_zone, csv_scope="all",
+                                 csv_date_format=csv_date_format))
+
+
+ISO = chosen()
 
 
 @pytest.mark.parametrize("text", ["=HYPERLINK(\"http://x\")", "+1+1", "-2+3", "@SUM(A1)", "\tcmd", "\r=1"])
@@ -29,10 +36,11 @@ def test_empty_boolean_and_number_cells_read_plainly(value, cell):
 
 
 @pytest.mark.parametrize(("zone", "date_format", "cell"), [
-    ("UTC", "iso", "2026-03-29 00:30:00"), ("Europe/Berlin", "de", "29.03.2026 01:30:00"),
-    ("Europe/Paris", "fr", "29/03/2026 01:30:00"), ("America/New_York", "us", "03/28/2026 08:30:00 PM")])
-def test_a_moment_is_shown_in_the_accounts_zone_and_format(zone, date_format, cell):
-    fmt = CsvFormat({"time_zone": zone, "csv_date_format": date_format})
+    ("UTC", "iso", "2026-03-29 00:30:00 +00:00"), ("Europe/Berlin", "de", "29.03.2026 01:30:00 +01:00"),
+    ("Europe/Paris", "fr", "29/03/2026 01:30:00 +01:00"), ("America/New_York", "us", "03/28/2026 08:30:00 PM -04:00"),
+    ("Asia/Kolkata", "iso", "2026-03-29 06:00:00 +05:30")])
+def test_a_moment_is_shown_in_the_accounts_zone_and_format_with_its_offset(zone, date_format, cell):
+    fmt = chosen(time_zone=zone, csv_date_format=date_format)
 
     assert fmt.cell(datetime(2026, 3, 29, 0, 30, tzinfo=UTC)) == cell
 
@@ -54,3 +62,14 @@ async def test_a_long_export_streams_in_chunks_holding_every_row_once():
     assert len(chunks) == 3
     lines = b"".join(chunks).decode().removeprefix("\ufeff").splitlines()
     assert lines == ["N", *(r[0] for r in rows)]
+
+
+async def test_headers_and_yes_no_cells_are_in_the_accounts_language():
+    german = chosen(language="de")
+
+    text = b"".join([chunk async for chunk in csv_lines(("Online since", "Platform"), listed([(True, "linux")]),
+                                                         list, german)]).decode()
+
+    assert list(csv.reader(io.StringIO(text.removeprefix("\ufeff")))) == [["Online seit", "Plattform"],
+                                                                             ["ja", "linux"]]
+    assert chosen(language="fr").cell(False) == "non"
