@@ -1,4 +1,9 @@
-"""What a read model is: a name, its tables, and a handler per event type it cares about."""
+"""What a read model is: a name, its tables, and a handler per event type it cares about.
+
+PostgreSQL's text and jsonb cannot hold U+0000, yet the event store holds whatever the domain accepted, so
+every string decoded from an event is made storable here, in one place, before any handler sees it: U+0000
+becomes U+FFFD REPLACEMENT CHARACTER. The live projector and rebuilds share this path, so they stay equal.
+"""
 
 from collections.abc import Awaitable, Callable
 from typing import Any, TypeVar
@@ -9,8 +14,27 @@ import msgspec
 from domain.contract import PortalEvent
 
 S = TypeVar("S")
+NUL_ESCAPE = b"\\u0000"  # how JSON writes U+0000 (a raw NUL byte is malformed JSON)
 Handler = Callable[[asyncpg.Connection, Any, int], Awaitable[None]]
 AnyHandler = Callable[[asyncpg.Connection, str, bytes, int], Awaitable[None]]  # (conn, type, body, position)
+
+
+def storable(value: Any) -> Any:
+    """Plain JSON values with U+0000 replaced in every string, keys included."""
+    if isinstance(value, str):
+        return value.replace("\x00", "\ufffd")
+    if isinstance(value, dict):
+        return {storable(k): storable(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [storable(v) for v in value]
+    return value
+
+
+def storable_json(body: bytes) -> bytes:
+    """The event's JSON with U+0000 replaced in every string; the common case costs one scan of the bytes."""
+    if NUL_ESCAPE not in body:
+        return body
+    return msgspec.json.encode(storable(msgspec.json.decode(body)))
 
 
 class ReadModel:
@@ -41,9 +65,11 @@ class ReadModel:
         return handler
 
     async def apply(self, conn: asyncpg.Connection, event_type: str, body: bytes, position: int) -> None:
+        """Event handlers get the storable form; `every` handlers get the body as published (the audit trail
+        hashes what the event store holds) and make what they store storable themselves."""
         entry = self._handlers.get(event_type)
         if entry is not None:  # events this read model does not show only advance its position
             decoder, handler = entry
-            await handler(conn, decoder.decode(body), position)
+            await handler(conn, decoder.decode(storable_json(body)), position)
         if self._every is not None:
             await self._every(conn, event_type, body, position)
