@@ -3,8 +3,12 @@
 PostgreSQL's text and jsonb cannot hold U+0000, yet the event store holds whatever the domain accepted, so
 every string decoded from an event is made storable here, in one place, before any handler sees it: U+0000
 becomes U+FFFD REPLACEMENT CHARACTER. The live projector and rebuilds share this path, so they stay equal.
+
+An event a handler cannot apply raises `Unappliable`, naming the read model, the position and the event type;
+the projector stalls that read model there, a rebuild fails there.
 """
 
+import re
 from collections.abc import Awaitable, Callable
 from typing import Any, TypeVar
 
@@ -17,6 +21,24 @@ S = TypeVar("S")
 NUL_ESCAPE = b"\\u0000"  # how JSON writes U+0000 (a raw NUL byte is malformed JSON)
 Handler = Callable[[asyncpg.Connection, Any, int], Awaitable[None]]
 AnyHandler = Callable[[asyncpg.Connection, str, bytes, int], Awaitable[None]]  # (conn, type, body, position)
+# The database failing, not the event: the worker ends and its supervisor restarts it, as for any outage.
+UNAVAILABLE = (OSError, asyncpg.InterfaceError, asyncpg.PostgresConnectionError,
+               asyncpg.exceptions.OperatorInterventionError)
+QUOTED = re.compile(r"""(['"]).*?\1""")
+
+
+class Unappliable(Exception):
+    """A handler of `projection` failed on the event at `position`. Its message holds no event content: only
+    the first line of the cause's (PostgreSQL's DETAIL line shows the failing row), with quoted values masked
+    (PostgreSQL and msgspec quote the offending value)."""
+
+    def __init__(self, projection: str, position: int, event_type: str, cause: Exception) -> None:
+        self.projection, self.position, self.event_type = projection, position, event_type
+        self.error = type(cause).__name__
+        self.reason = QUOTED.sub(r"\1…\1", str(cause).split("\n", 1)[0])[:160]
+        self.account_id: str | None = None  # set by whoever knows it from outside the body (the subject)
+        super().__init__(f"{projection} cannot apply {event_type} at position {position}: {self.error}: "
+                         f"{self.reason}")
 
 
 def storable(value: Any) -> Any:
@@ -67,9 +89,14 @@ class ReadModel:
     async def apply(self, conn: asyncpg.Connection, event_type: str, body: bytes, position: int) -> None:
         """Event handlers get the storable form; `every` handlers get the body as published (the audit trail
         hashes what the event store holds) and make what they store storable themselves."""
-        entry = self._handlers.get(event_type)
-        if entry is not None:  # events this read model does not show only advance its position
-            decoder, handler = entry
-            await handler(conn, decoder.decode(storable_json(body)), position)
-        if self._every is not None:
-            await self._every(conn, event_type, body, position)
+        try:
+            entry = self._handlers.get(event_type)
+            if entry is not None:  # events this read model does not show only advance its position
+                decoder, handler = entry
+                await handler(conn, decoder.decode(storable_json(body)), position)
+            if self._every is not None:
+                await self._every(conn, event_type, body, position)
+        except UNAVAILABLE:
+            raise
+        except Exception as exc:
+            raise Unappliable(self.name, position, event_type, exc) from exc
