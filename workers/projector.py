@@ -174,7 +174,8 @@ async def run(settings: Settings, stop: asyncio.Event, names: list[str] | None =
     try:
         await ensure_stream(js)
         tasks = [asyncio.create_task(Projector(m, js, pool).run(stop)) for m in models]
-        # The first failure ends the process (the supervisor restarts it); nothing is swallowed.
+        # Only the database or NATS failing reaches here: it ends the process (the supervisor restarts it).
+        # An event a read model cannot apply stalls that read model alone, inside its own task.
         done, pending = await asyncio.wait(tasks, return_when=asyncio.FIRST_EXCEPTION)
         for t in pending:
             t.cancel()
