@@ -14,6 +14,7 @@ from projections.audit import verify_chain
 from projections.positions import READ_MODELS, position
 from projections.rebuild import verify
 from tests.support import Roles, eventually
+from workers.config import Settings
 
 
 @dataclass
@@ -39,7 +40,8 @@ def record_nul_text(portal: Portal) -> Recorded:
 
 
 @pytest.fixture(scope="module")
-async def recorded(portal: Portal, pool: asyncpg.Pool, settings, tmp_path_factory) -> Recorded:  # type: ignore[no-untyped-def]
+async def recorded(portal: Portal, pool: asyncpg.Pool, settings: Settings,
+                   tmp_path_factory: pytest.TempPathFactory) -> Recorded:
     roles = Roles(settings, tmp_path_factory.mktemp("nul"))
     roles.start("relay")
     roles.start("projector")
