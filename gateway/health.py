@@ -3,12 +3,14 @@
 import time
 from typing import Any
 
+import asyncpg
 import msgspec
 from litestar import Controller, Response, get
 from litestar.datastructures import State
 
+from domain.application import Portal
 from gateway.consistency import off_loop
-from projections.positions import READ_MODELS
+from projections.positions import READ_MODELS, Stall, stalls
 
 
 class Readiness(msgspec.Struct, kw_only=True):
@@ -18,6 +20,7 @@ class Readiness(msgspec.Struct, kw_only=True):
     event_store_position: int | None
     relay_position: int | None
     projections: dict[str, int]
+    stalled: dict[str, int]  # read models stopped before an event they cannot apply: its position
     reasons: list[str]
 
 
@@ -28,18 +31,21 @@ class HealthController(Controller):
     async def health(self) -> dict[str, str]:
         return {"status": "ok"}
 
-    @get("/ready", summary="Database and NATS reachable, projections no more than a bound behind")
-    async def ready(self, state: State) -> Response[Readiness]:
+    @get("/ready", summary="Database and NATS reachable, projections no more than a bound behind, none stalled")
+    async def ready(self, state: State, portal: Portal, pool: asyncpg.Pool) -> Response[Readiness]:
         reasons: list[str] = []
         head = relay = None
         projections: dict[str, int] = {}
+        stalled: dict[str, Stall] = {}
         try:
-            head = await off_loop(state.portal.current_position)
-            relay = await state.pool.fetchval("SELECT position FROM relay_position")
-            rows = await state.pool.fetch("SELECT projection, position FROM projection_positions")
+            head = await off_loop(portal.current_position)
+            relay = await pool.fetchval("SELECT position FROM relay_position")
+            rows = await pool.fetch("SELECT projection, position FROM projection_positions")
             projections = {r["projection"]: r["position"] for r in rows}
+            stalled = await stalls(pool)
         except Exception as exc:  # readiness reports the failure instead of raising it
             reasons.append(f"database: {exc.__class__.__name__}")
+        reasons += [f"projection {stall.describe()}" for stall in stalled.values()]
         nats_ok = state.nats.is_connected
         if not nats_ok:
             reasons.append("nats: not connected")
@@ -49,12 +55,23 @@ class HealthController(Controller):
                 if lag > state.settings.ready_max_lag:
                     reasons.append(f"projection {model.name} is {lag} events behind")
         body = Readiness(ready=not reasons, database=head is not None, nats=nats_ok, event_store_position=head,
-                         relay_position=relay, projections=projections, reasons=reasons)
+                         relay_position=relay, projections=projections,
+                         stalled={name: stall.position for name, stall in stalled.items()}, reasons=reasons)
         return Response(body, status_code=200 if not reasons else 503)
 
     @get("/metrics", summary="Prometheus metrics", media_type="text/plain; version=0.0.4")
-    async def metrics(self, state: State) -> str:
-        return state.metrics.render()
+    async def metrics(self, state: State, pool: asyncpg.Pool) -> str:
+        return state.metrics.render() + stall_metrics(await stalls(pool))
+
+
+def stall_metrics(stalled: dict[str, Stall]) -> str:
+    """Per read model: stalled (1) or not (0), and the position of the event a stalled one cannot apply."""
+    lines = ["# TYPE portal_projection_stalled gauge"]
+    lines += [f'portal_projection_stalled{{projection="{m.name}"}} {int(m.name in stalled)}' for m in READ_MODELS]
+    lines.append("# TYPE portal_projection_stalled_position gauge")
+    lines += [f'portal_projection_stalled_position{{projection="{name}"}} {stall.position}'
+              for name, stall in sorted(stalled.items())]
+    return "\n".join(lines) + "\n"
 
 
 class Metrics:

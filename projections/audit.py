@@ -17,7 +17,7 @@ from domain.actor import Actor
 from domain.chain import GENESIS, canonical, link
 from domain.contract import EVENT_TYPES, PortalEvent, to_public
 from domain.history import account_log, differences, redacted
-from projections.readmodel import ReadModel
+from projections.readmodel import ReadModel, storable, storable_json
 
 AUDIT = ReadModel("audit_trail", tables=("audit_trail",))
 
@@ -42,11 +42,15 @@ def summary(event_type: str, body: dict[str, Any]) -> str:
 
 @AUDIT.every
 async def _record(conn: asyncpg.Connection, event_type: str, body: bytes, position: int) -> None:
+    # The chain hashes the event as the event store holds it (U+0000 included), so `verify_chain` recomputes
+    # it from the store alone; the columns get the storable form.
     event = msgspec.json.decode(body, type=EVENT_TYPES[event_type])
+    clean = storable_json(body)
+    shown = event if clean is body else msgspec.json.decode(clean, type=EVENT_TYPES[event_type])
     previous = await conn.fetchval("SELECT hash FROM audit_trail WHERE account_id = $1 "
                                    "ORDER BY position DESC LIMIT 1", event.account_id)
-    content = canonical(event)
-    actor = event.actor or Actor(kind="unknown", name="")
+    content = canonical(shown)
+    actor = shown.actor or Actor(kind="unknown", name="")
     await conn.execute(
         """INSERT INTO audit_trail (account_id, position, occurred_at, event_type, aggregate, aggregate_id,
                summary, actor_kind, actor_name, request_id, body, hash)
@@ -159,7 +163,7 @@ async def verify_chain(pool: asyncpg.Pool, app: Any, account_id: UUID) -> ChainR
             found = ChainBreak(position=position, kind=type(event).__name__, fields=[],
                                problem="the event store holds an event the audit trail never recorded")
         elif row["hash"] != head:
-            changed = differences(json.loads(row["body"]), canonical(event))
+            changed = differences(json.loads(row["body"]), storable(canonical(event)))
             found = ChainBreak(position=position, kind=row["event_type"], fields=[c.field for c in changed],
                                problem="the stored event no longer matches its recorded hash")
         if found:

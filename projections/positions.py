@@ -1,9 +1,12 @@
-"""Where each projection stands, for read-your-writes (X-Min-Position) and readiness."""
+"""Where each projection stands, for read-your-writes (X-Min-Position) and readiness, and where one is
+stalled on an event it cannot apply."""
 
 import asyncio
 import time
+from datetime import datetime
 
 import asyncpg
+import msgspec
 
 from projections.access import ACCOUNT_ACCESS
 from projections.audit import AUDIT
@@ -11,7 +14,7 @@ from projections.clients import CLIENTS
 from projections.emails import EMAILS
 from projections.license import LICENSE_TAB
 from projections.preferences import ACCOUNT_PREFERENCES
-from projections.readmodel import ReadModel
+from projections.readmodel import ReadModel, Unappliable
 from projections.sessions import SESSIONS
 from projections.users import USERS
 
@@ -62,3 +65,38 @@ async def wait_for(pool: asyncpg.Pool, advances: Advances, projection: str, targ
             return False
         await advances.next(min(remaining, FALLBACK_POLL))
     return True
+
+
+class Stall(msgspec.Struct, kw_only=True):
+    projection: str
+    position: int  # the event it cannot apply
+    event_type: str
+    error: str
+    attempts: int
+    since: datetime
+
+    def describe(self) -> str:
+        return f"{self.projection} is stalled at position {self.position} ({self.event_type}: {self.error})"
+
+
+async def stalls(db: asyncpg.Pool | asyncpg.Connection) -> dict[str, Stall]:
+    """The stalled read models; stalls of projections no longer served (or a test's own) do not count."""
+    rows = await db.fetch("SELECT projection, position, event_type, error, attempts, since FROM projection_stalls")
+    served = {m.name for m in READ_MODELS}
+    return {r["projection"]: Stall(**dict(r)) for r in rows if r["projection"] in served}
+
+
+async def record_stall(conn: asyncpg.Connection, poison: Unappliable) -> None:
+    await conn.execute(
+        """INSERT INTO projection_stalls (projection, position, event_type, account_id, error, reason)
+           VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (projection) DO UPDATE
+           SET position = excluded.position, event_type = excluded.event_type, account_id = excluded.account_id,
+               error = excluded.error, reason = excluded.reason, attempts = projection_stalls.attempts + 1,
+               last_attempt = now()""",
+        poison.projection, poison.position, poison.event_type, poison.account_id, poison.error, poison.reason)
+
+
+async def clear_stall(conn: asyncpg.Connection, projection: str, applied: int) -> int | None:
+    """Forget the stall once the read model has applied its event; answers the position it was stalled at."""
+    return await conn.fetchval("DELETE FROM projection_stalls WHERE projection = $1 AND position <= $2 "
+                               "RETURNING position", projection, applied)

@@ -1,5 +1,14 @@
-"""What a read model is: a name, its tables, and a handler per event type it cares about."""
+"""What a read model is: a name, its tables, and a handler per event type it cares about.
 
+PostgreSQL's text and jsonb cannot hold U+0000, yet the event store holds whatever the domain accepted, so
+every string decoded from an event is made storable here, in one place, before any handler sees it: U+0000
+becomes U+FFFD REPLACEMENT CHARACTER. The live projector and rebuilds share this path, so they stay equal.
+
+An event a handler cannot apply raises `Unappliable`, naming the read model, the position and the event type;
+the projector stalls that read model there, a rebuild fails there.
+"""
+
+import re
 from collections.abc import Awaitable, Callable
 from typing import Any, TypeVar
 
@@ -9,8 +18,45 @@ import msgspec
 from domain.contract import PortalEvent
 
 S = TypeVar("S")
+NUL_ESCAPE = b"\\u0000"  # how JSON writes U+0000 (a raw NUL byte is malformed JSON)
 Handler = Callable[[asyncpg.Connection, Any, int], Awaitable[None]]
 AnyHandler = Callable[[asyncpg.Connection, str, bytes, int], Awaitable[None]]  # (conn, type, body, position)
+# The database failing, not the event: the worker ends and its supervisor restarts it, as for any outage.
+UNAVAILABLE = (OSError, asyncpg.InterfaceError, asyncpg.PostgresConnectionError,
+               asyncpg.exceptions.OperatorInterventionError)
+QUOTED = re.compile(r"""(['"]).*?\1""")
+
+
+class Unappliable(Exception):
+    """A handler of `projection` failed on the event at `position`. Its message holds no event content: only
+    the first line of the cause's (PostgreSQL's DETAIL line shows the failing row), with quoted values masked
+    (PostgreSQL and msgspec quote the offending value)."""
+
+    def __init__(self, projection: str, position: int, event_type: str, cause: Exception) -> None:
+        self.projection, self.position, self.event_type = projection, position, event_type
+        self.error = type(cause).__name__
+        self.reason = QUOTED.sub(r"\1…\1", str(cause).split("\n", 1)[0])[:160]
+        self.account_id: str | None = None  # set by whoever knows it from outside the body (the subject)
+        super().__init__(f"{projection} cannot apply {event_type} at position {position}: {self.error}: "
+                         f"{self.reason}")
+
+
+def storable(value: Any) -> Any:
+    """Plain JSON values with U+0000 replaced in every string, keys included."""
+    if isinstance(value, str):
+        return value.replace("\x00", "\ufffd")
+    if isinstance(value, dict):
+        return {storable(k): storable(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [storable(v) for v in value]
+    return value
+
+
+def storable_json(body: bytes) -> bytes:
+    """The event's JSON with U+0000 replaced in every string; the common case costs one scan of the bytes."""
+    if NUL_ESCAPE not in body:
+        return body
+    return msgspec.json.encode(storable(msgspec.json.decode(body)))
 
 
 class ReadModel:
@@ -41,9 +87,16 @@ class ReadModel:
         return handler
 
     async def apply(self, conn: asyncpg.Connection, event_type: str, body: bytes, position: int) -> None:
-        entry = self._handlers.get(event_type)
-        if entry is not None:  # events this read model does not show only advance its position
-            decoder, handler = entry
-            await handler(conn, decoder.decode(body), position)
-        if self._every is not None:
-            await self._every(conn, event_type, body, position)
+        """Event handlers get the storable form; `every` handlers get the body as published (the audit trail
+        hashes what the event store holds) and make what they store storable themselves."""
+        try:
+            entry = self._handlers.get(event_type)
+            if entry is not None:  # events this read model does not show only advance its position
+                decoder, handler = entry
+                await handler(conn, decoder.decode(storable_json(body)), position)
+            if self._every is not None:
+                await self._every(conn, event_type, body, position)
+        except UNAVAILABLE:
+            raise
+        except Exception as exc:
+            raise Unappliable(self.name, position, event_type, exc) from exc

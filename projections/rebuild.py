@@ -12,7 +12,8 @@ import msgspec
 
 from domain.application import Portal
 from domain.contract import to_public
-from projections.readmodel import ReadModel
+from projections.positions import clear_stall
+from projections.readmodel import ReadModel, Unappliable
 
 PAGE = 1_000
 
@@ -83,7 +84,8 @@ async def verify(pool: asyncpg.Pool, portal: Portal, model: ReadModel) -> list[s
 
 async def rebuild(pool: asyncpg.Pool, portal: Portal, model: ReadModel,
                   progress: Callable[[int], None] | None = None) -> int:
-    """Build `model` afresh from the event store and swap it in atomically; answers its position.
+    """Build `model` afresh from the event store and swap it in atomically; answers its position. An event
+    the model cannot apply raises `Unappliable` (naming its position and type) and nothing is swapped in.
 
     The bulk is replayed into a scratch schema while the live tables keep serving. The swap holds the
     projector's tracking row (the projector waits on it), catches the rebuild up to the live position, and
@@ -94,17 +96,23 @@ async def rebuild(pool: asyncpg.Pool, portal: Portal, model: ReadModel,
         await create_scratch(conn, schema, [model])
         await conn.execute("INSERT INTO projection_positions (projection) VALUES ($1) ON CONFLICT DO NOTHING",
                            model.name)
-    rebuilt = await replay(pool, portal, [model], schema, 0, await asyncio.to_thread(portal.current_position),
-                           progress)
-    async with pool.acquire() as conn, conn.transaction():
-        live = await conn.fetchval("SELECT position FROM projection_positions WHERE projection = $1 FOR UPDATE",
-                                   model.name)
-        if live > rebuilt:
-            rebuilt = await replay(pool, portal, [model], schema, rebuilt, live, progress)
-        for table in model.tables:
-            await conn.execute(f"DROP TABLE public.{table}")
-            await conn.execute(f"ALTER TABLE {schema}.{table} SET SCHEMA public")
-        await conn.execute(f"DROP SCHEMA {schema}")
-        await conn.execute("UPDATE projection_positions SET position = $2, updated_at = now() WHERE projection = $1",
-                           model.name, rebuilt)
+    try:
+        rebuilt = await replay(pool, portal, [model], schema, 0,
+                               await asyncio.to_thread(portal.current_position), progress)
+        async with pool.acquire() as conn, conn.transaction():
+            live = await conn.fetchval("SELECT position FROM projection_positions WHERE projection = $1 "
+                                       "FOR UPDATE", model.name)
+            if live > rebuilt:
+                rebuilt = await replay(pool, portal, [model], schema, rebuilt, live, progress)
+            for table in model.tables:
+                await conn.execute(f"DROP TABLE public.{table}")
+                await conn.execute(f"ALTER TABLE {schema}.{table} SET SCHEMA public")
+            await conn.execute(f"DROP SCHEMA {schema}")
+            await conn.execute("UPDATE projection_positions SET position = $2, updated_at = now() "
+                               "WHERE projection = $1", model.name, rebuilt)
+            await clear_stall(conn, model.name, rebuilt)
+    except Unappliable:  # the live tables stay as they were; the half-built ones go
+        async with pool.acquire() as conn:
+            await conn.execute(f"DROP SCHEMA IF EXISTS {schema} CASCADE")
+        raise
     return rebuilt

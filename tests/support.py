@@ -62,6 +62,14 @@ async def eventually(check: Callable[[], Awaitable[bool]], timeout: float = 30.0
         delay = min(delay * 2, 0.2)
 
 
+def portal_command(settings: Settings, *args: str) -> subprocess.CompletedProcess[str]:
+    """Run `portal ARGS…` as a user does; answers its exit code and output."""
+    env = {"PORTAL_DATABASE_URL": settings.database_url, "PORTAL_NATS_URL": settings.nats_url,
+           "PORTAL_LOG_LEVEL": "WARNING", "PATH": "/usr/bin:/bin"}
+    return subprocess.run([sys.executable, "-m", "workers.cli", *args], env=env, cwd=ROOT, capture_output=True,
+                          text=True, timeout=120)
+
+
 async def stream_positions(js: JetStreamContext) -> list[int]:
     """Every Portal-Position in the event stream, in stream order (what a subscriber from the start sees)."""
     info = await js.stream_info(STREAM)

@@ -5,9 +5,9 @@ import asyncio
 import asyncpg
 
 from domain.application import Portal
-from projections.positions import READ_MODELS
+from projections.positions import READ_MODELS, stalls
 from projections.rebuild import rebuild, verify
-from projections.readmodel import ReadModel
+from projections.readmodel import ReadModel, Unappliable
 from workers.config import Settings, event_store_env
 from workers.progress import Progress
 
@@ -18,13 +18,16 @@ async def lagging(settings: Settings, role: str) -> list[str]:
     conn = await asyncpg.connect(settings.database_url)
     try:
         head = await asyncio.to_thread(portal.current_position)
+        stalled: list[str] = []
         if role == "relay":
             behind = {"relay": head - (await conn.fetchval("SELECT position FROM relay_position") or 0)}
         else:
             rows = await conn.fetch("SELECT projection, position FROM projection_positions")
             positions = {r["projection"]: r["position"] for r in rows}
             behind = {m.name: head - positions.get(m.name, 0) for m in READ_MODELS}
-        return [f"{name} is {lag} events behind" for name, lag in behind.items() if lag > settings.ready_max_lag]
+            stalled = [stall.describe() for stall in (await stalls(conn)).values()]
+        return stalled + [f"{name} is {lag} events behind" for name, lag in behind.items()
+                          if lag > settings.ready_max_lag]
     finally:
         await conn.close()
         portal.close()
@@ -43,14 +46,22 @@ async def rebuild_read_models(settings: Settings, names: list[str]) -> None:
     portal = Portal(env=event_store_env(settings.database_url))
     pool = await asyncpg.create_pool(settings.database_url, min_size=1, max_size=4)
     try:
+        failed = []
         for model in models:
             progress = Progress(model.name, await asyncio.to_thread(portal.current_position))
-            position = await rebuild(pool, portal, model, progress)
-            progress.finish()
+            try:
+                position = await rebuild(pool, portal, model, progress)
+            except Unappliable as poison:
+                failed.append(f"{model.name} not rebuilt (the live tables are unchanged): {poison}")
+                continue
+            finally:
+                progress.finish()
             print(f"{model.name} rebuilt and swapped in at position {position}")
     finally:
         await pool.close()
         portal.close()
+    if failed:
+        raise SystemExit("\n".join(failed))
 
 
 async def verify_read_models(settings: Settings, names: list[str]) -> list[str]:
@@ -60,7 +71,10 @@ async def verify_read_models(settings: Settings, names: list[str]) -> list[str]:
     try:
         found: list[str] = []
         for model in models:
-            found += await verify(pool, portal, model)
+            try:
+                found += await verify(pool, portal, model)
+            except Unappliable as poison:
+                found.append(f"{model.name} cannot be rebuilt: {poison}")
         return found
     finally:
         await pool.close()

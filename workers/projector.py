@@ -5,6 +5,12 @@ the position is skipped; messages are acknowledged only after the commit. The re
 notification in order, so JetStream sequences have no holes: when a batch starts past the next expected
 sequence (a redelivery overtaken by newer messages, or a replica holding the earlier ones), the missing
 messages are read straight from the stream, so nothing is ever skipped and replicas never double-apply.
+
+An event a read model cannot apply stalls that read model only: what precedes the event is committed, the
+stall is recorded (`projection_stalls`) and logged, the rest of the batch is NAK'd with a delay, and the
+same event is tried again after a back-off doubling up to a minute. It is never skipped (the read model would
+then differ from its rebuild); once a fixed handler (a deploy) applies it, the stall clears and the read model
+carries on. The other read models' tasks are not affected; only the database or NATS failing ends the process.
 """
 
 import asyncio
@@ -18,13 +24,14 @@ from nats.js.api import AckPolicy, ConsumerConfig, DeliverPolicy
 from nats.js.errors import NotFoundError
 
 from domain.contract import STREAM, SUBJECT_PREFIX
-from projections.positions import READ_MODELS, announce
-from projections.readmodel import ReadModel
+from projections.positions import READ_MODELS, announce, clear_stall, record_stall
+from projections.readmodel import ReadModel, Unappliable
 from workers.config import Settings
-from workers.stream import connect, ensure_stream
+from workers.stream import connect, ensure_stream, pause
 
 BATCH = 256
 ACK_WAIT = 10.0  # seconds before an unacknowledged message is redelivered
+FIRST_RETRY, LAST_RETRY = 1.0, 60.0  # seconds before a stalled read model tries its event again
 
 log = logging.getLogger("portal.projector")
 
@@ -34,13 +41,14 @@ class Envelope:
     seq: int
     position: int
     event_type: str
+    account_id: str  # from the subject portal.evt.<account_id>.<aggregate>.<EventName>
     body: bytes
 
 
-def envelope(seq: int, headers: dict[str, str] | None, body: bytes) -> Envelope:
+def envelope(seq: int, subject: str, headers: dict[str, str] | None, body: bytes) -> Envelope:
     headers = headers or {}
-    return Envelope(seq=seq, position=int(headers["Portal-Position"]),
-                    event_type=headers["Portal-Event-Type"], body=body)
+    return Envelope(seq=seq, position=int(headers["Portal-Position"]), event_type=headers["Portal-Event-Type"],
+                    account_id=subject.split(".")[2], body=body)
 
 
 class Projector:
@@ -59,31 +67,61 @@ class Projector:
         return await self.js.pull_subscribe(f"{SUBJECT_PREFIX}.>", durable=config.durable_name,
                                             stream=STREAM, config=config)
 
-    async def apply_batch(self, msgs: list[Msg]) -> None:
-        """Apply a batch and record the position, in one transaction (acknowledging is the caller's part)."""
-        batch = sorted((envelope(m.metadata.sequence.stream, m.headers, m.data) for m in msgs),
+    async def apply_batch(self, msgs: list[Msg]) -> Unappliable | None:
+        """Apply a batch and record the position, in one transaction (acknowledging is the caller's part).
+
+        When an event cannot be applied, what precedes it commits with the stall instead; answers the stall.
+        """
+        batch = sorted((envelope(m.metadata.sequence.stream, m.subject, m.headers, m.data) for m in msgs),
                        key=lambda e: e.seq)
+        try:
+            await self._commit(batch, None)
+            return None
+        except Unappliable as poison:
+            await self._commit(batch, poison)
+            return poison
+
+    async def _commit(self, batch: list[Envelope], poison: Unappliable | None) -> None:
+        """Apply the batch (only what precedes `poison`, and record it, when given) in one transaction."""
         async with self.pool.acquire() as conn, conn.transaction():
             row = await conn.fetchrow(
                 "SELECT position, stream_seq FROM projection_positions WHERE projection = $1 FOR UPDATE",
                 self.model.name)
-            position, seq = row["position"], row["stream_seq"]
-            for e in batch:
-                if e.position <= position:
-                    continue  # delivered twice: already applied
-                for missing in range(seq + 1, e.seq):  # a hole before it: read the stream directly
-                    m = await self._stream_message(missing)
-                    if m.position > position:
-                        await self.model.apply(conn, m.event_type, m.body, m.position)
-                        position = m.position
-                    seq = missing
-                await self.model.apply(conn, e.event_type, e.body, e.position)
-                position, seq = e.position, e.seq
-                self.applied += 1
+            position, seq, applied = row["position"], row["stream_seq"], 0
+            for e in await self._in_order(batch, position, seq):
+                if poison is not None and e.position >= poison.position:
+                    break
+                try:
+                    await self.model.apply(conn, e.event_type, e.body, e.position)
+                except Unappliable as failed:
+                    failed.account_id = e.account_id
+                    raise
+                position, seq, applied = e.position, e.seq, applied + 1
             await conn.execute(
                 """UPDATE projection_positions SET position = $2, stream_seq = $3, updated_at = now()
                    WHERE projection = $1""", self.model.name, position, seq)
+            if poison is not None:
+                await record_stall(conn, poison)
+            elif (stalled_at := await clear_stall(conn, self.model.name, position)) is not None:
+                log.warning("read model resumed", extra={"projection": self.model.name, "position": stalled_at})
             await announce(conn, self.model.name)
+        self.applied += applied
+
+    async def _in_order(self, batch: list[Envelope], position: int, seq: int) -> list[Envelope]:
+        """The batch's events after `position` in stream order, with any missing before them read from the
+        stream (a hole: a redelivery overtaken by newer messages, or a replica holding the earlier ones)."""
+        events = []
+        for e in batch:
+            if e.position <= position:
+                continue  # delivered twice: already applied
+            for missing in range(seq + 1, e.seq):
+                m = await self._stream_message(missing)
+                if m.position > position:
+                    events.append(m)
+                    position = m.position
+            events.append(e)
+            position, seq = e.position, e.seq
+        return events
 
     async def _stream_message(self, seq: int) -> Envelope:
         try:
@@ -91,22 +129,41 @@ class Projector:
         except NotFoundError:
             raise RuntimeError(f"stream message {seq} is gone (retention?): rebuild {self.model.name} "
                                "from the event store with `portal rebuild`") from None
-        return envelope(seq, raw.headers, raw.data or b"")
+        return envelope(seq, raw.subject or "", raw.headers, raw.data or b"")
 
     async def run(self, stop: asyncio.Event) -> None:
         sub = await self.subscribe()
         log.info("projecting", extra={"projection": self.model.name})
+        retry = FIRST_RETRY
         try:
             while not stop.is_set():
                 try:
                     msgs = await sub.fetch(BATCH, timeout=0.5)
                 except TimeoutError:
                     continue
-                await self.apply_batch(msgs)
-                for m in msgs:  # only after the commit: a crash before this means a redelivery, then a skip
-                    await m.ack()
+                poison = await self.apply_batch(msgs)
+                if poison is None:
+                    retry = FIRST_RETRY
+                    for m in msgs:  # only after the commit: a crash before this means a redelivery, then a skip
+                        await m.ack()
+                    continue
+                await self._hold(poison, msgs, retry)
+                await pause(stop, retry)  # bounded retries: no hot loop on an event that keeps failing
+                retry = min(retry * 2, LAST_RETRY)
         finally:
             await sub.unsubscribe()  # a pull subscription left open makes the connection's drain hang
+
+    async def _hold(self, poison: Unappliable, msgs: list[Msg], retry: float) -> None:
+        """Log the stall (no event content) and hand back what is not applied, to come again after `retry`."""
+        log.error("read model stalled: an event cannot be applied; retrying it", extra={
+            "projection": poison.projection, "position": poison.position, "event_type": poison.event_type,
+            "account_id": poison.account_id, "error": poison.error, "reason": poison.reason,
+            "retry_in_seconds": retry})
+        for m in msgs:
+            if int(m.headers["Portal-Position"]) < poison.position:
+                await m.ack()  # committed before the stall
+            else:
+                await m.nak(delay=retry)
 
 
 async def run(settings: Settings, stop: asyncio.Event, names: list[str] | None = None) -> None:
@@ -117,7 +174,8 @@ async def run(settings: Settings, stop: asyncio.Event, names: list[str] | None =
     try:
         await ensure_stream(js)
         tasks = [asyncio.create_task(Projector(m, js, pool).run(stop)) for m in models]
-        # The first failure ends the process (the supervisor restarts it); nothing is swallowed.
+        # Only the database or NATS failing reaches here: it ends the process (the supervisor restarts it).
+        # An event a read model cannot apply stalls that read model alone, inside its own task.
         done, pending = await asyncio.wait(tasks, return_when=asyncio.FIRST_EXCEPTION)
         for t in pending:
             t.cancel()

@@ -2,8 +2,6 @@
 
 import asyncio
 import json
-import subprocess
-import sys
 
 import asyncpg
 
@@ -11,15 +9,8 @@ from domain.application import Portal
 from projections.license import LICENSE_TAB
 from projections.positions import READ_MODELS, position
 from projections.rebuild import verify
-from tests.support import ROOT, Roles, eventually, run_commands
+from tests.support import Roles, eventually, portal_command, run_commands
 from workers.config import Settings
-
-
-def portal_command(settings: Settings, *args: str) -> subprocess.CompletedProcess[str]:
-    env = {"PORTAL_DATABASE_URL": settings.database_url, "PORTAL_NATS_URL": settings.nats_url,
-           "PORTAL_LOG_LEVEL": "WARNING", "PATH": "/usr/bin:/bin"}
-    return subprocess.run([sys.executable, "-m", "workers.cli", *args], env=env, cwd=ROOT, capture_output=True,
-                          text=True, timeout=120)
 
 
 async def test_replay_prints_an_accounts_state_as_of_a_position(settings: Settings, portal: Portal) -> None:
