@@ -2,6 +2,8 @@
 
 import asyncio
 import json
+import subprocess
+import sys
 
 import asyncpg
 
@@ -9,7 +11,7 @@ from domain.application import Portal
 from projections.license import LICENSE_TAB
 from projections.positions import READ_MODELS, position
 from projections.rebuild import verify
-from tests.support import Roles, eventually, portal_command, run_commands
+from tests.support import ROOT, Roles, eventually, portal_command, run_commands
 from workers.config import Settings
 
 
