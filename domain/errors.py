@@ -58,3 +58,15 @@ class TwoFactorFailed(DomainError):
 
 class NotAllowed(DomainError):
     """The caller's role does not allow this (e.g. removing the last owner)."""
+
+
+class InvalidSetting(DomainError):
+    """A value the caller gave is not acceptable (an unknown platform, an option outside the allow-list)."""
+
+
+class UpgradeRequired(DomainError):
+    """The account's tier does not include this feature."""
+
+
+class CustomClientLimitReached(DomainError):
+    """The tier's maximum number of custom clients is reached."""
