@@ -19,7 +19,7 @@ from domain.claim import Claim
 from domain.license import License
 
 PAGE = 500
-SECRET_FIELDS = frozenset({"key", "enrollment_secret", "public_token"})  # shown only as fingerprints
+SECRET_FIELDS = frozenset({"key"})  # shown only as a fingerprint, in the audit trail and in replays
 
 AsOf = int | datetime  # a position (notification id) or a timezone-aware time
 

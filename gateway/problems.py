@@ -10,9 +10,10 @@ from litestar import Request, Response
 from litestar.exceptions import HTTPException, ValidationException
 from litestar.status_codes import HTTP_500_INTERNAL_SERVER_ERROR
 
-from domain.errors import (ActiveDeviceLimitReached, AliasTaken, ConcurrentChange, DomainError, EmailTaken,
-                           InvalidLicenseKey, NamespaceTaken, NotAllowed, NotFound, RuleViolation,
-                           SeatLimitReached, SessionLimitReached, TwoFactorFailed)
+from domain.errors import (ActiveDeviceLimitReached, AliasTaken, ConcurrentChange, CustomClientLimitReached,
+                           DomainError, EmailTaken, InvalidLicenseKey, InvalidSetting, NamespaceTaken, NotAllowed,
+                           NotFound, RuleViolation, SeatLimitReached, SessionLimitReached, TwoFactorFailed,
+                           UpgradeRequired)
 from projections.paging import BadCursor
 
 log = logging.getLogger("portal.gateway")
@@ -30,11 +31,14 @@ DOMAIN_STATUS: dict[type[DomainError], tuple[int, str]] = {
     InvalidLicenseKey: (401, "invalid-license-key"),
     TwoFactorFailed: (401, "two-factor-failed"),
     NotAllowed: (403, "forbidden"),
+    InvalidSetting: (422, "validation"),
+    UpgradeRequired: (402, "upgrade-required"),
+    CustomClientLimitReached: (409, "custom-client-limit-reached"),
 }
 
-TITLES = {400: "Bad request", 401: "Unauthorized", 403: "Forbidden", 404: "Not found",
+TITLES = {400: "Bad request", 401: "Unauthorized", 402: "Payment required", 403: "Forbidden", 404: "Not found",
           405: "Method not allowed", 409: "Conflict", 413: "Request body too large",
-          415: "Unsupported media type", 422: "Unprocessable content", 429: "Too many requests",
+          415: "Unsupported media type", 416: "Range not satisfiable", 422: "Unprocessable content", 429: "Too many requests",
           500: "Internal server error", 503: "Service unavailable"}
 
 
