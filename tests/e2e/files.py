@@ -13,10 +13,12 @@ import httpx
 import pytest
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 
-from tests.e2e.api import Account, sign_up
+from tests.e2e.api import Account, command, sign_up
 from tests.support import eventually, running_service
 from workers.config import Settings
 
+CUSTOM_CLIENT = {"name": "Matrix", "platform": "macos", "direction": "incoming", "allow_install": False,
+                 "program_name": "Matrix Support", "public": True}
 SETTINGS = {"name": "Front desk", "platform": "windows", "direction": "both", "allow_install": True,
             "program_name": "Acme Support", "public": True,
             "options": {"ad.connection.port": 7070, "ad.ui.language": "de"}}
@@ -87,3 +89,14 @@ async def history(http: httpx.AsyncClient, account: Account, custom_client_id: s
                               headers=account.auth)
     assert response.status_code == 200, response.text
     return [e for e in response.json() if e["event"]["aggregate_id"] == custom_client_id]
+
+
+async def custom_client(http: httpx.AsyncClient, account: Account) -> tuple[str, str]:
+    """A public custom client of the account (upgraded to a tier that has them): its id and link token."""
+    await command(http, account, "POST", "/v1/license/upgrade", {"product": "performance"})
+    response = await http.post("/v1/files", json=CUSTOM_CLIENT, headers=account.auth)
+    assert response.status_code == 201, response.text
+    custom_client_id = response.json()["custom_client_id"]
+    shown = await http.get(f"/v1/files/{custom_client_id}",
+                           headers={**account.auth, "X-Min-Position": str(response.json()["position"])})
+    return custom_client_id, shown.json()["public_url"].rpartition("/d/")[2]
