@@ -18,9 +18,13 @@ from projections.readmodel import ReadModel
 CUSTOM_CLIENTS = ReadModel("custom_clients", tables=("custom_clients", "software_releases"))
 
 
-class Settings(msgspec.Struct):
+class Of(msgspec.Struct):
+    """Which custom client an event is about: every shape starts with it."""
     account_id: UUID
     aggregate_id: UUID
+
+
+class Settings(Of):
     generation: int
     name: str
     platform: str
@@ -52,11 +56,11 @@ async def _requested(conn: asyncpg.Connection, e: Requested, position: int) -> N
         e.enrollment_fingerprint, e.public_token_fingerprint, e.occurred_at, position)
 
 
-async def _set(conn: asyncpg.Connection, e: Any, position: int, where: str = "", **columns: object) -> None:
+async def _set(conn: asyncpg.Connection, e: Of, position: int, **columns: object) -> None:
     """Update some columns of one custom client's row (column names come from this module, never input)."""
     assignments = ", ".join(f"{column} = ${i}" for i, column in enumerate(columns, start=4))
     await conn.execute(f"UPDATE custom_clients SET {assignments}, position = $3 "
-                       f"WHERE account_id = $1 AND custom_client_id = $2 {where}",
+                       "WHERE account_id = $1 AND custom_client_id = $2",
                        e.account_id, e.aggregate_id, position, *columns.values())
 
 
@@ -71,9 +75,7 @@ async def _changed(conn: asyncpg.Connection, e: Settings, position: int) -> None
         msgspec.json.encode(e.options).decode(), e.prefix, e.generation, e.release, position)
 
 
-class VisibilityChanged(msgspec.Struct):
-    account_id: UUID
-    aggregate_id: UUID
+class VisibilityChanged(Of):
     public: bool
 
 
@@ -82,9 +84,7 @@ async def _visibility(conn: asyncpg.Connection, e: VisibilityChanged, position: 
     await _set(conn, e, position, public=e.public)
 
 
-class LinkRegenerated(msgspec.Struct):
-    account_id: UUID
-    aggregate_id: UUID
+class LinkRegenerated(Of):
     generation: int
     release: str
     enrollment_fingerprint: str
@@ -97,9 +97,7 @@ async def _link_regenerated(conn: asyncpg.Connection, e: LinkRegenerated, positi
                enrollment_fingerprint=e.enrollment_fingerprint, public_token_fingerprint=e.public_token_fingerprint)
 
 
-class RebuildRequested(msgspec.Struct):
-    account_id: UUID
-    aggregate_id: UUID
+class RebuildRequested(Of):
     generation: int
     release: str
 
@@ -109,19 +107,12 @@ async def _rebuild_requested(conn: asyncpg.Connection, e: RebuildRequested, posi
     await _set(conn, e, position, generation=e.generation, release=e.release, status="requested", failure=None)
 
 
-class Building(msgspec.Struct):
-    account_id: UUID
-    aggregate_id: UUID
-
-
-@CUSTOM_CLIENTS.on(CustomClientBuilding, Building)
-async def _building(conn: asyncpg.Connection, e: Building, position: int) -> None:
+@CUSTOM_CLIENTS.on(CustomClientBuilding, Of)
+async def _building(conn: asyncpg.Connection, e: Of, position: int) -> None:
     await _set(conn, e, position, status="building")
 
 
-class Built(msgspec.Struct):
-    account_id: UUID
-    aggregate_id: UUID
+class Built(Of):
     version: str
     sha256: str
     size: int
@@ -135,9 +126,7 @@ async def _built(conn: asyncpg.Connection, e: Built, position: int) -> None:
                object_name=e.object_name, built_at=e.built_at)
 
 
-class Failed(msgspec.Struct):
-    account_id: UUID
-    aggregate_id: UUID
+class Failed(Of):
     reason: str
 
 
@@ -146,13 +135,8 @@ async def _failed(conn: asyncpg.Connection, e: Failed, position: int) -> None:
     await _set(conn, e, position, status="failed", failure=e.reason)
 
 
-class Deleted(msgspec.Struct):
-    account_id: UUID
-    aggregate_id: UUID
-
-
-@CUSTOM_CLIENTS.on(CustomClientDeleted, Deleted)
-async def _deleted(conn: asyncpg.Connection, e: Deleted, position: int) -> None:
+@CUSTOM_CLIENTS.on(CustomClientDeleted, Of)
+async def _deleted(conn: asyncpg.Connection, e: Of, position: int) -> None:
     await conn.execute("DELETE FROM custom_clients WHERE account_id = $1 AND custom_client_id = $2",
                        e.account_id, e.aggregate_id)
 

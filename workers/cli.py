@@ -145,12 +145,15 @@ def run_builder(_: argparse.Namespace) -> None:
 def run_release(args: argparse.Namespace) -> None:
     from domain.actor import Actor, acting
     from domain.application import Portal
+    from domain.errors import DomainError
     from workers.config import event_store_env
 
     portal = Portal(env=event_store_env(Settings.from_env().database_url))
     try:
         with acting(Actor(kind="system", name="portal release")):
             position = portal.release_software(args.platform, args.version)
+    except DomainError as refused:
+        raise SystemExit(f"--{refused.field}: {refused.detail}") from None
     finally:
         portal.close()
     print(f"{args.platform} is at {args.version} (position {position}); the builder rebuilds its custom clients")

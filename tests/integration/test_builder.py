@@ -9,6 +9,10 @@ import pytest
 
 from domain.application import Portal
 from domain.custom_client import CustomClient
+from projections.custom_clients import CUSTOM_CLIENTS
+from projections.positions import position
+from projections.rebuild import verify
+from tests.integration.test_cli import portal_command
 from tests.support import Roles, eventually
 from workers.builder import Builder
 from workers.config import Settings
@@ -91,3 +95,29 @@ async def test_a_builder_killed_while_building_leaves_every_build_done_once(port
         return all(portal.custom_client(account, i).status == "ready" for i in ids)
     await eventually(all_built, timeout=60, what="every custom client to be built after the restart")
     assert all(outcomes(portal, i) == ["BuildStarted", "Built"] for i in ids)
+
+
+async def test_the_read_model_equals_its_rebuild_from_the_event_store(portal, account, builder, pool, roles: Roles):
+    for role in ("relay", "projector"):
+        roles.start(role)
+    custom_client_id, _ = portal.create_custom_client(account, **SETTINGS)
+    await builder.build(account, custom_client_id, 1)
+    portal.change_custom_client(account, custom_client_id, {"public": True, "options": {}})
+    target = portal.current_position()
+
+    async def projected() -> bool:
+        return await position(pool, CUSTOM_CLIENTS.name) >= target
+    await eventually(projected, what="the custom clients' read model to catch up")
+    assert await verify(pool, portal, CUSTOM_CLIENTS) == []
+
+
+async def test_portal_release_publishes_a_newer_version_only(settings: Settings, portal: Portal):
+    major, minor, patch = map(int, portal.current_version("android").split("."))
+    version = f"{major}.{minor}.{patch + 1}"
+
+    published = portal_command(settings, "release", "--platform", "android", "--version", version)
+    again = portal_command(settings, "release", "--platform", "android", "--version", version)
+
+    assert published.returncode == 0, published.stderr
+    assert portal.current_version("android") == version
+    assert again.returncode == 1 and f"--version: android is at {version} already" in again.stderr
