@@ -13,6 +13,7 @@ from domain.catalog import FREE, PRODUCTS
 from domain.claim import Claim
 from domain.email_commands import EmailCommands
 from domain.errors import ConcurrentChange, EmailTaken, InvalidLicenseKey, InvalidValue, NamespaceTaken
+from domain.files_commands import FileCommands
 from domain.license import License
 from domain.session_commands import SessionCommands
 from domain.store import RETRIES, now
@@ -31,7 +32,7 @@ def new_license_key() -> str:
     return "-".join(raw[i:i + 4] for i in range(0, 20, 4))
 
 
-class Portal(UserCommands, EmailCommands, SessionCommands):
+class Portal(UserCommands, EmailCommands, SessionCommands, FileCommands):
     """Every command of the portal. Account and license commands are here; the others by area."""
 
     def open_account(self, email: str, name: str, password_hash: str,

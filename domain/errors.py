@@ -63,3 +63,11 @@ class TwoFactorFailed(DomainError):
 
 class NotAllowed(DomainError):
     """The caller's role does not allow this (e.g. removing the last owner)."""
+
+
+class UpgradeRequired(DomainError):
+    """The account's tier does not include this feature."""
+
+
+class CustomClientLimitReached(DomainError):
+    """The tier's maximum number of custom clients is reached."""

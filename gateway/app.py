@@ -21,6 +21,7 @@ from gateway.clients import ClientsController
 from gateway.dependencies import DEPENDENCIES
 from gateway.device import DeviceController
 from gateway.email import EmailController
+from gateway.files import FilesController, PublicDownloadController, ReleasesController
 from gateway.health import HealthController, Metrics, observed
 from gateway.license import LicenseController
 from gateway.identity import current_caller
@@ -67,7 +68,8 @@ def create_app(settings: Settings) -> Litestar:
         route_handlers=[HealthController, AuthController, LicenseController, AccountController,
                         ClientsController, SessionsController, DeviceController, SettingsController,
                         AuditController, EventsController, EmailController, PasswordController,
-                        UsersController, ApiKeysController, AdminController],
+                        UsersController, ApiKeysController, AdminController, FilesController,
+                        PublicDownloadController, ReleasesController],
         lifespan=[lifespan],
         dependencies={"token_caller": Provide(current_caller),  # resolved only where a guard asks for it
                       **DEPENDENCIES},

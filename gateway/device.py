@@ -2,6 +2,7 @@
 
 from typing import Annotated, Any
 
+import asyncpg
 import msgspec
 from litestar import Controller, Request, Response, post
 from litestar.datastructures import State
@@ -9,16 +10,21 @@ from litestar.di import Provide
 from litestar.params import Parameter
 
 from domain.actor import Actor
+from domain.files_commands import fingerprint
 from gateway.consistency import accepted, command, off_loop
 from gateway.problems import Problem
 from gateway.tracing import request_actor
 from projections import presence
+from projections.custom_clients import enrolling_account
 
 ClientId = Annotated[str, msgspec.Meta(pattern=r"^[0-9]{9,10}$", description="The 9–10 digit id the client shows")]
 Version = Annotated[str, msgspec.Meta(pattern=r"^[0-9A-Za-z][0-9A-Za-z.+_-]{0,31}$")]
 Platform = Annotated[str, msgspec.Meta(pattern=r"^[a-z][a-z0-9_-]{0,31}$", description="e.g. windows, macos")]
 LicenseKey = Annotated[str | None, Parameter(header="X-License-Key", max_length=64,
                                               description="The account's current license key")]
+EnrollmentSecret = Annotated[str | None, Parameter(
+    header="X-Enrollment-Secret", max_length=128,
+    description="Registration only: the secret in a custom client's package, in place of the license key")]
 
 
 class Registration(msgspec.Struct, forbid_unknown_fields=True, kw_only=True):
@@ -65,6 +71,19 @@ async def device(state: State, license_key: LicenseKey = None) -> Device:
     return Device(account_id=await off_loop(state.portal.account_for_key, key), license_key=key)
 
 
+async def registering_device(state: State, pool: asyncpg.Pool, license_key: LicenseKey = None,
+                             enrollment_secret: EnrollmentSecret = None) -> Device:
+    """A device installed from a custom client registers with its enrollment secret (revoked when the custom
+    client's link is regenerated or it is deleted); any other with the license key."""
+    if license_key or not enrollment_secret:
+        return await device(state, license_key)
+    account_id = await enrolling_account(pool, fingerprint(enrollment_secret))
+    if account_id is None:
+        raise Problem(401, "invalid-enrollment-secret", "This enrollment secret is unknown or was revoked; install "
+                      "the custom client's current package", field="X-Enrollment-Secret")
+    return Device(account_id=account_id, license_key="")
+
+
 def device_actor(request: Request, client_id: str) -> Actor:  # type: ignore[type-arg]
     return request_actor(request, "device", client_id)
 
@@ -73,7 +92,7 @@ class DeviceController(Controller):
     path = "/v1/device"
     tags = ["device"]
 
-    @post("/register", status_code=200, dependencies={"caller": Provide(device)},
+    @post("/register", status_code=200, dependencies={"caller": Provide(registering_device)},
           summary="Link a client to the account (refused past the license's maximum clients)")
     async def register(self, data: Registration, caller: Device, request: Request,  # type: ignore[type-arg]
                        state: State) -> Response[Any]:

@@ -10,9 +10,10 @@ from litestar import Request, Response
 from litestar.exceptions import HTTPException, ValidationException
 from litestar.status_codes import HTTP_500_INTERNAL_SERVER_ERROR
 
-from domain.errors import (ActiveDeviceLimitReached, AliasTaken, ConcurrentChange, DomainError, EmailTaken,
-                           InvalidLicenseKey, InvalidValue, NamespaceTaken, NotAllowed, NotFound, RuleViolation,
-                           SeatLimitReached, SessionLimitReached, TwoFactorFailed)
+from domain.errors import (ActiveDeviceLimitReached, AliasTaken, ConcurrentChange, CustomClientLimitReached,
+                           DomainError, EmailTaken, InvalidLicenseKey, InvalidValue, NamespaceTaken, NotAllowed,
+                           NotFound, RuleViolation, SeatLimitReached, SessionLimitReached, TwoFactorFailed,
+                           UpgradeRequired)
 from domain.i18n import N_, translated
 from gateway.language import answer_language
 from projections.paging import BadCursor
@@ -33,12 +34,15 @@ DOMAIN_STATUS: dict[type[DomainError], tuple[int, str]] = {
     InvalidLicenseKey: (401, "invalid-license-key"),
     TwoFactorFailed: (401, "two-factor-failed"),
     NotAllowed: (403, "forbidden"),
+    UpgradeRequired: (402, "upgrade-required"),
+    CustomClientLimitReached: (409, "custom-client-limit-reached"),
 }
 
-TITLES = {400: N_("Bad request"), 401: N_("Unauthorized"), 403: N_("Forbidden"), 404: N_("Not found"),
-          405: N_("Method not allowed"), 409: N_("Conflict"), 413: N_("Request body too large"),
-          415: N_("Unsupported media type"), 422: N_("Unprocessable content"), 429: N_("Too many requests"),
-          500: N_("Internal server error"), 503: N_("Service unavailable")}
+TITLES = {400: N_("Bad request"), 401: N_("Unauthorized"), 402: N_("Payment required"), 403: N_("Forbidden"),
+          404: N_("Not found"), 405: N_("Method not allowed"), 409: N_("Conflict"),
+          413: N_("Request body too large"), 415: N_("Unsupported media type"), 416: N_("Range not satisfiable"),
+          422: N_("Unprocessable content"), 429: N_("Too many requests"), 500: N_("Internal server error"),
+          503: N_("Service unavailable")}
 
 
 class Problem(HTTPException):

@@ -11,6 +11,7 @@ import msgspec
 from projections.access import ACCOUNT_ACCESS
 from projections.audit import AUDIT
 from projections.clients import CLIENTS
+from projections.custom_clients import CUSTOM_CLIENTS
 from projections.emails import EMAILS
 from projections.license import LICENSE_TAB
 from projections.preferences import ACCOUNT_PREFERENCES
@@ -19,7 +20,7 @@ from projections.sessions import SESSIONS
 from projections.users import USERS
 
 READ_MODELS: tuple[ReadModel, ...] = (LICENSE_TAB, CLIENTS, SESSIONS, AUDIT, EMAILS, ACCOUNT_ACCESS, USERS,
-                                     ACCOUNT_PREFERENCES)
+                                     ACCOUNT_PREFERENCES, CUSTOM_CLIENTS)
 
 
 async def position(pool: asyncpg.Pool, projection: str) -> int:

@@ -9,10 +9,12 @@ from pathlib import Path
 
 import asyncpg
 import httpx
+import msgspec
 import pytest
 
 from domain.application import Portal
 from workers.config import Settings, event_store_env
+from workers.signing import create_signing_key
 from workers.stream import prepare
 from workers.embedded import EmbeddedNats, EmbeddedPostgres, free_port
 from tests.support import Roles, running_service
@@ -20,18 +22,21 @@ from tests.support import Roles, running_service
 
 @pytest.fixture(scope="session")
 def settings() -> Iterator[Settings]:
-    if os.environ.get("PORTAL_DATABASE_URL") and os.environ.get("PORTAL_NATS_URL"):
-        settings = Settings.from_env()
-        asyncio.run(prepare(settings))
-        yield settings
-        return
     with tempfile.TemporaryDirectory(prefix="portal-tests-") as folder:
+        signing_key = Path(folder) / "signing-key.pem"  # a signing key of this test session's own
+        create_signing_key(signing_key)
+        if os.environ.get("PORTAL_DATABASE_URL") and os.environ.get("PORTAL_NATS_URL"):
+            settings = msgspec.structs.replace(Settings.from_env(), signing_key_file=str(signing_key))
+            asyncio.run(prepare(settings))
+            yield settings
+            return
         postgres = EmbeddedPostgres(Path(folder), free_port())
         nats = EmbeddedNats(Path(folder), free_port())
         postgres.start()
         nats.start()
         try:
-            settings = Settings(database_url=postgres.url, nats_url=nats.url, min_position_wait_seconds=5.0)
+            settings = Settings(database_url=postgres.url, nats_url=nats.url, min_position_wait_seconds=5.0,
+                                signing_key_file=str(signing_key))
             asyncio.run(prepare(settings))
             yield settings
         finally:

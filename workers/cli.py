@@ -26,6 +26,7 @@ ENVIRONMENT = """environment:
   PORTAL_SMTP_URL        mailer: smtp://user:password@host:587 (STARTTLS), smtps://…:465, smtp://host:25?tls=off
   PORTAL_MAIL_DIR        mailer: without PORTAL_SMTP_URL, keep each e-mail as an .eml file in this folder
   PORTAL_MAIL_FROM       mailer: the sender (default "Portal <no-reply@portal.localhost>")
+  PORTAL_SIGNING_KEY_FILE  builder, gateway: the Ed25519 key (PEM) packages are signed with
 """
 
 
@@ -138,6 +139,30 @@ def run_mailer(_: argparse.Namespace) -> None:
     until_signalled(lambda stop: mailer.run(settings, stop))
 
 
+def run_builder(_: argparse.Namespace) -> None:
+    from workers import builder
+
+    settings = Settings.from_env()
+    until_signalled(lambda stop: builder.run(settings, stop))
+
+
+def run_release(args: argparse.Namespace) -> None:
+    from domain.actor import Actor, acting
+    from domain.application import Portal
+    from domain.errors import DomainError
+    from workers.config import event_store_env
+
+    portal = Portal(env=event_store_env(Settings.from_env().database_url))
+    try:
+        with acting(Actor(kind="system", name="portal release")):
+            position = portal.release_software(args.platform, args.version)
+    except DomainError as refused:
+        raise SystemExit(f"--{refused.field}: {refused.detail}") from None
+    finally:
+        portal.close()
+    print(f"{args.platform} is at {args.version} (position {position}); the builder rebuilds its custom clients")
+
+
 def run_staff(args: argparse.Namespace) -> None:
     from workers.staff import add_staff
 
@@ -205,6 +230,11 @@ def parser() -> argparse.ArgumentParser:
     role("timers", "turn time into commands: offline clients, overdue sessions, expired licenses", run_timers)
     role("mailer", "send queued e-mails through SMTP (or into a folder), once each; skip suppressed addresses",
          run_mailer)
+    role("builder", "build, sign and store custom-client packages as their build requests arrive", run_builder)
+    release = role("release", "publish a new software version for a platform; its custom clients are rebuilt",
+                   run_release)
+    release.add_argument("--platform", required=True, help="e.g. windows, windows-msi, macos, linux-deb")
+    release.add_argument("--version", required=True, help="newer than the current one, e.g. 9.0.6")
     staff = role("staff", "add a platform staff login (administrator, reseller, help desk, auditor)", run_staff)
     staff.add_argument("action", choices=["add"], help="add: create the login")
     staff.add_argument("--email", required=True, help="the login's e-mail address")

@@ -1,5 +1,5 @@
-"""`portal dev`: embedded PostgreSQL and NATS, then relay, projector, timers, mailer and gateway, each its own
-process.
+"""`portal dev`: embedded PostgreSQL and NATS, then relay, projector, timers, mailer, builder and gateway, each its
+own process.
 
 A role that dies is restarted (as a supervisor would); Ctrl-C or SIGTERM stops the roles first, then the
 servers, and leaves no process behind. Data stays in the data folder across restarts.
@@ -25,10 +25,11 @@ from domain.seeding import import_clients, import_sessions
 from domain.store import now
 from workers.config import Settings, event_store_env
 from workers.seed import new_client_ids, past_sessions
+from workers.signing import create_signing_key
 from workers.staff import add_staff
 from workers.embedded import EmbeddedNats, EmbeddedPostgres, free_port, stop_process
 
-ROLES = ("relay", "projector", "timers", "mailer", "gateway")
+ROLES = ("relay", "projector", "timers", "mailer", "builder", "gateway")
 DEMO_EMAIL = "demo@portal.test"
 DEMO_PASSWORD = "Sunflower-Harbour-42"
 ADMIN_EMAIL = "admin@portal.test"
@@ -161,6 +162,9 @@ def run(data_dir: str, port: int) -> None:
                "PORTAL_PUBLIC_URL": os.environ.get("PORTAL_PUBLIC_URL", f"http://127.0.0.1:{port}")}
         if sys.stderr.isatty():  # a person reads these lines; a log collector gets JSON
             env.setdefault("PORTAL_LOG_FORMAT", "text")
+        if not env.get("PORTAL_SIGNING_KEY_FILE"):  # packages are signed with a key kept in the data folder
+            env["PORTAL_SIGNING_KEY_FILE"] = str(folder / "signing-key.pem")
+            create_signing_key(folder / "signing-key.pem")
         if not env.get("PORTAL_SMTP_URL"):  # e-mail stays on this machine, where a developer can read it
             env.setdefault("PORTAL_MAIL_DIR", str(folder / "mail"))
         migrated = subprocess.run([sys.executable, "-m", "workers.cli", "migrate"], env=env, check=True,

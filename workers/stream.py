@@ -5,8 +5,9 @@ import asyncio
 
 import nats
 from nats.js import JetStreamContext
-from nats.js.api import RetentionPolicy, StorageType, StreamConfig
+from nats.js.api import ObjectStoreConfig, RetentionPolicy, StorageType, StreamConfig
 from nats.js.errors import NotFoundError
+from nats.js.object_store import ObjectStore
 
 from domain.application import Portal
 from domain.contract import STREAM, SUBJECT_PREFIX
@@ -45,6 +46,14 @@ async def ensure_stream(js: JetStreamContext) -> None:
         await js.update_stream(STREAM_CONFIG)
 
 
+PACKAGES = "PORTAL_PACKAGES"  # the object store bucket of custom-client packages
+
+
+async def package_store(js: JetStreamContext) -> ObjectStore:
+    """The bucket of built packages; creating it again with the same configuration changes nothing."""
+    return await js.create_object_store(PACKAGES, config=ObjectStoreConfig(storage=StorageType.FILE))
+
+
 async def prepare(settings: Settings) -> list[str]:
     """Everything the roles expect to exist: the event store's tables, the read-model schema, the stream.
     Idempotent; answers the migrations applied now."""
@@ -53,6 +62,7 @@ async def prepare(settings: Settings) -> list[str]:
     nc = await connect(settings.nats_url, "portal-migrate")
     try:
         await ensure_stream(nc.jetstream())
+        await package_store(nc.jetstream())
     finally:
         await nc.close()
     return applied

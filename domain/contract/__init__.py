@@ -12,12 +12,15 @@ from domain.account import Account
 from domain.actor import Actor
 from domain.claim import Claim
 from domain.client import Client
-from domain.contract import accounts, licenses, usage
+from domain.custom_client import CustomClient
+from domain.custom_client_quota import CustomClientQuota
+from domain.contract import accounts, files, licenses, usage
 from domain.contract import email as mail
 from domain.contract.base import STREAM, SUBJECT_PREFIX, PortalEvent
 from domain.email import Email
 from domain.license import License
 from domain.license_usage import LicenseUsage
+from domain.release import Release
 from domain.session import Session
 from domain.suppression import Suppression
 from domain.user import User
@@ -71,6 +74,20 @@ CONTRACT: dict[type, type[PortalEvent]] = {
     Suppression.Added: mail.AddressSuppressed,
     Suppression.AddedAgain: mail.AddressSuppressed,
     Suppression.Cleared: mail.SuppressionCleared,
+    CustomClient.Requested: files.CustomClientRequested,
+    CustomClient.Changed: files.CustomClientChanged,
+    CustomClient.VisibilityChanged: files.CustomClientVisibilityChanged,
+    CustomClient.LinkRegenerated: files.CustomClientLinkRegenerated,
+    CustomClient.RebuildRequested: files.CustomClientRebuildRequested,
+    CustomClient.BuildStarted: files.CustomClientBuilding,
+    CustomClient.Built: files.CustomClientBuilt,
+    CustomClient.BuildFailed: files.CustomClientBuildFailed,
+    CustomClient.Deleted: files.CustomClientDeleted,
+    CustomClientQuota.Started: files.CustomClientQuotaStarted,
+    CustomClientQuota.Held: files.CustomClientSlotTaken,
+    CustomClientQuota.Released: files.CustomClientSlotFreed,
+    Release.Published: files.SoftwareReleased,
+    Release.PublishedAgain: files.SoftwareReleased,
 }
 
 EVENT_TYPES: dict[str, type[PortalEvent]] = {t.__name__: t for t in CONTRACT.values()}

@@ -16,6 +16,7 @@ from domain.contract import CONTRACT, PortalEvent, subject, to_public
 from domain.tenant import TenantAggregate
 from domain.user_commands import PLATFORM_ACCOUNT
 from tests.domain.test_email import use_email
+from tests.domain.test_files import SETTINGS, build
 
 COMMON = set(PortalEvent.__struct_fields__)
 
@@ -76,6 +77,21 @@ def use_access(app, account_id) -> None:
     app.set_account_disabled(account_id, True)
 
 
+def use_files(app, account_id) -> None:
+    """A custom client is built, changed, failed, rebuilt for a release, given a new link, and deleted."""
+    app.upgrade_license(account_id, "performance")
+    custom_client_id, _ = app.create_custom_client(account_id, **SETTINGS)
+    build(app, account_id, custom_client_id, 1)
+    app.change_custom_client(account_id, custom_client_id, {"name": "Back office", "public": True})
+    app.start_build(account_id, custom_client_id, 2)
+    app.fail_build(account_id, custom_client_id, 2, "refused")
+    app.release_software("windows", "9.0.6")
+    app.release_software("windows", "9.0.7")
+    app.request_rebuild(account_id, custom_client_id, "9.0.7")
+    app.regenerate_public_link(account_id, custom_client_id)
+    app.delete_custom_client(account_id, custom_client_id)
+
+
 @pytest.fixture
 def history(app, account_id, contact, card, clock, register) -> list:
     """The stored events of one account's life that exercises every command."""
@@ -86,6 +102,7 @@ def history(app, account_id, contact, card, clock, register) -> list:
     use_clients_and_sessions(app, account_id, register, namespace)
     use_access(app, account_id)
     use_email(app, account_id)
+    use_files(app, account_id)
     app.cancel_license(account_id)
     app.change_contact(account_id, **contact)
     app.change_payment_method(account_id, **card)

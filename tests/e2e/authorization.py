@@ -15,6 +15,7 @@ import httpx
 
 from tests.e2e.api import PASSWORD, Account, command, license_tab, sign_up
 from tests.e2e.devices import Device, new_client_id
+from tests.e2e.files import CUSTOM_CLIENT, custom_client
 
 CUSTOMER_USERS = {"owner", "member"}
 API_KEYS = {"api_read", "api_write"}
@@ -49,6 +50,9 @@ class World:
     member_id: str
     throwaway_id: str  # a member whose password admins may reset
     reseller_customer: str
+    custom_client_a: str
+    custom_client_b: str
+    public_token_a: str
     tokens: dict[str, str]
     staff_emails: dict[str, str]
 
@@ -107,9 +111,12 @@ async def build_world(http: httpx.AsyncClient, add_staff: Callable[[str, str], N
                                headers={"Authorization": f"Bearer {tokens['reseller']}"})
     assert customer.status_code == 201, customer.text
     (device_a, client_a, session_a), (_, client_b, session_b) = devices
+    (custom_client_a, public_token_a), (custom_client_b, _) = [await custom_client(http, x) for x in (a, b)]
     return World(http=http, a=a, b=b, device_a=device_a, client_a=client_a, session_a=session_a, client_b=client_b,
                  session_b=session_b, member_email=member_email, member_id=member_id, throwaway_id=throwaway_id,
-                 reseller_customer=customer.json()["id"], tokens=tokens, staff_emails=staff_emails)
+                 reseller_customer=customer.json()["id"], custom_client_a=custom_client_a,
+                 custom_client_b=custom_client_b, public_token_a=public_token_a, tokens=tokens,
+                 staff_emails=staff_emails)
 
 
 async def add_member(http: httpx.AsyncClient, owner: Account, admin_token: str) -> tuple[str, str]:
@@ -125,6 +132,23 @@ async def add_member(http: httpx.AsyncClient, owner: Account, admin_token: str) 
 
 
 # -- path parameters ----------------------------------------------------------------------------------------
+
+async def own_custom_client(w: World, role: str) -> dict[str, str]:
+    return {"custom_client_id": w.custom_client_a}
+
+
+async def disposable_custom_client(w: World, role: str) -> dict[str, str]:
+    response = await w.http.post("/v1/files", json=CUSTOM_CLIENT, headers=w.a.auth)
+    return {"custom_client_id": response.json()["custom_client_id"]}
+
+
+async def public_link(w: World, role: str) -> dict[str, str]:
+    return {"public_token": w.public_token_a}
+
+
+def other_custom_client(w: World) -> dict[str, str]:
+    return {"custom_client_id": w.custom_client_b}
+
 
 async def own_client(w: World, role: str) -> dict[str, str]:
     return {"client_id": w.client_a}
@@ -271,6 +295,21 @@ RULES: dict[tuple[str, str], Rule] = {
     ("POST", "/v1/admin/email/suppressions"): Rule(allowed=ADMINS, body=email_body),
     ("DELETE", "/v1/admin/email/suppressions/{email:str}"): Rule(allowed=EMAIL_DESK, params=suppressed_address),
     ("POST", "/v1/admin/email/bounces"): Rule(allowed=ADMINS, body=email_body),
+    ("GET", "/v1/files"): Rule(allowed=READERS),
+    ("POST", "/v1/files"): Rule(allowed=OPERATORS, body=lambda w: CUSTOM_CLIENT),
+    ("GET", "/v1/files/platforms"): PUBLIC, ("GET", "/v1/files/signing-key"): PUBLIC,
+    ("GET", "/v1/files/{custom_client_id:uuid}"): Rule(allowed=READERS, params=own_custom_client,
+                                                      other=other_custom_client),
+    ("PATCH", "/v1/files/{custom_client_id:uuid}"): Rule(allowed=OPERATORS, body=lambda w: {"name": "Renamed"},
+                                                        params=own_custom_client, other=other_custom_client),
+    ("DELETE", "/v1/files/{custom_client_id:uuid}"): Rule(allowed=OPERATORS, params=disposable_custom_client,
+                                                         other=other_custom_client),
+    ("POST", "/v1/files/{custom_client_id:uuid}/public-link"): Rule(  # the shared one's link must stay valid
+        allowed=OPERATORS, params=disposable_custom_client, other=other_custom_client),
+    ("GET", "/v1/files/{custom_client_id:uuid}/download"): Rule(allowed=READERS, params=own_custom_client,
+                                                               other=other_custom_client),
+    ("GET", "/d/{public_token:str}"): Rule(allowed=EVERYONE, params=public_link),  # the link is the credential
+    ("POST", "/v1/admin/releases"): Rule(allowed=ADMINS, body=lambda w: {"platform": "ios", "version": "99.0.0"}),
 }
 
 # Authenticated by the license key (X-License-Key), not by a role: checked separately.
