@@ -1,10 +1,11 @@
 """The Litestar application: one controller per portal area, problem+json errors, OpenAPI at /schema."""
 
 import logging
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 
 import asyncpg
+from nats.aio.client import Client as NATS
 from litestar import Litestar
 from litestar.di import Provide
 from litestar.openapi import OpenAPIConfig
@@ -18,6 +19,7 @@ from gateway.events import EventsController
 from gateway.admin import AdminController
 from gateway.api_keys import ApiKeysController
 from gateway.clients import ClientsController
+from gateway.config import GatewayConfig
 from gateway.dependencies import DEPENDENCIES
 from gateway.device import DeviceController
 from gateway.email import EmailController
@@ -33,15 +35,16 @@ from gateway.settings import SettingsController
 from gateway.users import UsersController
 from gateway.tracing import request_ids
 from projections.positions import Advances
-from workers.config import Settings, event_store_env
-from workers.stream import connect
 
 MAX_BODY_BYTES = 64 * 1024  # no portal form comes near this; larger bodies are refused with 413
 
 log = logging.getLogger("portal.gateway")
 
 
-def create_app(settings: Settings) -> Litestar:
+def create_app(settings: GatewayConfig, open_portal: Callable[[], Portal],
+               connect_bus: Callable[[], Awaitable[NATS]]) -> Litestar:
+    """The HTTP API. Whoever starts it hands over how to open the event store's application and the bus; the
+    gateway itself starts nothing and knows nothing of the roles around it."""
     metrics = Metrics()
 
     @asynccontextmanager
@@ -49,8 +52,8 @@ def create_app(settings: Settings) -> Litestar:
         app.state.settings = settings
         app.state.metrics = metrics
         app.state.pool = await asyncpg.create_pool(settings.database_url, min_size=2, max_size=20)
-        app.state.portal = Portal(env=event_store_env(settings.database_url))
-        app.state.nats = await connect(settings.nats_url, "portal-gateway")
+        app.state.portal = open_portal()
+        app.state.nats = await connect_bus()
         # Read-your-writes waits wake on the projectors' notifications (falling back to a short poll, which
         # also covers this connection being lost while PostgreSQL restarts).
         app.state.advances = Advances()

@@ -10,7 +10,7 @@ from nats.aio.client import Client as NATS
 
 from gateway.problems import Problem
 from projections.custom_clients import Found, Package, count_download
-from workers.stream import PACKAGES
+from domain.contract.base import PACKAGES
 
 
 def file_name(package: Package) -> str:

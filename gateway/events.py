@@ -12,7 +12,7 @@ from litestar.response import ServerSentEvent, ServerSentEventMessage
 
 from domain.contract import SUBJECT_PREFIX, json_schema
 from gateway.identity import Caller, customer
-from workers.follow import follow
+from gateway.live import follow
 
 
 # A comment line alone: an empty `data:` would reach every client as an event with no body.

@@ -21,7 +21,7 @@ from gateway.problems import Problem
 from projections.custom_clients import (CUSTOM_CLIENTS, CustomClientDetails, CustomClientRow, PlatformView,
                                         custom_client_details, custom_client_page, platforms,
                                         private_package, public_package)
-from workers.signing import public_key_text
+from gateway.signing import public_key_text
 
 # Plain types here: the domain checks lengths, control characters, platforms and options, in words.
 OptionValue = bool | int | str

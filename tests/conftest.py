@@ -14,7 +14,7 @@ import pytest
 
 from domain.application import Portal
 from workers.config import Settings, event_store_env
-from workers.signing import create_signing_key
+from gateway.signing import create_signing_key
 from workers.stream import prepare
 from workers.embedded import EmbeddedNats, EmbeddedPostgres, free_port
 from tests.support import Roles, running_service

@@ -33,7 +33,7 @@ from projections.custom_clients import CUSTOM_CLIENTS, of_platform
 from projections.positions import Advances, wait_for
 from workers import package
 from workers.config import Settings, event_store_env
-from workers.signing import load_signing_key
+from gateway.signing import load_signing_key
 from workers.stream import connect, ensure_stream, package_store
 
 BUILD_REQUESTS = ("CustomClientRequested", "CustomClientChanged", "CustomClientLinkRegenerated",

@@ -175,11 +175,16 @@ def run_staff(args: argparse.Namespace) -> None:
 def run_gateway(args: argparse.Namespace) -> None:
     import uvicorn
 
+    from domain.application import Portal
     from gateway.app import create_app
+    from workers.config import event_store_env
+    from workers.stream import connect
 
     settings = Settings.from_env()
     # Client addresses (login rate limits, audit) come from X-Forwarded-For only behind trusted proxies.
-    uvicorn.run(create_app(settings), host=args.host, port=args.port, log_config=None, access_log=False,
+    app = create_app(settings, open_portal=lambda: Portal(env=event_store_env(settings.database_url)),
+                     connect_bus=lambda: connect(settings.nats_url, "portal-gateway"))
+    uvicorn.run(app, host=args.host, port=args.port, log_config=None, access_log=False,
                 timeout_graceful_shutdown=10, proxy_headers=True,
                 forwarded_allow_ips=os.environ.get("PORTAL_TRUSTED_PROXIES", "127.0.0.1"))
 

@@ -3,19 +3,14 @@
 import os
 from urllib.parse import unquote, urlsplit
 
-import msgspec
+from gateway.config import GatewayConfig
 
 
-class Settings(msgspec.Struct, frozen=True, kw_only=True):
-    database_url: str
-    nats_url: str
-    token_ttl_seconds: int = 7 * 24 * 3600
-    min_position_wait_seconds: float = 2.0  # how long a query with X-Min-Position waits before 503
-    ready_max_lag: int = 1_000  # /ready fails when a projection is further behind the event store
+class Settings(GatewayConfig, frozen=True, kw_only=True):
+    """Every role's settings: the gateway's own, and those only the workers read."""
+
     log_level: str = "INFO"
     presence_timeout_seconds: float = 30.0  # a client silent this long goes offline
-    public_url: str = "http://127.0.0.1:8000"  # where users reach the portal (links in e-mails)
-    signing_key_file: str | None = None  # the Ed25519 key packages are signed with (builder, gateway)
 
     @classmethod
     def from_env(cls) -> "Settings":

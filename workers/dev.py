@@ -25,7 +25,7 @@ from domain.seeding import import_clients, import_sessions
 from domain.store import now
 from workers.config import Settings, event_store_env
 from workers.seed import new_client_ids, past_sessions
-from workers.signing import create_signing_key
+from gateway.signing import create_signing_key
 from workers.staff import add_staff
 from workers.embedded import EmbeddedNats, EmbeddedPostgres, free_port, stop_process
 

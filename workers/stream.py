@@ -10,7 +10,7 @@ from nats.js.errors import NotFoundError
 from nats.js.object_store import ObjectStore
 
 from domain.application import Portal
-from domain.contract import STREAM, SUBJECT_PREFIX
+from domain.contract.base import PACKAGES, STREAM, SUBJECT_PREFIX
 from projections.migrate import migrate
 from workers.config import Settings, event_store_env
 
@@ -44,9 +44,6 @@ async def ensure_stream(js: JetStreamContext) -> None:
         await js.add_stream(STREAM_CONFIG)
     else:
         await js.update_stream(STREAM_CONFIG)
-
-
-PACKAGES = "PORTAL_PACKAGES"  # the object store bucket of custom-client packages
 
 
 async def package_store(js: JetStreamContext) -> ObjectStore:

@@ -7,7 +7,7 @@ from uuid import UUID
 
 from domain.contract import SUBJECT_PREFIX
 from workers.config import Settings
-from workers.follow import follow
+from gateway.live import follow
 from workers.stream import connect
 
 

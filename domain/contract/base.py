@@ -10,6 +10,7 @@ from domain.actor import Actor
 
 STREAM = "PORTAL_EVENTS"
 SUBJECT_PREFIX = "portal.evt"
+PACKAGES = "PORTAL_PACKAGES"  # the JetStream object store holding custom-client packages (builder → gateway)
 
 
 class PortalEvent(msgspec.Struct, kw_only=True):

@@ -16,7 +16,7 @@ from tests.integration.test_cli import portal_command
 from tests.support import Roles, eventually
 from workers.builder import Builder
 from workers.config import Settings
-from workers.signing import load_signing_key
+from gateway.signing import load_signing_key
 from workers.stream import package_store
 
 pytestmark = pytest.mark.slow

@@ -1,5 +1,5 @@
-"""The service's Ed25519 signing key: the builder signs every package with it, the gateway serves its public
-half (GET /v1/files/signing-key) so anyone can verify a download."""
+"""The service's Ed25519 signing key: the gateway serves its public half (GET /v1/files/signing-key) so anyone
+can verify a download; the builder (workers/builder.py) signs every package with it."""
 
 import base64
 import functools

@@ -1,5 +1,5 @@
-"""Following the event stream live, from just after a position: what `portal tail` and the gateway's
-Server-Sent Events share. Each follower is an ordered, ephemeral consumer: nothing to clean up on the server."""
+"""Following the event stream live, from just after a position: the gateway's Server-Sent Events (and
+`portal tail`, which borrows it). Each follower is an ordered, ephemeral consumer: nothing to clean up on the server."""
 
 from collections.abc import AsyncIterator
 

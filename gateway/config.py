@@ -1,0 +1,14 @@
+"""What the gateway is configured with, and nothing else: the roles around it (workers/config.py) extend it
+with their own settings and hand it over when they start the gateway."""
+
+import msgspec
+
+
+class GatewayConfig(msgspec.Struct, frozen=True, kw_only=True):
+    database_url: str
+    nats_url: str
+    token_ttl_seconds: int = 7 * 24 * 3600
+    min_position_wait_seconds: float = 2.0  # how long a query with X-Min-Position waits before 503
+    ready_max_lag: int = 1_000  # /ready fails when a projection is further behind the event store
+    public_url: str = "http://127.0.0.1:8000"  # where users reach the portal (links in e-mails)
+    signing_key_file: str | None = None  # the Ed25519 key packages are signed with (builder, gateway)
