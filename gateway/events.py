@@ -4,6 +4,8 @@ Server-Sent Events (resumable with Last-Event-ID, which is the event's position)
 from collections.abc import AsyncIterator
 from typing import Annotated, Any
 
+import msgspec
+
 from litestar import Controller, get
 from litestar.datastructures import State
 from litestar.di import Provide
@@ -11,6 +13,7 @@ from litestar.params import Parameter
 from litestar.response import ServerSentEvent, ServerSentEventMessage
 
 from domain.contract import SUBJECT_PREFIX, json_schema
+from domain.history import redacted
 from gateway.identity import Caller, customer
 from workers.follow import follow
 
@@ -41,7 +44,9 @@ class EventsController(Controller):
                 if msg is None:
                     yield ServerSentEventMessage(comment="keep-alive")
                 elif msg.subject.startswith(own):
-                    yield ServerSentEventMessage(data=msg.data.decode(), event=msg.headers["Portal-Event-Type"],
+                    body = redacted(msgspec.json.decode(msg.data))  # messages published before v2 held keys
+                    yield ServerSentEventMessage(data=msgspec.json.encode(body).decode(),
+                                                 event=msg.headers["Portal-Event-Type"],
                                                  id=msg.headers["Portal-Position"])
 
         return ServerSentEvent(messages())

@@ -105,6 +105,7 @@ def _entry(row: asyncpg.Record) -> AuditEntry:
     return AuditEntry(position=row["position"], occurred_at=row["occurred_at"], kind=row["event_type"],
                       aggregate=row["aggregate"], aggregate_id=row["aggregate_id"], summary=row["summary"],
                       actor=msgspec.convert(body["actor"], Actor) if body.get("actor") else None,
+                      # rows recorded before the contract's v2 may still hold a key: shown as its fingerprint
                       details=redacted({k: v for k, v in body.items() if k not in _COMMON}), hash=row["hash"])
 
 

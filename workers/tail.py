@@ -6,6 +6,7 @@ import json
 from uuid import UUID
 
 from domain.contract import SUBJECT_PREFIX
+from domain.history import redacted
 from workers.config import Settings
 from workers.follow import follow
 from workers.stream import connect
@@ -13,7 +14,7 @@ from workers.stream import connect
 
 def line(position: str, subject: str, body: dict) -> str:  # type: ignore[type-arg]
     actor = body.get("actor") or {}
-    own = {k: v for k, v in body.items() if k not in {"account_id", "aggregate_id", "aggregate_version",
+    own = {k: v for k, v in redacted(body).items() if k not in {"account_id", "aggregate_id", "aggregate_version",
                                                       "occurred_at", "actor"}}
     return (f"{position:>8}  {body.get('occurred_at', '')}  {subject.removeprefix(SUBJECT_PREFIX + '.')}  "
             f"by {actor.get('name', '?')}  {json.dumps(own, ensure_ascii=False)}")

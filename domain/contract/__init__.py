@@ -1,7 +1,8 @@
 """The public event contract: what internal services receive on NATS.
 
 One msgspec struct per event type. A struct changes only by adding fields with defaults; a breaking change
-is a new struct with a new version. Private state (password hashes) never enters the contract.
+is a new struct with a new version. Private state (password hashes) never enters the contract, and a
+credential only as its fingerprint (`domain.history.redacted`).
 """
 
 from typing import Any
@@ -16,6 +17,7 @@ from domain.contract import accounts, licenses, usage
 from domain.contract import email as mail
 from domain.contract.base import STREAM, SUBJECT_PREFIX, PortalEvent
 from domain.email import Email
+from domain.history import redacted
 from domain.license import License
 from domain.license_usage import LicenseUsage
 from domain.session import Session
@@ -78,7 +80,8 @@ EVENT_TYPES: dict[str, type[PortalEvent]] = {t.__name__: t for t in CONTRACT.val
 def to_public(domain_event: Any) -> PortalEvent:
     """The contract struct for a stored domain event (KeyError for an event type without a contract)."""
     struct = CONTRACT[type(domain_event)]
-    own = {f: getattr(domain_event, f) for f in struct.__struct_fields__ if f not in _COMMON}
+    stored = redacted(vars(domain_event))
+    own = {f: stored[f] for f in struct.__struct_fields__ if f not in _COMMON}
     actor = msgspec.convert(domain_event.actor, Actor) if domain_event.actor else None
     return struct(account_id=domain_event.account_id, aggregate_id=domain_event.originator_id,
                   aggregate_version=domain_event.originator_version,

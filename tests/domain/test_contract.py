@@ -13,6 +13,7 @@ from domain import totp
 from domain.account import Account
 from domain.user import User
 from domain.contract import CONTRACT, PortalEvent, subject, to_public
+from domain.history import fingerprint, redacted
 from domain.tenant import TenantAggregate
 from domain.user_commands import PLATFORM_ACCOUNT
 from tests.domain.test_email import use_email
@@ -105,7 +106,8 @@ def test_every_stored_event_maps_to_its_contract_struct(history):
         assert (public.account_id, public.aggregate_id, public.aggregate_version, public.occurred_at) == (
             event.account_id, event.originator_id, event.originator_version, event.timestamp)
         own = set(public.__struct_fields__) - COMMON
-        assert {f: getattr(public, f) for f in own} == {f: getattr(event, f) for f in own}
+        stored = redacted(vars(event))  # credentials as fingerprints
+        assert {f: getattr(public, f) for f in own} == {f: stored[f] for f in own}
 
 
 def test_every_public_event_survives_a_json_round_trip(history):
@@ -148,3 +150,27 @@ def test_no_published_event_carries_a_password_hash_or_second_factor_secret(app,
     assert password_hash.encode() not in published
     assert secret.encode() not in published
     assert b"password" not in published
+
+
+def test_no_published_event_carries_a_license_key_only_its_fingerprint(app, account_id):
+    first = app.license(account_id).key
+    app.reset_license_key(account_id)
+    second = app.license(account_id).key
+
+    published = [to_public(e) for e in stored_events(app)]
+
+    encoded = b"".join(msgspec.json.encode(p) for p in published)
+    assert first.encode() not in encoded and second.encode() not in encoded
+    fingerprints = {getattr(p, "key_fingerprint", None) for p in published} | \
+        {p.value for p in published if getattr(p, "kind", None) == "license_key"}
+    assert fingerprints >= {fingerprint(first), fingerprint(second)}
+
+
+def test_a_body_published_before_fingerprints_is_shown_fingerprinted_and_redacting_twice_changes_nothing():
+    old = {"product": "free", "key": "AAAA-BBBB-CCCC-DDDD-EEEE"}
+    claim = {"kind": "license_key", "value": "AAAA-BBBB-CCCC-DDDD-EEEE"}
+
+    assert redacted(old) == {"product": "free", "key_fingerprint": fingerprint(old["key"])}
+    assert redacted(claim)["value"] == fingerprint(claim["value"])
+    assert redacted(redacted(claim)) == redacted(claim)
+    assert redacted({"kind": "email", "value": "ann@example.com"})["value"] == "ann@example.com"
