@@ -12,6 +12,7 @@ from litestar.openapi.plugins import ScalarRenderPlugin, SwaggerRenderPlugin
 
 from domain.application import Portal
 from gateway.account import AccountController
+from gateway.addresses import client_addresses, trusted_proxies
 from gateway.audit import AuditController
 from gateway.auth import AuthController
 from gateway.events import EventsController
@@ -69,7 +70,7 @@ def create_app(settings: Settings) -> Litestar:
         lifespan=[lifespan],
         dependencies={"token_caller": Provide(current_caller)},  # resolved only where a guard asks for it
         exception_handlers=EXCEPTION_HANDLERS,  # type: ignore[arg-type]
-        middleware=[request_ids, observed(metrics)],
+        middleware=[client_addresses(trusted_proxies(settings.trusted_proxies)), request_ids, observed(metrics)],
         request_max_body_size=MAX_BODY_BYTES,
         logging_config=None,  # every role logs JSON lines through workers/logs.py
         openapi_config=OpenAPIConfig(

@@ -15,6 +15,7 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
     log_level: str = "INFO"
     presence_timeout_seconds: float = 30.0  # a client silent this long goes offline
     public_url: str = "http://127.0.0.1:8000"  # where users reach the portal (links in e-mails)
+    trusted_proxies: str = "127.0.0.1"  # whose X-Forwarded-For / -Proto are believed (gateway/addresses.py)
 
     @classmethod
     def from_env(cls) -> "Settings":
@@ -28,6 +29,7 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
             "log_level": ("PORTAL_LOG_LEVEL", str),
             "presence_timeout_seconds": ("PORTAL_PRESENCE_TIMEOUT_SECONDS", float),
             "public_url": ("PORTAL_PUBLIC_URL", str),
+            "trusted_proxies": ("PORTAL_TRUSTED_PROXIES", str),
         }
         given = {field: kind(os.environ[var]) for field, (var, kind) in optional.items() if os.environ.get(var)}
         return cls(database_url=os.environ["PORTAL_DATABASE_URL"], nats_url=os.environ["PORTAL_NATS_URL"],
