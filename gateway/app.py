@@ -21,6 +21,7 @@ from gateway.api_keys import ApiKeysController
 from gateway.clients import ClientsController
 from gateway.device import DeviceController
 from gateway.email import EmailController
+from gateway.headers import answer_headers
 from gateway.health import HealthController, Metrics, observed
 from gateway.license import LicenseController
 from gateway.identity import current_caller
@@ -71,6 +72,7 @@ def create_app(settings: Settings) -> Litestar:
         dependencies={"token_caller": Provide(current_caller)},  # resolved only where a guard asks for it
         exception_handlers=EXCEPTION_HANDLERS,  # type: ignore[arg-type]
         middleware=[client_addresses(trusted_proxies(settings.trusted_proxies)), request_ids, observed(metrics)],
+        before_send=[answer_headers],
         request_max_body_size=MAX_BODY_BYTES,
         logging_config=None,  # every role logs JSON lines through workers/logs.py
         openapi_config=OpenAPIConfig(

@@ -1,13 +1,17 @@
-"""Liveness, readiness and metrics for supervisors and dashboards."""
+"""Liveness, readiness and metrics for supervisors and dashboards. /health and /ready are public; /metrics
+answers only the scraper holding PORTAL_METRICS_TOKEN (and is off without it): it names every route's traffic."""
 
+import hmac
 import time
 from typing import Any
 
 import msgspec
-from litestar import Controller, Response, get
+from litestar import Controller, Request, Response, get
 from litestar.datastructures import State
+from litestar.di import Provide
 
 from gateway.consistency import off_loop
+from gateway.problems import Problem
 from projections.positions import READ_MODELS
 
 
@@ -19,6 +23,16 @@ class Readiness(msgspec.Struct, kw_only=True):
     relay_position: int | None
     projections: dict[str, int]
     reasons: list[str]
+
+
+async def scraper(request: Request, state: State) -> None:  # type: ignore[type-arg]
+    token = state.settings.metrics_token
+    if not token:
+        raise Problem(404, "not-found", "Metrics are off; set PORTAL_METRICS_TOKEN to scrape them")
+    scheme, _, given = request.headers.get("authorization", "").partition(" ")
+    if scheme.lower() != "bearer" or not hmac.compare_digest(given.strip().encode(), token.encode()):
+        raise Problem(401, "unauthenticated", "Send the scrape token: `Authorization: Bearer <PORTAL_METRICS_TOKEN>`",
+                      headers={"WWW-Authenticate": "Bearer"})
 
 
 class HealthController(Controller):
@@ -52,8 +66,9 @@ class HealthController(Controller):
                          relay_position=relay, projections=projections, reasons=reasons)
         return Response(body, status_code=200 if not reasons else 503)
 
-    @get("/metrics", summary="Prometheus metrics", media_type="text/plain; version=0.0.4")
-    async def metrics(self, state: State) -> str:
+    @get("/metrics", summary="Prometheus metrics (with the scrape token)", media_type="text/plain; version=0.0.4",
+         dependencies={"scrape": Provide(scraper)})
+    async def metrics(self, state: State, scrape: None) -> str:
         return state.metrics.render()
 
 

@@ -16,6 +16,7 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
     presence_timeout_seconds: float = 30.0  # a client silent this long goes offline
     public_url: str = "http://127.0.0.1:8000"  # where users reach the portal (links in e-mails)
     trusted_proxies: str = "127.0.0.1"  # whose X-Forwarded-For / -Proto are believed (gateway/addresses.py)
+    metrics_token: str | None = None  # /metrics answers only with it; unset: /metrics is off
 
     @classmethod
     def from_env(cls) -> "Settings":
@@ -30,6 +31,7 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
             "presence_timeout_seconds": ("PORTAL_PRESENCE_TIMEOUT_SECONDS", float),
             "public_url": ("PORTAL_PUBLIC_URL", str),
             "trusted_proxies": ("PORTAL_TRUSTED_PROXIES", str),
+            "metrics_token": ("PORTAL_METRICS_TOKEN", str),
         }
         given = {field: kind(os.environ[var]) for field, (var, kind) in optional.items() if os.environ.get(var)}
         return cls(database_url=os.environ["PORTAL_DATABASE_URL"], nats_url=os.environ["PORTAL_NATS_URL"],
