@@ -141,15 +141,19 @@ def test_every_domain_event_has_a_contract(event_class):
 def test_no_published_event_carries_a_password_hash_or_second_factor_secret(app, account_id, password_hash):
     user = app.find_login(app.account(account_id).email)
     secret = app.start_two_factor()
-    app.enable_two_factor(user.id, secret, totp.code_at(secret, totp.current_step(datetime.now(UTC))))
+    codes, _ = app.enable_two_factor(user.id, secret, totp.code_at(secret, totp.current_step(datetime.now(UTC))))
+    app.check_second_factor(user.id, codes[0])
     registered = next(e for e in stored_events(app) if isinstance(e, User.Registered))
     assert registered.password_hash == password_hash  # the store keeps it; the contract must not
+    user = app.user(user.id)
 
     published = b"".join(msgspec.json.encode(to_public(e)) for e in stored_events(app))
 
     assert password_hash.encode() not in published
     assert secret.encode() not in published
     assert b"password" not in published
+    for kept in (*codes, *user.recovery_digests, user.recovery_salt):
+        assert kept.encode() not in published
 
 
 def test_no_published_event_carries_a_license_key_only_its_fingerprint(app, account_id):
