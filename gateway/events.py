@@ -4,16 +4,13 @@ Server-Sent Events (resumable with Last-Event-ID, which is the event's position)
 from collections.abc import AsyncIterator
 from typing import Annotated, Any
 
-import msgspec
-
 from litestar import Controller, get
 from litestar.datastructures import State
 from litestar.di import Provide
 from litestar.params import Parameter
 from litestar.response import ServerSentEvent, ServerSentEventMessage
 
-from domain.contract import SUBJECT_PREFIX, json_schema
-from domain.history import redacted
+from domain.contract import SUBJECT_PREFIX, json_schema, upcast
 from gateway.identity import Caller, customer
 from workers.follow import follow
 
@@ -44,9 +41,8 @@ class EventsController(Controller):
                 if msg is None:
                     yield ServerSentEventMessage(comment="keep-alive")
                 elif msg.subject.startswith(own):
-                    body = redacted(msgspec.json.decode(msg.data))  # messages published before v2 held keys
-                    yield ServerSentEventMessage(data=msgspec.json.encode(body).decode(),
-                                                 event=msg.headers["Portal-Event-Type"],
+                    kind = msg.headers["Portal-Event-Type"]
+                    yield ServerSentEventMessage(data=upcast(kind, msg.data).decode(), event=kind,
                                                  id=msg.headers["Portal-Position"])
 
         return ServerSentEvent(messages())

@@ -6,6 +6,8 @@ from typing import Any, TypeVar
 import asyncpg
 import msgspec
 
+from domain.contract import upcast
+
 S = TypeVar("S")
 Handler = Callable[[asyncpg.Connection, Any, int], Awaitable[None]]
 AnyHandler = Callable[[asyncpg.Connection, str, bytes, int], Awaitable[None]]  # (conn, type, body, position)
@@ -34,6 +36,7 @@ class ReadModel:
         return handler
 
     async def apply(self, conn: asyncpg.Connection, event_type: str, body: bytes, position: int) -> None:
+        body = upcast(event_type, body)
         entry = self._handlers.get(event_type)
         if entry is not None:  # events this read model does not show only advance its position
             decoder, handler = entry

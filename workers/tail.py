@@ -5,8 +5,7 @@ import contextlib
 import json
 from uuid import UUID
 
-from domain.contract import SUBJECT_PREFIX
-from domain.history import redacted
+from domain.contract import SUBJECT_PREFIX, upcast
 from workers.config import Settings
 from workers.follow import follow
 from workers.stream import connect
@@ -14,7 +13,7 @@ from workers.stream import connect
 
 def line(position: str, subject: str, body: dict) -> str:  # type: ignore[type-arg]
     actor = body.get("actor") or {}
-    own = {k: v for k, v in redacted(body).items() if k not in {"account_id", "aggregate_id", "aggregate_version",
+    own = {k: v for k, v in body.items() if k not in {"account_id", "aggregate_id", "aggregate_version",
                                                       "occurred_at", "actor"}}
     return (f"{position:>8}  {body.get('occurred_at', '')}  {subject.removeprefix(SUBJECT_PREFIX + '.')}  "
             f"by {actor.get('name', '?')}  {json.dumps(own, ensure_ascii=False)}")
@@ -27,7 +26,8 @@ async def run(settings: Settings, stop: asyncio.Event, account: UUID | None, eve
     async def printing() -> None:
         async for msg in follow(nc.jetstream(), f"{SUBJECT_PREFIX}.{account or '*'}.*.{event_type or '*'}", after):
             if msg is not None:
-                print(line(msg.headers["Portal-Position"], msg.subject, json.loads(msg.data)), flush=True)
+                body = json.loads(upcast(msg.headers["Portal-Event-Type"], msg.data))
+                print(line(msg.headers["Portal-Position"], msg.subject, body), flush=True)
 
     task = asyncio.create_task(printing())
     stopped = asyncio.create_task(stop.wait())

@@ -12,7 +12,7 @@ import domain
 from domain import totp
 from domain.account import Account
 from domain.user import User
-from domain.contract import CONTRACT, PortalEvent, subject, to_public
+from domain.contract import CONTRACT, EVENT_TYPES, PortalEvent, subject, to_public, upcast
 from domain.history import fingerprint, redacted
 from domain.tenant import TenantAggregate
 from domain.user_commands import PLATFORM_ACCOUNT
@@ -178,3 +178,20 @@ def test_a_body_published_before_fingerprints_is_shown_fingerprinted_and_redacti
     assert redacted(claim)["value"] == fingerprint(claim["value"])
     assert redacted(redacted(claim)) == redacted(claim)
     assert redacted({"kind": "email", "value": "ann@example.com"})["value"] == "ann@example.com"
+
+
+def test_a_version_1_body_with_a_key_is_upcast_to_the_fingerprint_on_read(app, account_id):
+    [issued] = [e for e in stored_events(app) if type(to_public(e)).__name__ == "LicenseIssued"]
+    v2 = msgspec.to_builtins(to_public(issued))
+    v1 = {k: v for k, v in v2.items() if k != "key_fingerprint"} | {"key": issued.key}
+
+    read = upcast("LicenseIssued", msgspec.json.encode(v1))
+
+    assert msgspec.json.decode(read, type=EVENT_TYPES["LicenseIssued"]) == to_public(issued)
+    assert issued.key.encode() not in read
+
+
+def test_bodies_without_keys_pass_upcasting_untouched():
+    body = b'{"kind":"email","value":"ann@example.com"}'
+
+    assert upcast("ValueClaimed", body) is body and upcast("AccountOpened", b"{}") == b"{}"
