@@ -18,7 +18,7 @@ from gateway.auth import Email, Password, normalised_email, require_strong
 from gateway.consistency import accepted, command, off_loop
 from gateway.identity import Caller, bearer_token, hash_password, password_matches, revoke_sessions, user_caller
 from gateway.problems import Problem
-from gateway.throttle import reset_mail_allowed
+from gateway.throttle import record_failure, refuse_when_throttled, reset_mail_allowed
 from gateway.tracing import client_address, request_actor
 from projections.email_secrets import keep_secrets
 
@@ -77,11 +77,15 @@ class PasswordController(Controller):
     tags = ["auth"]
 
     @post("", status_code=200, dependencies={"caller": Provide(user_caller)},
-          summary="Change the password (needs the current one); ends the user's other sessions")
+          summary="Change the password (needs the current one; wrong ones count like failed logins); ends the "
+                  "user's other sessions")
     async def change(self, data: PasswordChange, request: Request, caller: Caller,  # type: ignore[type-arg]
                      state: State) -> Response[Any]:
         user = await off_loop(state.portal.user, caller.user_id)
+        address = client_address(request)  # a stolen session must not guess the password faster than a login
+        await refuse_when_throttled(state.pool, user.email, address)
         if not await off_loop(password_matches, user.password_hash, data.current_password):
+            await record_failure(state.pool, user.email, address)
             raise Problem(422, "wrong-password", "current_password: this is not the current password",
                           field="current_password")
         require_strong(data.new_password, user.email, field="new_password")

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from gateway.throttle import RESET_LIMITS
+from gateway.throttle import PAIR_LIMIT, RESET_LIMITS
 from tests.e2e.api import PASSWORD, Account, new_email, problem, sign_up
 from tests.e2e.people import (RESET_SUBJECT, forwarded, log_in, logged_in, mail_in, mail_to, new_address,
                               reset_token)
@@ -15,9 +15,9 @@ from tests.support import eventually
 NEW_PASSWORD = "Lighthouse-Meadow-77"
 
 
-async def change(http, account: Account, current: str, new: str):
+async def change(http, account: Account, current: str, new: str, address: str | None = None):
     return await http.post("/v1/auth/password", json={"current_password": current, "new_password": new},
-                           headers=account.auth)
+                           headers={**account.auth, **forwarded(address)})
 
 
 async def request_reset(http, email: str, address: str | None = None):
@@ -63,6 +63,17 @@ async def test_changing_the_password_makes_the_new_one_the_login(http, account: 
     problem(await log_in(http, account.email, PASSWORD), 401)
 
 
+async def test_wrong_current_passwords_are_limited_like_failed_logins(http, account: Account):
+    address = new_address()
+    for _ in range(PAIR_LIMIT):
+        problem(await change(http, account, "Not-The-Password-1", NEW_PASSWORD, address), 422,
+                field="current_password")
+
+    problem(await change(http, account, PASSWORD, NEW_PASSWORD, address), 429)
+    assert (await logged_in(http, account.email)).account_id == account.account_id  # unchanged
+
+
+@pytest.mark.usefixtures("failures_forgotten")
 async def test_changing_the_password_needs_the_current_one(http, account: Account):
     response = await change(http, account, "Not-The-Password-1", NEW_PASSWORD)
 
