@@ -98,6 +98,9 @@ class Account(TenantAggregate):
 
     def set_disabled(self, disabled: bool) -> None:
         if disabled != self.disabled:
+            if disabled:  # keys end for good, like sessions: switching on again must not revive a leaked one
+                for key_id in list(self.api_keys):
+                    self._api_key_revoked(key_id=key_id)
             self._disabled_changed(disabled=disabled)
 
     @event("DisabledChanged")

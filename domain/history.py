@@ -19,7 +19,8 @@ from domain.claim import Claim
 from domain.license import License
 
 PAGE = 500
-SECRET_FIELDS = frozenset({"key"})  # shown only as a fingerprint, in the audit trail and in replays
+SECRET_CLAIMS = frozenset({"license_key"})  # claim kinds whose value is a credential
+FINGERPRINT_PREFIX = "sha256:"
 
 AsOf = int | datetime  # a position (notification id) or a timezone-aware time
 
@@ -60,11 +61,20 @@ class Change(msgspec.Struct, kw_only=True):
 
 
 def fingerprint(secret: str) -> str:
-    return "sha256:" + hashlib.sha256(secret.encode()).hexdigest()[:16]
+    return FINGERPRINT_PREFIX + hashlib.sha256(secret.encode()).hexdigest()[:16]
 
 
 def redacted(body: dict[str, Any]) -> dict[str, Any]:
-    return {k: fingerprint(v) if k in SECRET_FIELDS and isinstance(v, str) else v for k, v in body.items()}
+    """An event's fields with every credential as its fingerprint: a license key becomes `key_fingerprint`,
+    a claimed license key's `value` its fingerprint. Idempotent, so it also fixes what was stored or published
+    before the contract carried only fingerprints (old audit rows, old stream messages)."""
+    shown = dict(body)
+    if isinstance(shown.get("key"), str):
+        shown["key_fingerprint"] = fingerprint(shown.pop("key"))
+    value = shown.get("value")
+    if shown.get("kind") in SECRET_CLAIMS and isinstance(value, str) and not value.startswith(FINGERPRINT_PREFIX):
+        shown["value"] = fingerprint(value)
+    return shown
 
 
 def parse_as_of(text: str) -> AsOf:
@@ -125,7 +135,7 @@ def describe(state: AccountState, aggregate: Any) -> None:
             key_fingerprint=fingerprint(aggregate.key), expires_at=aggregate.expires_at,
             cancelled_at=aggregate.cancelled_at, namespace=aggregate.namespace)
     elif isinstance(aggregate, Claim):
-        value = fingerprint(aggregate.value) if "key" in aggregate.kind else aggregate.value  # license keys
+        value = redacted({"kind": aggregate.kind, "value": aggregate.value})["value"]
         state.claims = sorted([*state.claims, f"{aggregate.kind}:{value}"])
     else:
         state.others.append(AggregateView(type=type(aggregate).__name__, id=aggregate.id,

@@ -6,6 +6,7 @@ registration collides on the event store's version check.
 
 import hashlib
 import hmac
+import secrets
 from datetime import datetime
 from uuid import NAMESPACE_URL, UUID, uuid5
 
@@ -19,8 +20,14 @@ ACCOUNT_ROLES = ("owner", "member")
 PLATFORM_ROLES = ("administrator", "reseller", "help desk", "auditor")
 
 
-def recovery_digest(code: str) -> str:
-    return hashlib.sha256(code.replace("-", "").lower().encode()).hexdigest()
+def recovery_digest(code: str, salt: str) -> str:
+    """What is kept of a recovery code: HMAC-SHA256 keyed with the user's own random salt. A code carries 80
+    random bits, so a fast hash cannot be guessed offline, and the salt makes equal codes of two users differ.
+    An empty salt is how codes issued before were kept: SHA-256 of 32 hex bits. They keep working once each."""
+    if not salt:
+        return hashlib.sha256(code.replace("-", "").lower().encode()).hexdigest()
+    typed = code.replace("-", "").replace(" ", "").upper()
+    return hmac.new(bytes.fromhex(salt), typed.encode(), hashlib.sha256).hexdigest()
 
 
 class User(TenantAggregate):
@@ -44,6 +51,7 @@ class User(TenantAggregate):
         self.disabled = False
         self.two_factor_secret: str | None = None
         self.recovery_digests: list[str] = []
+        self.recovery_salt = ""
         self.last_code_step = 0  # a code works once (RFC 6238 section 5.2)
 
     @property
@@ -71,13 +79,16 @@ class User(TenantAggregate):
         if step is None:
             raise TwoFactorFailed("The code does not match: check the phone's clock and try the next code",
                                   field="code")
-        self._two_factor_enabled(secret=secret, recovery_digests=[recovery_digest(c) for c in recovery_codes],
-                                 step=step)
+        salt = secrets.token_hex(16)
+        self._two_factor_enabled(secret=secret, recovery_digests=[recovery_digest(c, salt) for c in recovery_codes],
+                                 step=step, recovery_salt=salt)
 
     @event("TwoFactorEnabled")
-    def _two_factor_enabled(self, secret: str, recovery_digests: list[str], step: int = 0) -> None:
+    def _two_factor_enabled(self, secret: str, recovery_digests: list[str], step: int = 0,
+                            recovery_salt: str = "") -> None:  # events stored before salts have none
         self.two_factor_secret = secret
         self.recovery_digests = recovery_digests
+        self.recovery_salt = recovery_salt
         self.last_code_step = step
 
     def check_second_factor(self, code: str, now: datetime) -> None:
@@ -90,7 +101,7 @@ class User(TenantAggregate):
                 raise TwoFactorFailed("This code was used already; wait for the next one", field="code")
             self._code_accepted(step=step)
             return
-        digest = recovery_digest(code)
+        digest = recovery_digest(code, self.recovery_salt)
         for stored in self.recovery_digests:
             if hmac.compare_digest(stored, digest):
                 self._recovery_code_used(recovery_digest=stored)
@@ -115,3 +126,4 @@ class User(TenantAggregate):
     def _two_factor_disabled(self) -> None:
         self.two_factor_secret = None
         self.recovery_digests = []
+        self.recovery_salt = ""

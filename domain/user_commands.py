@@ -1,5 +1,6 @@
 """Commands on users and access: logins, passwords, two-factor, members, staff, API keys, disabling."""
 
+import base64
 import secrets
 from uuid import NAMESPACE_URL, UUID, uuid5
 
@@ -22,7 +23,9 @@ def normalised_email(email: str) -> str:
 
 
 def new_recovery_codes(count: int = 10) -> list[str]:
-    return [f"{secrets.token_hex(2)}-{secrets.token_hex(2)}" for _ in range(count)]
+    """80 random bits each, as four groups of base32 (letters and 2-7: no 0/O or 1/I to confuse)."""
+    codes = [base64.b32encode(secrets.token_bytes(10)).decode() for _ in range(count)]
+    return ["-".join(code[i:i + 4] for i in range(0, 16, 4)) for code in codes]
 
 
 class UserCommands(PortalStore):

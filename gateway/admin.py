@@ -86,9 +86,9 @@ class AdminController(Controller):
         await managed_account(state, caller, account_id)
         position = await command(caller.actor, state.portal.set_account_disabled, account_id, not data.enabled)
         await reach(state, ACCOUNT_ACCESS.name, position)  # in force for every token once this answers
-        if not data.enabled:  # sessions end for good: enabling again must not revive a stolen token
+        if not data.enabled:  # sessions and API keys end for good: enabling again must not revive a stolen one
             await state.pool.execute("UPDATE auth_tokens SET revoked_at = now() WHERE account_id = $1 "
-                                     "AND kind = 'session' AND revoked_at IS NULL", account_id)
+                                     "AND revoked_at IS NULL", account_id)
         return accepted(position)
 
     @put("/accounts/{account_id:uuid}/api-access", summary="Switch the account's API access (its API keys) off "

@@ -13,6 +13,7 @@ from litestar.openapi.plugins import ScalarRenderPlugin, SwaggerRenderPlugin
 
 from domain.application import Portal
 from gateway.account import AccountController
+from gateway.addresses import client_addresses, trusted_proxies
 from gateway.audit import AuditController
 from gateway.auth import AuthController
 from gateway.events import EventsController
@@ -24,6 +25,7 @@ from gateway.dependencies import DEPENDENCIES
 from gateway.device import DeviceController
 from gateway.email import EmailController
 from gateway.files import FilesController, PublicDownloadController, ReleasesController
+from gateway.headers import answer_headers
 from gateway.health import HealthController, Metrics, observed
 from gateway.license import LicenseController
 from gateway.identity import current_caller
@@ -77,7 +79,8 @@ def create_app(settings: GatewayConfig, open_portal: Callable[[], Portal],
         dependencies={"token_caller": Provide(current_caller),  # resolved only where a guard asks for it
                       **DEPENDENCIES},
         exception_handlers=EXCEPTION_HANDLERS,  # type: ignore[arg-type]
-        middleware=[request_ids, observed(metrics)],
+        middleware=[client_addresses(trusted_proxies(settings.trusted_proxies)), request_ids, observed(metrics)],
+        before_send=[answer_headers],
         request_max_body_size=MAX_BODY_BYTES,
         logging_config=None,  # every role logs JSON lines through workers/logs.py
         openapi_config=OpenAPIConfig(

@@ -16,7 +16,7 @@ from litestar.response import Stream
 from domain.chain import canonical
 from domain.contract import to_public
 from domain.errors import NotFound
-from domain.history import AccountState, AsOf, Change, account_log, diff, parse_as_of, redacted, state_as_of
+from domain.history import AccountState, AsOf, Change, account_log, diff, parse_as_of, state_as_of
 from gateway.consistency import MinPosition, off_loop, reach
 from gateway.csv_export import export
 from gateway.identity import Caller, anyone, owner
@@ -114,7 +114,7 @@ class AuditController(Controller):
             for position, event in account_log(state.portal, account_id, start=after + 1):
                 public = to_public(event)
                 entries.append(HistoryEntry(position=position, kind=type(public).__name__,
-                                            event=redacted(canonical(public))))
+                                            event=canonical(public)))
                 if len(entries) == limit:
                     break
             return entries

@@ -11,15 +11,14 @@ from litestar.datastructures import State
 from litestar.di import Provide
 
 from domain.application import normalised_email
-from domain.errors import TwoFactorFailed
 from domain.totp import provisioning_uri
 from domain.user import User
 from gateway.consistency import accepted, command, off_loop
 from gateway.identity import (Caller, anyone, bearer_token, hash_password, issue_token, password_matches,
                               revoke_sessions, revoke_token, user_caller)
 from gateway.problems import Problem
-from gateway.throttle import record_failure, refuse_when_throttled
-from gateway.tracing import request_actor
+from gateway.throttle import counted, record_failure, refuse_when_throttled
+from gateway.tracing import client_address, request_actor
 
 Email = Annotated[str, msgspec.Meta(min_length=3, max_length=254, pattern=r"^[^@\s]+@[^@\s]+\.[^@\s]+$",
                                     description="E-mail address (case-insensitive)")]
@@ -37,7 +36,7 @@ class SignUp(msgspec.Struct, forbid_unknown_fields=True, kw_only=True):
     name: Name
 
 
-Code = Annotated[str, msgspec.Meta(min_length=6, max_length=16, description="Authenticator or recovery code")]
+Code = Annotated[str, msgspec.Meta(min_length=6, max_length=24, description="Authenticator or recovery code")]
 
 
 class LogIn(msgspec.Struct, forbid_unknown_fields=True, kw_only=True):
@@ -132,7 +131,7 @@ class AuthController(Controller):
     @post("/auth/login", status_code=200, summary="Exchange e-mail, password (and two-factor code) for a token")
     async def log_in(self, data: LogIn, request: Request, state: State) -> LoggedIn:  # type: ignore[type-arg]
         email = normalised_email(data.email)
-        address = request.client.host if request.client else "unknown"
+        address = client_address(request)
         await refuse_when_throttled(state.pool, email, address)
         user = await off_loop(state.portal.find_login_or_none, email)
         if not await off_loop(password_matches, user.password_hash if user else None, data.password) or not user:
@@ -144,12 +143,8 @@ class AuthController(Controller):
             if data.code is None:
                 raise Problem(401, "two-factor-required", "Send the code of your authenticator app as `code`",
                               field="code")
-            try:
-                await command(request_actor(request, "user", email, role=user.role),
-                              state.portal.check_second_factor, user.id, data.code)
-            except TwoFactorFailed:
-                await record_failure(state.pool, email, address)
-                raise
+            await counted(state.pool, email, address, command(request_actor(request, "user", email, role=user.role),
+                                                              state.portal.check_second_factor, user.id, data.code))
         token = await issue_token(state.pool, account_id=user.account_id, user_id=user.id, email=email,
                                   role=user.role, platform_role=user.platform_role,
                                   ttl_seconds=state.settings.token_ttl_seconds)
@@ -188,6 +183,11 @@ class AuthController(Controller):
         return accepted(position, RecoveryCodes(recovery_codes=codes, position=position))
 
     @post("/auth/2fa/disable", status_code=200, dependencies={"caller": Provide(user_caller)},
-          summary="Turn two-factor authentication off with a current or recovery code")
-    async def two_factor_disable(self, data: TwoFactorCode, caller: Caller, state: State) -> Response[Any]:
-        return accepted(await command(caller.actor, state.portal.disable_two_factor, caller.user_id, data.code))
+          summary="Turn two-factor authentication off with a current or recovery code (wrong codes are limited "
+                  "like failed logins)")
+    async def two_factor_disable(self, data: TwoFactorCode, request: Request,  # type: ignore[type-arg]
+                                 caller: Caller, state: State) -> Response[Any]:
+        address = client_address(request)
+        await refuse_when_throttled(state.pool, caller.email, address)
+        return accepted(await counted(state.pool, caller.email, address, command(
+            caller.actor, state.portal.disable_two_factor, caller.user_id, data.code)))

@@ -12,3 +12,5 @@ class GatewayConfig(msgspec.Struct, frozen=True, kw_only=True):
     ready_max_lag: int = 1_000  # /ready fails when a projection is further behind the event store
     public_url: str = "http://127.0.0.1:8000"  # where users reach the portal (links in e-mails)
     signing_key_file: str | None = None  # the Ed25519 key packages are signed with (builder, gateway)
+    trusted_proxies: str = "127.0.0.1"  # whose X-Forwarded-For / -Proto are believed (gateway/addresses.py)
+    metrics_token: str | None = None  # /metrics answers only with it; unset: /metrics is off

@@ -1,6 +1,7 @@
 """What the remote-desktop client software calls, authenticated by the account's current license key."""
 
 from typing import Annotated, Any
+from uuid import UUID
 
 import asyncpg
 import msgspec
@@ -15,6 +16,7 @@ from gateway.consistency import accepted, command, off_loop
 from gateway.problems import Problem
 from gateway.tracing import request_actor
 from projections import presence
+from projections.access import account_disabled
 from projections.custom_clients import enrolling_account
 
 ClientId = Annotated[str, msgspec.Meta(pattern=r"^[0-9]{9,10}$", description="The 9–10 digit id the client shows")]
@@ -68,7 +70,17 @@ def presented(license_key: str | None) -> str:
 async def device(state: State, license_key: LicenseKey = None) -> Device:
     """The account of the presented license key (only the current key: a reset one is refused)."""
     key = presented(license_key)
-    return Device(account_id=await off_loop(state.portal.account_for_key, key), license_key=key)
+    return Device(account_id=await key_account(state, key), license_key=key)
+
+
+async def key_account(state: State, key: str) -> UUID:
+    """The key's account, unless it is switched off: then none of its devices may do anything. The admin
+    switch waits for the access view before it answers, so this view is in force from then on."""
+    account_id = await off_loop(state.portal.account_for_key, key)
+    if await account_disabled(state.pool, account_id):
+        raise Problem(403, "account-disabled", "This account is switched off, and its devices with it; "
+                      "contact your administrator")
+    return account_id
 
 
 async def registering_device(state: State, pool: asyncpg.Pool, license_key: LicenseKey = None,
@@ -105,7 +117,7 @@ class DeviceController(Controller):
                         key: str) -> Response[Any]:
         if await presence.beat(state.pool, key, data.client_id, data.version):
             return Response({"position": None})
-        account_id = await off_loop(state.portal.account_for_key, key)
+        account_id = await key_account(state, key)
         async with presence.locked(state.pool, account_id, data.client_id) as row:
             position = await command(device_actor(request, data.client_id), state.portal.client_came_online,
                                      account_id, data.client_id, data.version)

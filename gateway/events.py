@@ -10,7 +10,7 @@ from litestar.di import Provide
 from litestar.params import Parameter
 from litestar.response import ServerSentEvent, ServerSentEventMessage
 
-from domain.contract import SUBJECT_PREFIX, json_schema
+from domain.contract import SUBJECT_PREFIX, json_schema, upcast
 from gateway.identity import Caller, customer
 from gateway.live import follow
 
@@ -45,7 +45,8 @@ class EventsController(Controller):
                 if msg is None:
                     yield KEEP_ALIVE
                 elif msg.subject.startswith(own):
-                    yield ServerSentEventMessage(data=msg.data.decode(), event=msg.headers["Portal-Event-Type"],
+                    kind = msg.headers["Portal-Event-Type"]
+                    yield ServerSentEventMessage(data=upcast(kind, msg.data).decode(), event=kind,
                                                  id=msg.headers["Portal-Position"])
 
         return ServerSentEvent(messages())

@@ -1,15 +1,19 @@
-"""Liveness, readiness and metrics for supervisors and dashboards."""
+"""Liveness, readiness and metrics for supervisors and dashboards. /health and /ready are public; /metrics
+answers only the scraper holding PORTAL_METRICS_TOKEN (and is off without it): it names every route's traffic."""
 
+import hmac
 import time
 from typing import Any
 
 import asyncpg
 import msgspec
-from litestar import Controller, Response, get
+from litestar import Controller, Request, Response, get
 from litestar.datastructures import State
+from litestar.di import Provide
 
 from domain.application import Portal
 from gateway.consistency import off_loop
+from gateway.problems import Problem
 from projections.positions import READ_MODELS, Stall, stalls
 
 
@@ -22,6 +26,16 @@ class Readiness(msgspec.Struct, kw_only=True):
     projections: dict[str, int]
     stalled: dict[str, int]  # read models stopped before an event they cannot apply: its position
     reasons: list[str]
+
+
+async def scraper(request: Request, state: State) -> None:  # type: ignore[type-arg]
+    token = state.settings.metrics_token
+    if not token:
+        raise Problem(404, "not-found", "Metrics are off; set PORTAL_METRICS_TOKEN to scrape them")
+    scheme, _, given = request.headers.get("authorization", "").partition(" ")
+    if scheme.lower() != "bearer" or not hmac.compare_digest(given.strip().encode(), token.encode()):
+        raise Problem(401, "unauthenticated", "Send the scrape token: `Authorization: Bearer <PORTAL_METRICS_TOKEN>`",
+                      headers={"WWW-Authenticate": "Bearer"})
 
 
 class HealthController(Controller):
@@ -59,8 +73,9 @@ class HealthController(Controller):
                          stalled={name: stall.position for name, stall in stalled.items()}, reasons=reasons)
         return Response(body, status_code=200 if not reasons else 503)
 
-    @get("/metrics", summary="Prometheus metrics", media_type="text/plain; version=0.0.4")
-    async def metrics(self, state: State, pool: asyncpg.Pool) -> str:
+    @get("/metrics", summary="Prometheus metrics (with the scrape token)", media_type="text/plain; version=0.0.4",
+         dependencies={"scrape": Provide(scraper)})
+    async def metrics(self, state: State, pool: asyncpg.Pool, scrape: None) -> str:
         return state.metrics.render() + stall_metrics(await stalls(pool))
 
 

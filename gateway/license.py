@@ -10,7 +10,7 @@ from litestar.di import Provide
 
 from domain.application import Portal
 from domain.catalog import CATALOG, Product
-from gateway.consistency import MinPosition, accepted, command, reach
+from gateway.consistency import MinPosition, accepted, command, off_loop, reach
 from gateway.identity import Caller, customer, owner
 from gateway.problems import Problem
 from projections.license import LICENSE_TAB, LicenseTab, license_tab
@@ -45,7 +45,8 @@ class LicenseController(Controller):
     async def show(self, caller: Caller, state: State, pool: asyncpg.Pool,
                    min_position: Annotated[int | None, MinPosition] = None) -> LicenseTab:
         await reach(state, LICENSE_TAB.name, min_position)
-        tab = await license_tab(pool, caller.account_id)
+        key = (await off_loop(portal.license, caller.account_id)).key  # events carry only its fingerprint
+        tab = await license_tab(pool, caller.account_id, key)
         if tab is None:  # the account exists (its token does) but its view has not caught up yet
             raise Problem(503, "projection-behind", "The license view is being prepared; retry shortly",
                           headers={"Retry-After": "1"})

@@ -1,4 +1,5 @@
-"""Passwords: change (with the current one), and self-service reset by an e-mailed, single-use link."""
+"""Passwords: change (with the current one), and self-service reset by an e-mailed, single-use link: at most a
+few e-mails an hour per login and per address, and a link spent (or the password changed) spends the others."""
 
 import hashlib
 import secrets
@@ -17,7 +18,8 @@ from gateway.auth import Email, Password, normalised_email, require_strong
 from gateway.consistency import accepted, command, off_loop
 from gateway.identity import Caller, bearer_token, hash_password, password_matches, revoke_sessions, user_caller
 from gateway.problems import Problem
-from gateway.tracing import request_actor
+from gateway.throttle import record_failure, refuse_when_throttled, reset_mail_allowed
+from gateway.tracing import client_address, request_actor
 from projections.email_secrets import keep_secrets
 
 RESET_VALID = timedelta(minutes=60)
@@ -59,31 +61,49 @@ async def send_reset_link(state: State, actor: Actor, email: str, template: str 
                        {"reset_url": f"{state.settings.public_url}/reset-password?token={token}"})
 
 
+async def send_limited_reset_link(state: State, actor: Actor, email: str, address: str) -> None:
+    if await reset_mail_allowed(state.pool, email, address):
+        await send_reset_link(state, actor, email)
+
+
+async def spend_reset_links(state: State, user_id: UUID) -> None:
+    """Every outstanding link of the user stops working: one was used, or the password changed anyway."""
+    await state.pool.execute("UPDATE password_resets SET used_at = now() WHERE user_id = $1 AND used_at IS NULL",
+                             user_id)
+
+
 class PasswordController(Controller):
     path = "/v1/auth/password"
     tags = ["auth"]
 
     @post("", status_code=200, dependencies={"caller": Provide(user_caller)},
-          summary="Change the password (needs the current one); ends the user's other sessions")
+          summary="Change the password (needs the current one; wrong ones count like failed logins); ends the "
+                  "user's other sessions")
     async def change(self, data: PasswordChange, request: Request, caller: Caller,  # type: ignore[type-arg]
                      state: State) -> Response[Any]:
         user = await off_loop(state.portal.user, caller.user_id)
+        address = client_address(request)  # a stolen session must not guess the password faster than a login
+        await refuse_when_throttled(state.pool, user.email, address)
         if not await off_loop(password_matches, user.password_hash, data.current_password):
+            await record_failure(state.pool, user.email, address)
             raise Problem(422, "wrong-password", "current_password: this is not the current password",
                           field="current_password")
         require_strong(data.new_password, user.email, field="new_password")
         position = await command(caller.actor, state.portal.change_password, user.id,
                                  await off_loop(hash_password, data.new_password))
         await revoke_sessions(state.pool, user.id, keep=bearer_token(request))
+        await spend_reset_links(state, user.id)
         return accepted(position)
 
-    @post("/reset", status_code=202, summary="E-mail a reset link; the same answer whether or not the login exists")
+    @post("/reset", status_code=202, summary="E-mail a reset link; the same answer whether or not the login exists, "
+                                             "or the hourly limit of e-mails is reached")
     async def request_reset(self, data: ResetRequest, request: Request,  # type: ignore[type-arg]
                             state: State) -> Response[Any]:
         email = normalised_email(data.email)
         actor = request_actor(request, "user", email)
         return Response({"detail": "If this address has a login, a reset link is on its way"}, status_code=202,
-                        background=BackgroundTask(send_reset_link, state, actor, email))
+                        background=BackgroundTask(send_limited_reset_link, state, actor, email,
+                                                  client_address(request)))
 
     @post("/reset/confirm", status_code=200, summary="Set a new password with the link's token (works once)")
     async def confirm_reset(self, data: ResetConfirm, request: Request,  # type: ignore[type-arg]
@@ -100,6 +120,7 @@ class PasswordController(Controller):
         if await state.pool.fetchval("UPDATE password_resets SET used_at = now() WHERE token_hash = $1 "
                                      "AND used_at IS NULL RETURNING true", _digest(data.token)) is None:
             raise INVALID_TOKEN  # spent by a concurrent request
+        await spend_reset_links(state, user.id)
         position = await command(request_actor(request, "user", user.email, role=user.role),
                                  state.portal.change_password, user.id, await off_loop(hash_password, data.new_password))
         await revoke_sessions(state.pool, user.id)

@@ -30,6 +30,11 @@ def request_ids(app: Any) -> Any:
     return middleware
 
 
+def client_address(request: Request) -> str:  # type: ignore[type-arg]
+    """Set by gateway/addresses.py: the peer, or the first untrusted hop behind trusted proxies."""
+    return request.scope["state"]["client_address"]  # type: ignore[no-any-return]
+
+
 def request_actor(request: Request, kind: str, name: str, role: str | None = None) -> Actor:  # type: ignore[type-arg]
-    return Actor(kind=kind, name=name, role=role, address=request.client.host if request.client else None,
+    return Actor(kind=kind, name=name, role=role, address=client_address(request),
                  user_agent=request.headers.get("user-agent"), request_id=request.scope["state"]["request_id"])

@@ -85,6 +85,10 @@ class ApiKey(msgspec.Struct, kw_only=True):
     created_at: datetime
 
 
+async def account_disabled(pool: asyncpg.Pool, account_id: UUID) -> bool:
+    return await pool.fetchval("SELECT disabled FROM account_access WHERE account_id = $1", account_id) or False
+
+
 async def api_keys(pool: asyncpg.Pool, account_id: UUID) -> list[ApiKey]:
     rows = await pool.fetch("SELECT key_id, name, scope, prefix, created_at FROM api_keys "
                             "WHERE account_id = $1 AND revoked_at IS NULL ORDER BY created_at", account_id)

@@ -16,7 +16,7 @@ import msgspec
 from domain.actor import Actor
 from domain.chain import GENESIS, canonical, link
 from domain.contract import EVENT_TYPES, PortalEvent, to_public
-from domain.history import account_log, differences, redacted
+from domain.history import account_log, differences
 from projections.readmodel import ReadModel, storable, storable_json
 
 AUDIT = ReadModel("audit_trail", tables=("audit_trail",))
@@ -109,7 +109,7 @@ def _entry(row: asyncpg.Record) -> AuditEntry:
     return AuditEntry(position=row["position"], occurred_at=row["occurred_at"], kind=row["event_type"],
                       aggregate=row["aggregate"], aggregate_id=row["aggregate_id"], summary=row["summary"],
                       actor=msgspec.convert(body["actor"], Actor) if body.get("actor") else None,
-                      details=redacted({k: v for k, v in body.items() if k not in _COMMON}), hash=row["hash"])
+                      details={k: v for k, v in body.items() if k not in _COMMON}, hash=row["hash"])
 
 
 async def audit_page(pool: asyncpg.Pool, account_id: UUID, f: AuditFilter, after: int, limit: int) -> AuditPage:

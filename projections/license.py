@@ -1,4 +1,7 @@
-"""The License tab read model: product, key, limits, contact, payment and the dashboard counters."""
+"""The License tab read model: product, key fingerprint, limits, contact, payment and the dashboard counters.
+
+Events carry a license key only as its fingerprint, so this table keeps only that (the heartbeats' fast path
+matches on it); the live key the tab shows comes from the event store."""
 
 from datetime import datetime
 from uuid import UUID
@@ -74,13 +77,14 @@ async def _payment_changed(conn: asyncpg.Connection, e: PaymentMethodChanged, po
 class Issued(msgspec.Struct):
     account_id: UUID
     product: str
-    key: str
+    key_fingerprint: str
     expires_at: datetime | None
 
 
 @LICENSE_TAB.on(LicenseIssued, Issued)
 async def _issued(conn: asyncpg.Connection, e: Issued, position: int) -> None:
-    await _set(conn, e.account_id, position, product=e.product, license_key=e.key, expires_at=e.expires_at)
+    await _set(conn, e.account_id, position, product=e.product, key_fingerprint=e.key_fingerprint,
+               expires_at=e.expires_at)
 
 
 class Upgraded(msgspec.Struct):
@@ -96,12 +100,12 @@ async def _upgraded(conn: asyncpg.Connection, e: Upgraded, position: int) -> Non
 
 class KeyReset(msgspec.Struct):
     account_id: UUID
-    key: str
+    key_fingerprint: str
 
 
 @LICENSE_TAB.on(LicenseKeyReset, KeyReset)
 async def _key_reset(conn: asyncpg.Connection, e: KeyReset, position: int) -> None:
-    await _set(conn, e.account_id, position, license_key=e.key)
+    await _set(conn, e.account_id, position, key_fingerprint=e.key_fingerprint)
 
 
 class Cancelled(msgspec.Struct):
@@ -211,14 +215,15 @@ class LicenseTab(msgspec.Struct, kw_only=True):
     counters: Counters
 
 
-async def license_tab(pool: asyncpg.Pool, account_id: UUID) -> LicenseTab | None:
+async def license_tab(pool: asyncpg.Pool, account_id: UUID, license_key: str) -> LicenseTab | None:
+    """The tab, showing `license_key`: the account's current key, read from the event store."""
     row = await pool.fetchrow("SELECT * FROM license_tab WHERE account_id = $1", account_id)
     if row is None:
         return None
     tier = PRODUCTS[row["product"]]
     return LicenseTab(
         account_id=row["account_id"], customer_number=row["customer_number"], email=row["email"],
-        product=ProductView(code=tier.code, name=tier.name), license_key=row["license_key"],
+        product=ProductView(code=tier.code, name=tier.name), license_key=license_key,
         expires_at=row["expires_at"], cancelled_at=row["cancelled_at"],
         limits=Limits(max_clients=tier.max_clients, max_concurrent_sessions=tier.max_concurrent_sessions,
                       max_active_devices=tier.max_active_devices,

@@ -11,18 +11,22 @@ from uuid import UUID
 
 import asyncpg
 
+from domain.history import fingerprint
+
 
 async def beat(pool: asyncpg.Pool, license_key: str, client_id: str, version: str) -> bool:
     """The common case in one statement: a linked client already online, same version. True when absorbed;
-    False means a transition may be due (or the key or client is unknown), for the caller's slow path."""
+    False means a transition may be due (or the key or client is unknown, or the account switched off), for
+    the caller's slow path, which checks the key itself."""
     return await pool.fetchval(
         """UPDATE presence p SET last_seen = now()
-           FROM license_tab l, clients c
-           WHERE l.license_key = $1 AND p.account_id = l.account_id AND p.client_id = $2
+           FROM license_tab l, clients c, account_access a
+           WHERE l.key_fingerprint = $1 AND p.account_id = l.account_id AND p.client_id = $2
+             AND a.account_id = l.account_id AND NOT a.disabled
              AND p.online AND p.version = $3
              AND c.account_id = l.account_id AND c.client_id = $2 AND c.linked
              AND c.online_since IS NOT NULL AND c.version = $3
-           RETURNING true""", license_key, client_id, version) or False
+           RETURNING true""", fingerprint(license_key), client_id, version) or False
 
 
 class PresenceRow:

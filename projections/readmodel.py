@@ -15,7 +15,7 @@ from typing import Any, TypeVar
 import asyncpg
 import msgspec
 
-from domain.contract import PortalEvent
+from domain.contract import PortalEvent, upcast
 
 S = TypeVar("S")
 NUL_ESCAPE = b"\\u0000"  # how JSON writes U+0000 (a raw NUL byte is malformed JSON)
@@ -88,7 +88,9 @@ class ReadModel:
 
     async def apply(self, conn: asyncpg.Connection, event_type: str, body: bytes, position: int) -> None:
         """Event handlers get the storable form; `every` handlers get the body as published (the audit trail
-        hashes what the event store holds) and make what they store storable themselves."""
+        hashes what the event store holds) and make what they store storable themselves. Old versions of an
+        event are upcast first."""
+        body = upcast(event_type, body)
         try:
             entry = self._handlers.get(event_type)
             if entry is not None:  # events this read model does not show only advance its position

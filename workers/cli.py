@@ -21,7 +21,8 @@ ENVIRONMENT = """environment:
   PORTAL_MIN_POSITION_WAIT_SECONDS    X-Min-Position wait before 503 (default 2)
   PORTAL_READY_MAX_LAG                /ready fails past this many events of projection lag (default 1000)
   PORTAL_PRESENCE_TIMEOUT_SECONDS     a client silent this long goes offline (default 30)
-  PORTAL_TRUSTED_PROXIES              addresses whose X-Forwarded-For is believed (default 127.0.0.1)
+  PORTAL_TRUSTED_PROXIES              addresses or networks whose X-Forwarded-For/-Proto are believed (default 127.0.0.1)
+  PORTAL_METRICS_TOKEN                /metrics answers only `Authorization: Bearer <token>` (unset: /metrics is off)
   PORTAL_PUBLIC_URL                   where users reach the portal, for links in e-mails
   PORTAL_SMTP_URL        mailer: smtp://user:password@host:587 (STARTTLS), smtps://…:465, smtp://host:25?tls=off
   PORTAL_MAIL_DIR        mailer: without PORTAL_SMTP_URL, keep each e-mail as an .eml file in this folder
@@ -181,12 +182,12 @@ def run_gateway(args: argparse.Namespace) -> None:
     from workers.stream import connect
 
     settings = Settings.from_env()
-    # Client addresses (login rate limits, audit) come from X-Forwarded-For only behind trusted proxies.
     app = create_app(settings, open_portal=lambda: Portal(env=event_store_env(settings.database_url)),
                      connect_bus=lambda: connect(settings.nats_url, "portal-gateway"))
+    # Forwarded headers are read (validated, behind trusted proxies only) by gateway/addresses.py, not uvicorn;
+    # no `server` header names what answers.
     uvicorn.run(app, host=args.host, port=args.port, log_config=None, access_log=False,
-                timeout_graceful_shutdown=10, proxy_headers=True,
-                forwarded_allow_ips=os.environ.get("PORTAL_TRUSTED_PROXIES", "127.0.0.1"))
+                timeout_graceful_shutdown=10, proxy_headers=False, server_header=False)
 
 
 def run_dev(args: argparse.Namespace) -> None:

@@ -25,6 +25,8 @@ class Settings(GatewayConfig, frozen=True, kw_only=True):
             "presence_timeout_seconds": ("PORTAL_PRESENCE_TIMEOUT_SECONDS", float),
             "public_url": ("PORTAL_PUBLIC_URL", str),
             "signing_key_file": ("PORTAL_SIGNING_KEY_FILE", str),
+            "trusted_proxies": ("PORTAL_TRUSTED_PROXIES", str),
+            "metrics_token": ("PORTAL_METRICS_TOKEN", str),
         }
         given = {field: kind(os.environ[var]) for field, (var, kind) in optional.items() if os.environ.get(var)}
         return cls(database_url=os.environ["PORTAL_DATABASE_URL"], nats_url=os.environ["PORTAL_NATS_URL"],

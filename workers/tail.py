@@ -5,7 +5,7 @@ import contextlib
 import json
 from uuid import UUID
 
-from domain.contract import SUBJECT_PREFIX
+from domain.contract import SUBJECT_PREFIX, upcast
 from workers.config import Settings
 from gateway.live import follow
 from workers.stream import connect
@@ -26,7 +26,8 @@ async def run(settings: Settings, stop: asyncio.Event, account: UUID | None, eve
     async def printing() -> None:
         async for msg in follow(nc.jetstream(), f"{SUBJECT_PREFIX}.{account or '*'}.*.{event_type or '*'}", after):
             if msg is not None:
-                print(line(msg.headers["Portal-Position"], msg.subject, json.loads(msg.data)), flush=True)
+                body = json.loads(upcast(msg.headers["Portal-Event-Type"], msg.data))
+                print(line(msg.headers["Portal-Position"], msg.subject, body), flush=True)
 
     task = asyncio.create_task(printing())
     stopped = asyncio.create_task(stop.wait())

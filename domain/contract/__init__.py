@@ -1,7 +1,8 @@
 """The public event contract: what internal services receive on NATS.
 
 One msgspec struct per event type. A struct changes only by adding fields with defaults; a breaking change
-is a new struct with a new version. Private state (password hashes) never enters the contract.
+is a new struct with a new version. Private state (password hashes) never enters the contract, and a
+credential only as its fingerprint (`domain.history.redacted`).
 """
 
 from typing import Any
@@ -18,6 +19,7 @@ from domain.contract import accounts, files, licenses, usage
 from domain.contract import email as mail
 from domain.contract.base import STREAM, SUBJECT_PREFIX, PortalEvent
 from domain.email import Email
+from domain.history import redacted
 from domain.license import License
 from domain.license_usage import LicenseUsage
 from domain.release import Release
@@ -26,7 +28,7 @@ from domain.suppression import Suppression
 from domain.user import User
 
 __all__ = ["CONTRACT", "EVENT_TYPES", "STREAM", "SUBJECT_PREFIX", "PortalEvent", "json_schema", "schema_version",
-           "subject", "to_public"]
+           "subject", "to_public", "upcast"]
 
 CONTRACT: dict[type, type[PortalEvent]] = {
     Account.Opened: accounts.AccountOpened,
@@ -96,11 +98,25 @@ EVENT_TYPES: dict[str, type[PortalEvent]] = {t.__name__: t for t in CONTRACT.val
 def to_public(domain_event: Any) -> PortalEvent:
     """The contract struct for a stored domain event (KeyError for an event type without a contract)."""
     struct = CONTRACT[type(domain_event)]
-    own = {f: getattr(domain_event, f) for f in struct.__struct_fields__ if f not in _COMMON}
+    stored = redacted(vars(domain_event))
+    own = {f: stored[f] for f in struct.__struct_fields__ if f not in _COMMON}
     actor = msgspec.convert(domain_event.actor, Actor) if domain_event.actor else None
     return struct(account_id=domain_event.account_id, aggregate_id=domain_event.originator_id,
                   aggregate_version=domain_event.originator_version,
                   occurred_at=domain_event.timestamp, actor=actor, **own)
+
+
+KEYS_BEFORE_V2 = frozenset({"LicenseIssued", "LicenseKeyReset", "ValueClaimed"})
+
+
+def upcast(event_type: str, body: bytes) -> bytes:
+    """A published body as today's contract has it: messages published before version 2 carried license keys
+    (still on the stream, and read by projectors that were behind); they get the fingerprints instead."""
+    if event_type not in KEYS_BEFORE_V2:
+        return body
+    old = msgspec.json.decode(body)
+    new = redacted(old)
+    return body if new == old else msgspec.json.encode(new)
 
 
 def subject(event: PortalEvent) -> str:

@@ -7,9 +7,10 @@ from domain.contract.base import PortalEvent
 
 
 class LicenseIssued(PortalEvent):
+    SCHEMA_VERSION = 2  # v1 carried the live `key`; subscribers never need it, so only its fingerprint
     aggregate = "license"
     product: str
-    key: str
+    key_fingerprint: str
     expires_at: datetime | None
 
 
@@ -20,8 +21,9 @@ class LicenseUpgraded(PortalEvent):
 
 
 class LicenseKeyReset(PortalEvent):
+    SCHEMA_VERSION = 2  # v1 carried the live `key`
     aggregate = "license"
-    key: str
+    key_fingerprint: str
 
 
 class LicenseCancelled(PortalEvent):
@@ -35,9 +37,10 @@ class LicenseNamespaceAssigned(PortalEvent):
 
 
 class ValueClaimed(PortalEvent):
+    SCHEMA_VERSION = 2  # v1 carried a claimed license key itself
     aggregate = "claim"
     kind: str
-    value: str
+    value: str  # a license key (kind `license_key`) only as its fingerprint
 
 
 class ValueTransferred(PortalEvent):

@@ -156,3 +156,14 @@ def test_an_api_key_cannot_be_created_while_api_access_is_off(app, account_id, r
     app.set_api_access(account_id, False)
 
     refused(RuleViolation, app.create_api_key, account_id, "ci", "read", "pak_abcd")
+
+
+def test_switching_an_account_off_revokes_its_api_keys_for_good(app, account_id):
+    key_id, _ = app.create_api_key(account_id, "backup script", "read", "pak_abcd")
+
+    app.set_account_disabled(account_id, True)
+    app.set_account_disabled(account_id, False)
+
+    assert app.account(account_id).api_keys == {}
+    stored = [app.mapper.to_domain_event(n) for n in app.recorder.select_notifications(1, 1_000)]
+    assert [e.key_id for e in stored if isinstance(e, Account.ApiKeyRevoked)] == [key_id]

@@ -12,7 +12,8 @@ import domain
 from domain import totp
 from domain.account import Account
 from domain.user import User
-from domain.contract import CONTRACT, PortalEvent, subject, to_public
+from domain.contract import CONTRACT, EVENT_TYPES, PortalEvent, subject, to_public, upcast
+from domain.history import fingerprint, redacted
 from domain.tenant import TenantAggregate
 from domain.user_commands import PLATFORM_ACCOUNT
 from tests.domain.test_email import use_email
@@ -124,7 +125,8 @@ def test_every_stored_event_maps_to_its_contract_struct(history):
         assert (public.account_id, public.aggregate_id, public.aggregate_version, public.occurred_at) == (
             event.account_id, event.originator_id, event.originator_version, event.timestamp)
         own = set(public.__struct_fields__) - COMMON
-        assert {f: getattr(public, f) for f in own} == {f: getattr(event, f) for f in own}
+        stored = redacted(vars(event))  # credentials as fingerprints
+        assert {f: getattr(public, f) for f in own} == {f: stored[f] for f in own}
 
 
 def test_every_public_event_survives_a_json_round_trip(history):
@@ -159,12 +161,57 @@ def test_every_domain_event_has_a_contract(event_class):
 def test_no_published_event_carries_a_password_hash_or_second_factor_secret(app, account_id, password_hash):
     user = app.find_login(app.account(account_id).email)
     secret = app.start_two_factor()
-    app.enable_two_factor(user.id, secret, totp.code_at(secret, totp.current_step(datetime.now(UTC))))
+    codes, _ = app.enable_two_factor(user.id, secret, totp.code_at(secret, totp.current_step(datetime.now(UTC))))
+    app.check_second_factor(user.id, codes[0])
     registered = next(e for e in stored_events(app) if isinstance(e, User.Registered))
     assert registered.password_hash == password_hash  # the store keeps it; the contract must not
+    user = app.user(user.id)
 
     published = b"".join(msgspec.json.encode(to_public(e)) for e in stored_events(app))
 
     assert password_hash.encode() not in published
     assert secret.encode() not in published
     assert b"password" not in published
+    for kept in (*codes, *user.recovery_digests, user.recovery_salt):
+        assert kept.encode() not in published
+
+
+def test_no_published_event_carries_a_license_key_only_its_fingerprint(app, account_id):
+    first = app.license(account_id).key
+    app.reset_license_key(account_id)
+    second = app.license(account_id).key
+
+    published = [to_public(e) for e in stored_events(app)]
+
+    encoded = b"".join(msgspec.json.encode(p) for p in published)
+    assert first.encode() not in encoded and second.encode() not in encoded
+    fingerprints = {getattr(p, "key_fingerprint", None) for p in published} | \
+        {p.value for p in published if getattr(p, "kind", None) == "license_key"}
+    assert fingerprints >= {fingerprint(first), fingerprint(second)}
+
+
+def test_a_body_published_before_fingerprints_is_shown_fingerprinted_and_redacting_twice_changes_nothing():
+    old = {"product": "free", "key": "AAAA-BBBB-CCCC-DDDD-EEEE"}
+    claim = {"kind": "license_key", "value": "AAAA-BBBB-CCCC-DDDD-EEEE"}
+
+    assert redacted(old) == {"product": "free", "key_fingerprint": fingerprint(old["key"])}
+    assert redacted(claim)["value"] == fingerprint(claim["value"])
+    assert redacted(redacted(claim)) == redacted(claim)
+    assert redacted({"kind": "email", "value": "ann@example.com"})["value"] == "ann@example.com"
+
+
+def test_a_version_1_body_with_a_key_is_upcast_to_the_fingerprint_on_read(app, account_id):
+    [issued] = [e for e in stored_events(app) if type(to_public(e)).__name__ == "LicenseIssued"]
+    v2 = msgspec.to_builtins(to_public(issued))
+    v1 = {k: v for k, v in v2.items() if k != "key_fingerprint"} | {"key": issued.key}
+
+    read = upcast("LicenseIssued", msgspec.json.encode(v1))
+
+    assert msgspec.json.decode(read, type=EVENT_TYPES["LicenseIssued"]) == to_public(issued)
+    assert issued.key.encode() not in read
+
+
+def test_bodies_without_keys_pass_upcasting_untouched():
+    body = b'{"kind":"email","value":"ann@example.com"}'
+
+    assert upcast("ValueClaimed", body) is body and upcast("AccountOpened", b"{}") == b"{}"

@@ -5,6 +5,7 @@ import asyncio
 import email
 import email.policy
 import re
+import secrets
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from email.message import EmailMessage
@@ -23,6 +24,16 @@ from workers.config import Settings
 from workers.staff import add_staff
 
 TEST_ADDRESS = "127.0.0.1"  # every test request comes from here: one key of the per-address login limit
+
+
+def new_address() -> str:
+    """A client address of its own (198.18.0.0/15, for tests), sent through the trusted local proxy."""
+    return f"198.{18 + secrets.randbelow(2)}.{secrets.randbelow(256)}.{1 + secrets.randbelow(254)}"
+
+
+def forwarded(address: str | None) -> dict[str, str]:
+    """Headers of a request from `address`, as the trusted proxy at 127.0.0.1 forwards it (None: from there)."""
+    return {"X-Forwarded-For": address} if address else {}
 
 
 @dataclass(frozen=True)
@@ -45,14 +56,14 @@ def bearer(token: str) -> dict[str, str]:
 
 
 async def log_in(http: httpx.AsyncClient, email_address: str, password: str = PASSWORD,
-                 code: str | None = None) -> httpx.Response:
+                 code: str | None = None, address: str | None = None) -> httpx.Response:
     body = {"email": email_address, "password": password, **({"code": code} if code else {})}
-    return await http.post("/v1/auth/login", json=body)
+    return await http.post("/v1/auth/login", json=body, headers=forwarded(address))
 
 
 async def logged_in(http: httpx.AsyncClient, email_address: str, password: str = PASSWORD,
-                    code: str | None = None) -> Person:
-    response = await log_in(http, email_address, password, code)
+                    code: str | None = None, address: str | None = None) -> Person:
+    response = await log_in(http, email_address, password, code, address)
     assert response.status_code == 200, response.text
     body = response.json()
     return Person(email=email_address, account_id=body["account_id"], user_id=body["user_id"], role=body["role"],

@@ -7,7 +7,7 @@ import pytest
 
 from tests.e2e.api import Account, license_tab, problem, sign_up
 from tests.e2e.devices import device_of
-from tests.e2e.people import bearer, staff_member
+from tests.e2e.people import bearer, logged_in, staff_member
 
 OWNER_ONLY = [
     ("GET", "/v1/users", None),
@@ -157,6 +157,20 @@ async def test_switching_api_access_on_again_restores_the_keys(http, settings, a
                        headers=admin.auth)
 
     assert (await http.get("/v1/auth/me", headers=read_key.auth)).status_code == 200
+
+
+async def test_keys_stay_revoked_when_a_switched_off_account_is_switched_on_again(http, settings, account: Account,
+                                                                                  read_key: Key):
+    admin = await staff_member(http, settings, "administrator")
+    for enabled in (False, True):
+        response = await http.put(f"/v1/admin/accounts/{account.account_id}/enabled", json={"enabled": enabled},
+                                  headers=admin.auth)
+        assert response.status_code == 200, response.text
+
+    problem(await http.get("/v1/auth/me", headers=read_key.auth), 401)
+    owner = await logged_in(http, account.email)  # the account's own sessions ended too: a new login
+    listed = await http.get("/v1/api-keys", headers={**owner.auth, "X-Min-Position": str(response.json()["position"])})
+    assert read_key.key_id not in [k["key_id"] for k in listed.json()]
 
 
 async def test_a_key_cannot_log_itself_out_and_stays_listed(http, account: Account, write_key: Key):

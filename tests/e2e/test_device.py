@@ -10,6 +10,7 @@ from domain.application import Portal
 from domain.client import Client
 from tests.e2e.api import command, license_tab, problem
 from tests.e2e.devices import Device, device_of, new_client_id, read
+from tests.e2e.people import staff_member
 
 ROUTES = {"register": ("/register", {"client_id": "123456789", "version": "1.0.0", "platform": "windows"}),
           "heartbeat": ("/heartbeat", {"client_id": "123456789", "version": "1.0.0"}),
@@ -203,6 +204,25 @@ async def test_a_heartbeat_with_the_old_key_is_refused_right_after_a_reset(http,
     await command(http, account, "POST", "/v1/license/key/reset")
 
     problem(await device.beat(client_id), 401)
+
+
+@pytest.mark.parametrize("route", ROUTES)
+async def test_every_device_call_of_a_switched_off_account_is_forbidden(http, settings, account, device, route):
+    client_id, _ = await device.register()
+    position = await device.online(client_id)
+    await read(http, account, f"/v1/clients/{client_id}", position)  # a heartbeat would take the fast path
+    session_id, _ = await device.start(client_id, new_client_id())
+    admin = await staff_member(http, settings, "administrator")
+    switched = await http.put(f"/v1/admin/accounts/{account.account_id}/enabled", json={"enabled": False},
+                              headers=admin.auth)
+    assert switched.status_code == 200, switched.text
+    path, body = ROUTES[route]
+    path = f"/sessions/{session_id}/end" if route == "end" else path
+    body = body and {k: client_id if k in ("client_id", "from_client_id") else v for k, v in body.items()}
+
+    refusal = problem(await device.post(path, body), 403)
+
+    assert refusal["type"] == "urn:portal:problem:account-disabled"
 
 
 @pytest.mark.parametrize("client_id", ["12345678", "12345678901", "12345678a", " 123456789", 123456789])

@@ -5,7 +5,7 @@ import asyncio
 import json
 
 from domain.contract import EVENT_TYPES
-from tests.e2e.api import command, problem, sign_up
+from tests.e2e.api import command, license_tab, problem, sign_up
 
 
 async def sse(http, account, last_event_id: int, until: int) -> list[tuple[int, dict]]:
@@ -43,6 +43,17 @@ async def test_the_stream_sends_only_the_callers_own_events(http, account):
 
     assert {data["account_id"] for _, data in received} == {account.account_id}
     assert [i for i, _ in received] == sorted(i for i, _ in received)
+
+
+async def test_the_stream_shows_license_keys_only_as_fingerprints(http, account):
+    first = (await license_tab(http, account, account.position))["license_key"]
+    last = await command(http, account, "POST", "/v1/license/key/reset")
+    second = (await license_tab(http, account, last))["license_key"]
+
+    received = json.dumps(await sse(http, account, 0, last))
+
+    assert first not in received and second not in received
+    assert '"key_fingerprint"' in received
 
 
 async def test_the_stream_resumes_after_the_last_event_id(http, account):

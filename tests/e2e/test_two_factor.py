@@ -7,8 +7,9 @@ from datetime import UTC, datetime
 import pytest
 
 from domain.totp import code_at, current_step
+from gateway.throttle import PAIR_LIMIT
 from tests.e2e.api import Account, problem
-from tests.e2e.people import authenticator_code, log_in, logged_in
+from tests.e2e.people import authenticator_code, forwarded, log_in, logged_in, new_address
 
 
 @dataclass(frozen=True)
@@ -66,6 +67,19 @@ async def test_enabling_with_a_wrong_code_is_refused_naming_the_code(http, accou
 
 async def test_enabling_answers_ten_distinct_recovery_codes(two_factor: TwoFactor):
     assert len(set(two_factor.recovery_codes)) == 10
+
+
+async def test_recovery_codes_are_80_bits_in_typeable_groups(two_factor: TwoFactor):
+    for code in two_factor.recovery_codes:
+        groups = code.split("-")
+        assert [len(g) for g in groups] == [4, 4, 4, 4]
+        assert set("".join(groups)) <= set("ABCDEFGHIJKLMNOPQRSTUVWXYZ234567")  # 16 x 5 bits
+
+
+async def test_a_recovery_code_typed_in_lower_case_without_dashes_works(http, two_factor: TwoFactor):
+    typed = two_factor.recovery_codes[5].replace("-", "").lower()
+
+    assert (await logged_in(http, two_factor.account.email, code=typed)).role == "owner"
 
 
 async def test_the_user_is_shown_with_two_factor_on(http, two_factor: TwoFactor):
@@ -142,6 +156,7 @@ async def test_disabling_with_a_code_lets_logins_in_without_one(http, two_factor
     assert (await logged_in(http, two_factor.account.email)).role == "owner"
 
 
+@pytest.mark.usefixtures("failures_forgotten")
 async def test_disabling_with_a_wrong_code_leaves_two_factor_on(http, two_factor: TwoFactor):
     response = await http.post("/v1/auth/2fa/disable", json={"code": wrong_code(two_factor.secret)},
                                headers=two_factor.account.auth)
@@ -158,3 +173,17 @@ async def test_an_authenticator_code_works_only_once(http, two_factor: TwoFactor
     response = await log_in(http, two_factor.account.email, code=code)
 
     problem(response, 401, field="code")
+
+
+async def test_wrong_codes_turning_it_off_are_limited_like_failed_logins(http, two_factor: TwoFactor):
+    headers = {**two_factor.account.auth, **forwarded(new_address())}
+    for _ in range(PAIR_LIMIT):
+        response = await http.post("/v1/auth/2fa/disable", json={"code": wrong_code(two_factor.secret)},
+                                   headers=headers)
+        problem(response, 401, field="code")
+
+    response = await http.post("/v1/auth/2fa/disable", json={"code": two_factor.recovery_codes[0]}, headers=headers)
+
+    problem(response, 429)
+    assert int(response.headers["Retry-After"]) > 0
+    problem(await log_in(http, two_factor.account.email), 401, field="code")  # still on
