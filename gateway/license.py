@@ -42,7 +42,7 @@ class LicenseController(Controller):
     dependencies = {"caller": Provide(customer)}
 
     @get("", summary="The License tab")
-    async def show(self, caller: Caller, state: State, pool: asyncpg.Pool,
+    async def show(self, caller: Caller, state: State, pool: asyncpg.Pool, portal: Portal,
                    min_position: Annotated[int | None, MinPosition] = None) -> LicenseTab:
         await reach(state, LICENSE_TAB.name, min_position)
         key = (await off_loop(portal.license, caller.account_id)).key  # events carry only its fingerprint
