@@ -58,3 +58,15 @@ class TwoFactorFailed(DomainError):
 
 class NotAllowed(DomainError):
     """The caller's role does not allow this (e.g. removing the last owner)."""
+
+
+class InvalidAlias(RuleViolation):
+    """The alias does not read name@namespace in a namespace the account owns."""
+
+
+class AliasLimitReached(RuleViolation):
+    """The namespace holds as many aliases as the license allows."""
+
+
+class SessionNotActive(RuleViolation):
+    """The session has already ended."""

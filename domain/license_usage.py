@@ -10,8 +10,8 @@ from uuid import NAMESPACE_URL, UUID, uuid5
 from eventsourcing.domain import event
 
 from domain.catalog import Product
-from domain.errors import (ActiveDeviceLimitReached, AliasTaken, NotFound, RuleViolation, SeatLimitReached,
-                           SessionLimitReached)
+from domain.errors import (ActiveDeviceLimitReached, AliasLimitReached, AliasTaken, InvalidAlias, NotFound,
+                           RuleViolation, SeatLimitReached, SessionLimitReached)
 from domain.tenant import TenantAggregate
 
 ALIAS_NAME = re.compile(r"^[a-z0-9](?:[a-z0-9._-]{0,30}[a-z0-9])?$")
@@ -73,14 +73,14 @@ class LicenseUsage(TenantAggregate):
         if alias is not None:
             name, _, alias_namespace = alias.partition("@")
             if namespace is None:
-                raise RuleViolation("Aliases need a custom namespace; buy one on the License tab", field="alias")
+                raise InvalidAlias("Aliases need a custom namespace; buy one on the License tab", field="alias")
             if alias_namespace != namespace or not ALIAS_NAME.match(name):
-                raise RuleViolation(f"An alias reads name@{namespace}: lower-case letters, digits, '.', '_' "
+                raise InvalidAlias(f"An alias reads name@{namespace}: lower-case letters, digits, '.', '_' "
                                     "or '-'", field="alias")
             if alias in self.aliases:
                 raise AliasTaken(f"The alias {alias!r} belongs to another client", field="alias")
             if self.alias_of(client_id) is None and len(self.aliases) >= tier.max_aliases:
-                raise RuleViolation(f"The {tier.name} license allows {tier.max_aliases} aliases", field="alias")
+                raise AliasLimitReached(f"The {tier.name} license allows {tier.max_aliases} aliases", field="alias")
         self._alias_changed(client_id=client_id, alias=alias)
 
     @event("AliasChanged")

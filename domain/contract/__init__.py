@@ -9,10 +9,11 @@ from typing import Any
 import msgspec
 
 from domain.account import Account
+from domain.anydesk_credential import AnyDeskCredential
 from domain.actor import Actor
 from domain.claim import Claim
 from domain.client import Client
-from domain.contract import accounts, licenses, usage
+from domain.contract import accounts, anydesk, licenses, usage
 from domain.contract import email as mail
 from domain.contract.base import STREAM, SUBJECT_PREFIX, PortalEvent
 from domain.email import Email
@@ -62,6 +63,8 @@ CONTRACT: dict[type, type[PortalEvent]] = {
     Session.Started: usage.SessionStarted,
     Session.Ended: usage.SessionEnded,
     Session.Commented: usage.SessionCommented,
+    AnyDeskCredential.Issued: anydesk.AnyDeskCredentialIssued,
+    AnyDeskCredential.PasswordSet: anydesk.AnyDeskApiPasswordSet,
     Email.Queued: mail.EmailQueued,
     Email.Sent: mail.EmailSent,
     Email.Bounced: mail.EmailBounced,

@@ -5,7 +5,7 @@ from uuid import uuid4
 import pytest
 
 from domain.catalog import PRODUCTS
-from domain.errors import AliasTaken, NotFound, RuleViolation
+from domain.errors import AliasLimitReached, AliasTaken, InvalidAlias, NotFound
 from domain.license_usage import LicenseUsage
 
 
@@ -30,7 +30,7 @@ def test_an_alias_is_set_within_the_namespace(app, account_id, namespace, regist
 def test_an_alias_needs_a_namespace(app, account_id, register, refused):
     client_id = register()
 
-    error = refused(RuleViolation, app.set_alias, account_id, client_id, "desk@somewhere")
+    error = refused(InvalidAlias, app.set_alias, account_id, client_id, "desk@somewhere")
 
     assert error.field == "alias"
 
@@ -41,7 +41,7 @@ def test_an_alias_outside_the_namespace_or_badly_named_is_refused(app, account_i
                                                                     refused, alias):
     client_id = register()
 
-    error = refused(RuleViolation, app.set_alias, account_id, client_id, alias.format(ns=namespace))
+    error = refused(InvalidAlias, app.set_alias, account_id, client_id, alias.format(ns=namespace))
 
     assert error.field == "alias"
 
@@ -60,7 +60,7 @@ def test_no_more_aliases_than_the_tier_allows(app, account_id, namespace, regist
     for i in range(limit):
         app.set_alias(account_id, register(), f"desk-{i}@{namespace}")
 
-    error = refused(RuleViolation, app.set_alias, account_id, register(), f"one-too-many@{namespace}")
+    error = refused(AliasLimitReached, app.set_alias, account_id, register(), f"one-too-many@{namespace}")
 
     assert error.field == "alias"
 
