@@ -9,9 +9,11 @@ from pathlib import Path
 
 import asyncpg
 import httpx
+import msgspec
 import pytest
 
 from domain.application import Portal
+from gateway.sealing import new_key
 from workers.config import Settings, event_store_env
 from workers.stream import prepare
 from workers.embedded import EmbeddedNats, EmbeddedPostgres, free_port
@@ -22,6 +24,8 @@ from tests.support import Roles, running_service
 def settings() -> Iterator[Settings]:
     if os.environ.get("PORTAL_DATABASE_URL") and os.environ.get("PORTAL_NATS_URL"):
         settings = Settings.from_env()
+        if settings.secrets_key is None:
+            settings = msgspec.structs.replace(settings, secrets_key=new_key())
         asyncio.run(prepare(settings))
         yield settings
         return
@@ -31,7 +35,8 @@ def settings() -> Iterator[Settings]:
         postgres.start()
         nats.start()
         try:
-            settings = Settings(database_url=postgres.url, nats_url=nats.url, min_position_wait_seconds=5.0)
+            settings = Settings(database_url=postgres.url, nats_url=nats.url, min_position_wait_seconds=5.0,
+                                secrets_key=new_key())
             asyncio.run(prepare(settings))
             yield settings
         finally:

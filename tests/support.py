@@ -30,7 +30,8 @@ class Roles:
     def __init__(self, settings: Settings, logs: Path) -> None:
         self.env = {**os.environ, "PORTAL_DATABASE_URL": settings.database_url,
                     "PORTAL_NATS_URL": settings.nats_url, "PORTAL_LOG_LEVEL": "WARNING",
-                    "PORTAL_MIN_POSITION_WAIT_SECONDS": str(settings.min_position_wait_seconds)}
+                    "PORTAL_MIN_POSITION_WAIT_SECONDS": str(settings.min_position_wait_seconds),
+                    "PORTAL_SECRETS_KEY": settings.secrets_key or ""}
         self.logs = logs
         self.running: list[subprocess.Popen[bytes]] = []
 

@@ -15,6 +15,7 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
     log_level: str = "INFO"
     presence_timeout_seconds: float = 30.0  # a client silent this long goes offline
     public_url: str = "http://127.0.0.1:8000"  # where users reach the portal (links in e-mails)
+    secrets_key: str | None = None  # AES-256 key (URL-safe base64) sealing secrets the gateway must read back
 
     @classmethod
     def from_env(cls) -> "Settings":
@@ -28,6 +29,7 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
             "log_level": ("PORTAL_LOG_LEVEL", str),
             "presence_timeout_seconds": ("PORTAL_PRESENCE_TIMEOUT_SECONDS", float),
             "public_url": ("PORTAL_PUBLIC_URL", str),
+            "secrets_key": ("PORTAL_SECRETS_KEY", str),
         }
         given = {field: kind(os.environ[var]) for field, (var, kind) in optional.items() if os.environ.get(var)}
         return cls(database_url=os.environ["PORTAL_DATABASE_URL"], nats_url=os.environ["PORTAL_NATS_URL"],

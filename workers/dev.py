@@ -15,6 +15,7 @@ import urllib.error
 import urllib.request
 from pathlib import Path
 
+from gateway.sealing import new_key
 from workers.config import Settings
 from workers.staff import add_staff
 from workers.embedded import EmbeddedNats, EmbeddedPostgres, free_port, stop_process
@@ -62,6 +63,15 @@ def mail_destination(env: dict[str, str]) -> str:
     return f"{env['PORTAL_MAIL_DIR']}   (one .eml file per e-mail sent)"
 
 
+def secrets_key(folder: Path) -> str:
+    """The data folder's own key for sealed secrets: made once, so they open again after a restart."""
+    path = folder / "secrets.key"
+    if not path.exists():
+        path.touch(mode=0o600)
+        path.write_text(new_key())
+    return path.read_text().strip()
+
+
 def run(data_dir: str, port: int) -> None:
     folder = Path(data_dir).resolve()
     folder.mkdir(parents=True, exist_ok=True)
@@ -81,7 +91,8 @@ def run(data_dir: str, port: int) -> None:
         postgres.start()
         nats.start()
         env = {**os.environ, "PORTAL_DATABASE_URL": postgres.url, "PORTAL_NATS_URL": nats.url,
-               "PORTAL_PUBLIC_URL": os.environ.get("PORTAL_PUBLIC_URL", f"http://127.0.0.1:{port}")}
+               "PORTAL_PUBLIC_URL": os.environ.get("PORTAL_PUBLIC_URL", f"http://127.0.0.1:{port}"),
+               "PORTAL_SECRETS_KEY": os.environ.get("PORTAL_SECRETS_KEY") or secrets_key(folder)}
         if not env.get("PORTAL_SMTP_URL"):  # e-mail stays on this machine, where a developer can read it
             env.setdefault("PORTAL_MAIL_DIR", str(folder / "mail"))
         subprocess.run([sys.executable, "-m", "workers.cli", "migrate"], env=env, check=True)
