@@ -22,7 +22,6 @@ from projections.sessions import SESSIONS, SessionFilter, session_details, sessi
 # AnyDesk's names -> the read model's
 SORTS = {"from.cid": "from_client_id", "to.cid": "to_client_id", "start-time": "started_at", "end-time": "ended_at",
          "duration": "duration"}
-UnixTime = Annotated[int | None, Parameter(ge=0, description="Unix seconds")]
 
 
 class SessionQuery(msgspec.Struct, frozen=True, kw_only=True):
@@ -38,8 +37,10 @@ class SessionQuery(msgspec.Struct, frozen=True, kw_only=True):
 async def session_query(cid: Annotated[int | None, Parameter(ge=0, description="One client's sessions")] = None,
                         direction: Annotated[Literal["in", "out", "inout"] | None, Parameter(
                             description="Relative to cid: connected to it, from it, or either")] = None,
-                        since: Annotated[UnixTime, Parameter(query="from", description="Started at or after")] = None,
-                        until: Annotated[UnixTime, Parameter(query="to", description="Started before")] = None,
+                        since: Annotated[int | None, Parameter(
+                            query="from", ge=0, description="Started at or after (Unix seconds)")] = None,
+                        until: Annotated[int | None, Parameter(
+                            query="to", ge=0, description="Started before (Unix seconds)")] = None,
                         sort: Literal["from.cid", "to.cid", "start-time", "end-time", "duration"] = "start-time",
                         order: Order = "desc", offset: Offset = 0, limit: Limit = -1) -> SessionQuery:
     f = SessionFilter(client_id=None if cid is None else str(cid), direction=direction or "inout",

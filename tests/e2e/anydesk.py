@@ -16,7 +16,7 @@ import httpx
 from domain.application import Portal
 from domain.seeding import PastSession, import_clients, import_sessions
 from tests.e2e.api import Account
-from tests.e2e.devices import new_client_id
+from tests.e2e.devices import new_client_id, read
 
 ROOT = "/anydesk"
 
@@ -102,3 +102,13 @@ def seed(portal: Portal, account: Account, clients: int = 4, sessions: int = 6) 
             for i in range(sessions)]
     list(import_sessions(portal, account_id, past))
     return Seeded(clients=client_ids, sessions=past, position=portal.current_position())
+
+
+async def seeded_account(http: httpx.AsyncClient, portal: Portal, account: Account, clients: int = 4,
+                         sessions: int = 6) -> tuple[Seeded, AnyDesk]:
+    """The account (on a tier with a namespace) seeded, once the Clients and Sessions tabs show it, with its
+    AnyDesk client."""
+    seeded = seed(portal, account, clients, sessions)
+    await read(http, account, "/v1/clients", seeded.position)
+    await read(http, account, "/v1/sessions", seeded.position)
+    return seeded, await anydesk_of(http, account)
