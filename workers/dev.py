@@ -106,6 +106,7 @@ def run(data_dir: str, port: int) -> None:
 Portal is running (data in {folder})
   gateway     {base}
   API docs    {base}/schema/swagger   (OpenAPI JSON: {base}/schema/openapi.json)
+  AnyDesk API {base}/anydesk   (the AnyDesk-compatible REST API: see the README)
   PostgreSQL  {postgres.url}
   NATS        {nats.url}   (events on portal.evt.>, stream PORTAL_EVENTS)
   e-mail      {mail_destination(env)}
