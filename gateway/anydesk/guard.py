@@ -4,6 +4,7 @@ query or body), against the license's sealed password; stale timestamps and repl
 import hmac
 import time
 from typing import Any, cast
+from uuid import UUID
 
 import msgspec
 from litestar import Request
@@ -24,7 +25,7 @@ SHOWN_CHARACTERS = 3  # of the API password, in /sysinfo
 
 
 class Licensee(msgspec.Struct, frozen=True, kw_only=True):
-    account_id: Any
+    account_id: UUID
     license_id: str
     masked_password: str
     actor: Actor

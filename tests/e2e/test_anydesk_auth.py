@@ -128,6 +128,7 @@ async def test_the_password_is_nowhere_in_the_audit_trail_or_history(http, accou
                            headers={**account.auth, "X-Min-Position": str(created["position"])})
     history = await http.get(f"/v1/accounts/{account.account_id}/history", headers=account.auth)
 
-    assert [e["kind"] for e in audit.json()["entries"]] == ["AnyDeskApiPasswordSet"]
+    assert [(e["kind"], e["summary"]) for e in audit.json()["entries"]] == [
+        ("AnyDeskApiPasswordSet", "AnyDesk API password set")]
     assert history.status_code == 200, history.text
     assert created["api_password"] not in audit.text + history.text
