@@ -49,10 +49,10 @@ def _domain(request: Request[Any, Any, Any], exc: DomainError) -> Response[Any]:
 
 
 def _http(request: Request[Any, Any, Any], exc: HTTPException) -> Response[Any]:
-    if isinstance(exc, ValidationException):
-        fields = [e.get("key") for e in exc.extra if isinstance(e, dict)] if isinstance(exc.extra, list) else []
-        named = ", ".join(str(f) for f in fields if f)
-        return answer(400, "invalid_request", f"{exc.detail}{f': {named}' if named else ''}")
+    if isinstance(exc, ValidationException):  # a parameter or the body: say which, and what is wrong with it
+        errors = [e for e in exc.extra if isinstance(e, dict)] if isinstance(exc.extra, list) else []
+        said = "; ".join(f"{e.get('key') or 'body'}: {e.get('message', '')}" for e in errors)
+        return answer(400, "invalid_request", said or exc.detail)
     return answer(exc.status_code, HTTP_CODES.get(exc.status_code, "error"), exc.detail, exc.headers)
 
 

@@ -15,7 +15,7 @@ from domain.actor import Actor
 from gateway.anydesk.errors import AnyDeskError
 from gateway.anydesk.signing import content_hash, parse_authorization, signed_resource, token
 from gateway.dependencies import read_models
-from gateway.sealing import sealer
+from gateway.sealing import SealBroken, sealer
 from gateway.tracing import request_actor
 from projections.anydesk_credentials import credential, first_sight
 
@@ -56,7 +56,10 @@ async def signed(connection: ASGIConnection[Any, Any, Any, Any], _: BaseRouteHan
         raise AnyDeskError(503, "unavailable", "The API is not configured on this server (PORTAL_SECRETS_KEY)")
     pool = read_models(state)
     found = await credential(pool, auth.license_id)
-    password = sealer(state.settings.secrets_key).open(found.sealed_password, auth.license_id) if found else ""
+    try:
+        password = sealer(state.settings.secrets_key).open(found.sealed_password, auth.license_id) if found else ""
+    except SealBroken:  # sealed under another PORTAL_SECRETS_KEY: only a new password helps
+        raise refused(401, "invalid_token", "The API password must be reset (POST /v1/license/api-password)") from None
     expected = token(password, connection.method, resource, auth.timestamp, body_hash)
     if found is None or not hmac.compare_digest(expected, auth.token):
         raise refused(401, "invalid_token", "The token does not match this request and the license's API password")

@@ -36,6 +36,6 @@ def parse_authorization(header: str) -> Authorization | None:
 def signed_resource(scope: Any, root: str) -> str:
     """The resource as the client signed it: the raw path (not decoded) below `root`, and the raw query string
     (bare flags such as `?online` included)."""
-    path = (scope.get("raw_path") or scope["path"].encode()).decode("latin-1")
-    query = scope.get("query_string", b"").decode("latin-1")
+    raw: bytes = scope.get("raw_path") or scope["path"].encode()
+    path, query = raw.decode("latin-1"), scope.get("query_string", b"").decode("latin-1")
     return path.removeprefix(root) + (f"?{query}" if query else "")

@@ -6,6 +6,7 @@ import time
 
 import pytest
 
+from gateway.sealing import Sealer, new_key
 from tests.e2e.anydesk import AnyDesk, anydesk_of, api_password, refusal, sign
 from tests.e2e.api import Account, license_tab, problem
 from tests.e2e.devices import device_of
@@ -98,6 +99,16 @@ async def test_a_body_that_does_not_match_its_hash_is_refused(http, account: Acc
 
     body = refusal(response, 401, "invalid_token")
     assert body["content-hash"] != EMPTY_BODY_HASH
+
+
+async def test_a_password_sealed_under_another_key_must_be_reset(pool, api: AnyDesk):
+    resealed = Sealer(new_key()).seal(api.password, api.license_id)
+    await pool.execute("UPDATE anydesk_credentials SET sealed_password = $2 WHERE license_id = $1", api.license_id,
+                       resealed)
+
+    body = refusal(await api.request("GET", "/auth"), 401, "invalid_token")
+
+    assert "reset" in body["error"]
 
 
 async def test_credentials_are_checked_before_the_body(api: AnyDesk):

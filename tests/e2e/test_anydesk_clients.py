@@ -173,6 +173,15 @@ async def test_a_body_anydesk_does_not_know_is_a_400(seeded, body):
     refusal(await api.request("PATCH", f"/clients/{data.clients[0]}", body), 400, "invalid_request")
 
 
+@pytest.mark.parametrize(("query", "named"), [("limit=all", "limit"), ("sort=version", "sort"), ("offset=-1", "offset")])
+async def test_a_parameter_anydesk_does_not_know_is_a_400_naming_it(seeded, query: str, named: str):
+    _, api = seeded
+
+    body = refusal(await api.request("GET", f"/clients?{query}"), 400, "invalid_request")
+
+    assert body["error"].startswith(f"{named}: ")
+
+
 @pytest.fixture
 async def api_and_aliased(http, ns_account: Account, seeded) -> tuple[AnyDesk, str]:
     data, api = seeded
