@@ -85,7 +85,7 @@ def refusal(response: httpx.Response, status: int, code: str) -> dict[str, Any]:
 
 @dataclass(frozen=True)
 class Seeded:
-    clients: list[str]  # ordered by id
+    clients: list[str]  # ordered by id (a number)
     sessions: list[PastSession]  # oldest first
     position: int  # of the last event seeded
 
@@ -93,7 +93,7 @@ class Seeded:
 def seed(portal: Portal, account: Account, clients: int = 4, sessions: int = 6) -> Seeded:
     """Clients and past sessions of different lengths and times, recorded by the very aggregate methods the
     commands use, so tests need not wait for real time to pass."""
-    client_ids = sorted(new_client_id() for _ in range(clients))
+    client_ids = sorted((new_client_id() for _ in range(clients)), key=int)  # as AnyDesk sorts: by number
     account_id = UUID(account.account_id)
     list(import_clients(portal, account_id, client_ids, "9.0.1", "windows"))
     start = datetime.now(UTC).replace(microsecond=0) - timedelta(days=sessions)
