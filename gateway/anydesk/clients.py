@@ -13,7 +13,7 @@ from litestar.params import Parameter
 from domain.application import Portal
 from gateway.anydesk.errors import AnyDeskError
 from gateway.anydesk.guard import Licensee
-from gateway.anydesk.shapes import Client, ClientWithSessions, applied, client, now, session
+from gateway.anydesk.shapes import AnyDeskClient, AnyDeskClientDetails, applied, client, now, session
 from gateway.consistency import command
 from projections.clients import CLIENTS, client_details, client_slice
 from projections.sessions import SessionFilter, session_slice
@@ -45,13 +45,13 @@ async def client_query(offset: Offset = 0, limit: Limit = -1, sort: Literal["cid
                        online=True if online is not None else None, filter=filter)
 
 
-class ClientList(msgspec.Struct, kw_only=True, omit_defaults=True):  # `online` only when asked for
+class AnyDeskClientList(msgspec.Struct, kw_only=True, omit_defaults=True):  # `online` only when asked for
     count: int  # every match
     selected: int  # in this answer
     offset: int
     limit: int
     online: bool | None = None
-    items: list[Client] = msgspec.field(name="list")
+    items: list[AnyDeskClient] = msgspec.field(name="list")
 
 
 class ClientChange(msgspec.Struct, forbid_unknown_fields=True, kw_only=True):
@@ -65,24 +65,24 @@ class AnyDeskClientsController(Controller):
     dependencies = {"listing": Provide(client_query)}
 
     @get("", summary="AnyDesk: the account's clients")
-    async def list_clients(self, caller: Licensee, listing: ClientQuery, pool: asyncpg.Pool) -> ClientList:
+    async def list_clients(self, caller: Licensee, listing: ClientQuery, pool: asyncpg.Pool) -> AnyDeskClientList:
         count, rows = await client_slice(pool, caller.account_id, online=listing.online, search=listing.filter,
                                          sort=SORTS[listing.sort], descending=listing.order == "desc",
                                          offset=listing.offset, limit=None if listing.limit < 0 else listing.limit)
         at = now()
-        return ClientList(count=count, selected=len(rows), offset=listing.offset, limit=listing.limit,
-                          online=listing.online, items=[client(r, at) for r in rows])
+        return AnyDeskClientList(count=count, selected=len(rows), offset=listing.offset, limit=listing.limit,
+                                 online=listing.online, items=[client(r, at) for r in rows])
 
     @get("/{cid:int}", summary="AnyDesk: one client with its last five sessions")
-    async def show_client(self, cid: int, caller: Licensee, pool: asyncpg.Pool) -> ClientWithSessions:
+    async def show_client(self, cid: int, caller: Licensee, pool: asyncpg.Pool) -> AnyDeskClientDetails:
         details = await client_details(pool, caller.account_id, str(cid))
         if details is None:
             raise AnyDeskError(404, "not_found", "No such client")
         recent = await session_slice(pool, caller.account_id, SessionFilter(client_id=str(cid)), sort="started_at",
                                      descending=True, offset=0, limit=LAST_SESSIONS)
         at = now()
-        return ClientWithSessions(**msgspec.structs.asdict(client(details, at)),
-                                  last_sessions=[session(s, at) for s in recent.items])
+        return AnyDeskClientDetails(**msgspec.structs.asdict(client(details, at)),
+                                    last_sessions=[session(s, at) for s in recent.items])
 
     @patch("/{cid:int}", status_code=204, summary="AnyDesk: set or remove (null) the alias, or write the comment")
     async def change_client(self, cid: int, data: ClientChange, caller: Licensee, portal: Portal,

@@ -15,7 +15,7 @@ from domain.application import Portal
 from gateway.anydesk.clients import Limit, Offset, Order
 from gateway.anydesk.errors import AnyDeskError
 from gateway.anydesk.guard import Licensee
-from gateway.anydesk.shapes import Session, applied, now, session
+from gateway.anydesk.shapes import AnyDeskSession, applied, now, session
 from gateway.consistency import command
 from projections.sessions import SESSIONS, SessionFilter, session_details, session_slice
 
@@ -49,7 +49,7 @@ async def session_query(cid: Annotated[int | None, Parameter(ge=0, description="
     return SessionQuery(cid=cid, direction=direction, filter=f, sort=sort, order=order, offset=offset, limit=limit)
 
 
-class SessionList(msgspec.Struct, kw_only=True, omit_defaults=True):  # cid, direction: only when asked for
+class AnyDeskSessionList(msgspec.Struct, kw_only=True, omit_defaults=True):  # cid, direction: only when asked for
     count: int  # every match
     selected: int  # in this answer
     offset: int
@@ -59,7 +59,7 @@ class SessionList(msgspec.Struct, kw_only=True, omit_defaults=True):  # cid, dir
     # Over every match, in seconds (active sessions: so far); only when something matches.
     duration_min: int | None = msgspec.field(default=None, name="duration.min")
     duration_max: int | None = msgspec.field(default=None, name="duration.max")
-    items: list[Session] = msgspec.field(name="list")
+    items: list[AnyDeskSession] = msgspec.field(name="list")
 
 
 class SessionComment(msgspec.Struct, forbid_unknown_fields=True, kw_only=True):
@@ -75,17 +75,18 @@ class AnyDeskSessionsController(Controller):
     tags = ["anydesk"]
 
     @get("", summary="AnyDesk: the account's sessions", dependencies={"listing": Provide(session_query)})
-    async def list_sessions(self, caller: Licensee, listing: SessionQuery, pool: asyncpg.Pool) -> SessionList:
+    async def list_sessions(self, caller: Licensee, listing: SessionQuery, pool: asyncpg.Pool) -> AnyDeskSessionList:
         found = await session_slice(pool, caller.account_id, listing.filter, sort=SORTS[listing.sort],
                                     descending=listing.order == "desc", offset=listing.offset,
                                     limit=None if listing.limit < 0 else listing.limit)
         at = now()
-        return SessionList(count=found.total, selected=len(found.items), offset=listing.offset, limit=listing.limit,
-                           cid=listing.cid, direction=listing.direction, duration_min=found.shortest,
-                           duration_max=found.longest, items=[session(s, at) for s in found.items])
+        return AnyDeskSessionList(count=found.total, selected=len(found.items), offset=listing.offset,
+                                  limit=listing.limit, cid=listing.cid, direction=listing.direction,
+                                  duration_min=found.shortest, duration_max=found.longest,
+                                  items=[session(s, at) for s in found.items])
 
     @get("/{sid:str}", summary="AnyDesk: one session")
-    async def show_session(self, sid: str, caller: Licensee, pool: asyncpg.Pool) -> Session:
+    async def show_session(self, sid: str, caller: Licensee, pool: asyncpg.Pool) -> AnyDeskSession:
         details = await session_details(pool, caller.account_id, sid)
         if details is None:
             raise AnyDeskError(404, "not_found", "No such session")

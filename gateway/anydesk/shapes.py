@@ -12,15 +12,15 @@ from projections.clients import ClientDetails
 from projections.sessions import Peer, SessionDetails
 
 
-class Side(msgspec.Struct, kw_only=True):
+class AnyDeskPeer(msgspec.Struct, kw_only=True):
     cid: int
     alias: str | None
 
 
-class Session(msgspec.Struct, kw_only=True, rename="kebab"):
+class AnyDeskSession(msgspec.Struct, kw_only=True, rename="kebab"):
     sid: str
-    from_: Side = msgspec.field(name="from")
-    to: Side
+    from_: AnyDeskPeer = msgspec.field(name="from")
+    to: AnyDeskPeer
     active: bool
     start_time: int
     end_time: int | None  # None while active
@@ -30,7 +30,7 @@ class Session(msgspec.Struct, kw_only=True, rename="kebab"):
     dst_user_ref: str | None = msgspec.field(name="dst_user_ref")
 
 
-class Client(msgspec.Struct, kw_only=True, rename="kebab"):
+class AnyDeskClient(msgspec.Struct, kw_only=True, rename="kebab"):
     cid: int
     alias: str | None  # name@namespace
     client_version: str
@@ -40,30 +40,30 @@ class Client(msgspec.Struct, kw_only=True, rename="kebab"):
     user_ref: str | None = msgspec.field(name="user_ref")
 
 
-class ClientWithSessions(Client, kw_only=True, rename="kebab"):
-    last_sessions: list[Session]
+class AnyDeskClientDetails(AnyDeskClient, kw_only=True, rename="kebab"):
+    last_sessions: list[AnyDeskSession]
 
 
 def unix(moment: datetime) -> int:
     return int(moment.timestamp())
 
 
-def side(peer: Peer) -> Side:
-    return Side(cid=int(peer.client_id), alias=peer.alias)
+def side(peer: Peer) -> AnyDeskPeer:
+    return AnyDeskPeer(cid=int(peer.client_id), alias=peer.alias)
 
 
-def session(s: SessionDetails, now: datetime) -> Session:
+def session(s: SessionDetails, now: datetime) -> AnyDeskSession:
     ended = s.ended_at or now
-    return Session(sid=s.session_id, from_=side(s.from_), to=side(s.to), active=s.active,
-                   start_time=unix(s.started_at), end_time=unix(s.ended_at) if s.ended_at else None,
-                   duration=max(0, int((ended - s.started_at).total_seconds())), comment=s.comment,
-                   src_user_ref=None, dst_user_ref=None)  # Portal has no user references on sessions
+    return AnyDeskSession(sid=s.session_id, from_=side(s.from_), to=side(s.to), active=s.active,
+                          start_time=unix(s.started_at), end_time=unix(s.ended_at) if s.ended_at else None,
+                          duration=max(0, int((ended - s.started_at).total_seconds())), comment=s.comment,
+                          src_user_ref=None, dst_user_ref=None)  # Portal has no user references on sessions
 
 
-def client(c: ClientDetails, now: datetime) -> Client:
+def client(c: ClientDetails, now: datetime) -> AnyDeskClient:
     online_time = int((now - c.online_since).total_seconds()) if c.online_since else -1
-    return Client(cid=int(c.client_id), alias=c.alias, client_version=c.version, online=c.online,
-                  online_time=online_time, comment=c.comment, user_ref=None)
+    return AnyDeskClient(cid=int(c.client_id), alias=c.alias, client_version=c.version, online=c.online,
+                         online_time=online_time, comment=c.comment, user_ref=None)
 
 
 def now() -> datetime:
