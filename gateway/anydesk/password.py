@@ -45,4 +45,6 @@ class ApiPasswordController(Controller):
         password = new_api_password()
         license_id, position = await command(caller.actor, portal.set_api_password, caller.account_id)
         await keep_password(pool, caller.account_id, license_id, sealer(key).seal(password, license_id), position)
-        return accepted(position, ApiPassword(license_id=license_id, api_password=password, position=position))
+        answer = accepted(position, ApiPassword(license_id=license_id, api_password=password, position=position))
+        answer.headers["Cache-Control"] = "no-store"  # a secret: no cache or proxy keeps a copy
+        return answer

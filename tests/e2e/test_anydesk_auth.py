@@ -29,6 +29,12 @@ async def test_a_signed_request_answers_success_and_the_license_id(api: AnyDesk)
     assert await api.get("/auth") == {"result": "success", "license-id": api.license_id}
 
 
+async def test_the_password_answer_is_never_cached(http, account: Account):
+    response = await http.post("/v1/license/api-password", headers=account.auth)
+
+    assert response.headers["Cache-Control"] == "no-store"
+
+
 async def test_the_license_tab_shows_the_api_license_id(http, account: Account, api: AnyDesk):
     assert (await license_tab(http, account, account.position))["api_license_id"] == api.license_id
 
