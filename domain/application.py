@@ -9,6 +9,7 @@ from eventsourcing.persistence import IntegrityError
 
 from domain import luhn
 from domain.account import Account
+from domain.anydesk_commands import AnyDeskCommands
 from domain.catalog import FREE, PRODUCTS
 from domain.claim import Claim
 from domain.email_commands import EmailCommands
@@ -32,7 +33,7 @@ def new_license_key() -> str:
     return "-".join(raw[i:i + 4] for i in range(0, 20, 4))
 
 
-class Portal(UserCommands, EmailCommands, SessionCommands, FileCommands):
+class Portal(UserCommands, EmailCommands, SessionCommands, FileCommands, AnyDeskCommands):
     """Every command of the portal. Account and license commands are here; the others by area."""
 
     def open_account(self, email: str, name: str, password_hash: str,

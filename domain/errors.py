@@ -71,3 +71,15 @@ class UpgradeRequired(DomainError):
 
 class CustomClientLimitReached(DomainError):
     """The tier's maximum number of custom clients is reached."""
+
+
+class InvalidAlias(InvalidValue):
+    """The alias does not read name@namespace in a namespace the account owns."""
+
+
+class AliasLimitReached(RuleViolation):
+    """The namespace holds as many aliases as the license allows."""
+
+
+class SessionNotActive(RuleViolation):
+    """The session has already ended."""

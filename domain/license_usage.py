@@ -10,20 +10,20 @@ from uuid import NAMESPACE_URL, UUID, uuid5
 from eventsourcing.domain import event
 
 from domain.catalog import Product
-from domain.errors import (ActiveDeviceLimitReached, AliasTaken, InvalidValue, NotFound, RuleViolation,
-                           SeatLimitReached, SessionLimitReached)
+from domain.errors import (ActiveDeviceLimitReached, AliasLimitReached, AliasTaken, InvalidAlias, NotFound,
+                           RuleViolation, SeatLimitReached, SessionLimitReached)
 from domain.tenant import TenantAggregate
 
 ALIAS_NAME = re.compile(r"^[a-z0-9](?:[a-z0-9._-]{0,30}[a-z0-9])?$")
 
 
 def in_namespace(alias: str, namespace: str) -> str:
-    """`name@namespace` checked against the account's own namespace (InvalidValue naming it otherwise)."""
+    """`name@namespace` checked against the account's own namespace (InvalidAlias naming it otherwise)."""
     name, _, alias_namespace = alias.partition("@")
     if alias_namespace != namespace:
-        raise InvalidValue(f"Your aliases end in @{namespace}; {alias!r} is in another namespace", field="alias")
+        raise InvalidAlias(f"Your aliases end in @{namespace}; {alias!r} is in another namespace", field="alias")
     if not ALIAS_NAME.match(name):
-        raise InvalidValue(f"An alias reads name@{namespace}, the name of lower-case letters, digits, '.', '_' "
+        raise InvalidAlias(f"An alias reads name@{namespace}, the name of lower-case letters, digits, '.', '_' "
                            "or '-' (2 to 32)", field="alias")
     return alias
 
@@ -85,12 +85,12 @@ class LicenseUsage(TenantAggregate):
             return
         if alias is not None:
             if namespace is None:
-                raise RuleViolation("Aliases need a custom namespace; buy one on the License tab", field="alias")
+                raise InvalidAlias("Aliases need a custom namespace; buy one on the License tab", field="alias")
             alias = in_namespace(alias, namespace)
             if alias in self.aliases:
                 raise AliasTaken(f"The alias {alias!r} belongs to another client", field="alias")
             if self.alias_of(client_id) is None and len(self.aliases) >= tier.max_aliases:
-                raise RuleViolation(f"The {tier.name} license allows {tier.max_aliases} aliases", field="alias")
+                raise AliasLimitReached(f"The {tier.name} license allows {tier.max_aliases} aliases", field="alias")
         self._alias_changed(client_id=client_id, alias=alias)
 
     @event("AliasChanged")

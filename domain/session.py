@@ -8,7 +8,7 @@ from uuid import NAMESPACE_URL, UUID, uuid5
 
 from eventsourcing.domain import event
 
-from domain.errors import RuleViolation
+from domain.errors import SessionNotActive
 from domain.tenant import TenantAggregate
 
 END_REASONS = ("ended", "closed", "timed_out")  # by a client; from the portal; past the maximum duration
@@ -48,7 +48,7 @@ class Session(TenantAggregate):
 
     def end(self, now: datetime, reason: str) -> None:
         if not self.active:
-            raise RuleViolation("The session has already ended", field="session_id")
+            raise SessionNotActive("The session has already ended", field="session_id")
         self._ended(ended_at=max(now, self.started_at), reason=reason)
 
     @event("Ended")

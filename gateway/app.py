@@ -18,6 +18,7 @@ from gateway.audit import AuditController
 from gateway.auth import AuthController
 from gateway.events import EventsController
 from gateway.admin import AdminController
+from gateway.anydesk import ANYDESK, ApiPasswordController
 from gateway.api_keys import ApiKeysController
 from gateway.clients import ClientsController
 from gateway.config import GatewayConfig
@@ -74,7 +75,7 @@ def create_app(settings: GatewayConfig, open_portal: Callable[[], Portal],
                         ClientsController, SessionsController, DeviceController, SettingsController,
                         AuditController, EventsController, EmailController, PasswordController,
                         UsersController, ApiKeysController, AdminController, FilesController,
-                        PublicDownloadController, ReleasesController],
+                        PublicDownloadController, ReleasesController, ApiPasswordController, ANYDESK],
         lifespan=[lifespan],
         dependencies={"token_caller": Provide(current_caller),  # resolved only where a guard asks for it
                       **DEPENDENCIES},
@@ -87,7 +88,9 @@ def create_app(settings: GatewayConfig, open_portal: Callable[[], Portal],
             title="Portal", version="1.0.0", path="/schema",
             description="Customer portal: licenses, accounts and their event history. Errors are RFC 9457 "
                         "problem+json. Commands answer `X-Event-Position`; send it back as `X-Min-Position` "
-                        "to read your own writes.",
+                        "to read your own writes. The AnyDesk-compatible REST API (v1) is mounted under `/anydesk`: "
+                        "point AnyDesk's clients at `<this server>/anydesk` with the license id of `GET /v1/license` "
+                        "and the password of `POST /v1/license/api-password`; its errors have AnyDesk's shape.",
             render_plugins=[SwaggerRenderPlugin(path="/swagger"), ScalarRenderPlugin(path="/")]),
     )
     describe(app)

@@ -102,7 +102,8 @@ def _http(request: Request[Any, Any, Any], exc: HTTPException) -> Response[Any]:
 
 
 def _domain(request: Request[Any, Any, Any], exc: DomainError) -> Response[Any]:
-    status, slug = DOMAIN_STATUS.get(type(exc), (409, "rule-violation"))
+    # The nearest mapped class: a named refinement (InvalidAlias) answers as what it refines (InvalidValue).
+    status, slug = next((DOMAIN_STATUS[c] for c in type(exc).__mro__ if c in DOMAIN_STATUS), (409, "rule-violation"))
     return problem(request, status, slug, exc.detail, {"field": exc.field} if exc.field else None)
 
 

@@ -31,6 +31,8 @@ SUMMARIES = {  # a readable line per event type; any other type gets its name in
     "LicenseCancelled": "License contract cancelled",
     "LicenseNamespaceAssigned": "Namespace {namespace} assigned",
     "ValueClaimed": "Claimed {kind}",
+    "AnyDeskCredentialIssued": "AnyDesk API license id {license_id} issued",
+    "AnyDeskApiPasswordSet": "AnyDesk API password set",  # never the password itself
 }
 _COMMON = frozenset(PortalEvent.__struct_fields__)
 

@@ -155,8 +155,26 @@ class ClientDetails(ClientRow, kw_only=True):
     linked_at: datetime
 
 
+DETAILS = """SELECT client_id, alias, online_since IS NOT NULL AS online, online_since, version, platform, comment,
+                    linked_at FROM clients"""
+
+
 async def client_details(pool: asyncpg.Pool, account_id: UUID, client_id: str) -> ClientDetails | None:
-    r = await pool.fetchrow(
-        """SELECT client_id, alias, online_since IS NOT NULL AS online, online_since, version, platform, comment,
-                  linked_at FROM clients WHERE account_id = $1 AND client_id = $2 AND linked""", account_id, client_id)
+    r = await pool.fetchrow(f"{DETAILS} WHERE account_id = $1 AND client_id = $2 AND linked", account_id, client_id)
     return ClientDetails(**dict(r)) if r else None
+
+
+# Offset pages, for APIs that page that way (the AnyDesk-compatible one). Client ids are digits: by number.
+SLICE_ORDERS = {"client_id": "client_id::bigint", "alias": "alias", "online": "online_since IS NOT NULL"}
+
+
+async def client_slice(pool: asyncpg.Pool, account_id: UUID, *, online: bool | None, search: str | None, sort: str,
+                       descending: bool, offset: int, limit: int | None) -> tuple[int, list[ClientDetails]]:
+    """How many clients match, and the `limit` of them (None: all) after the first `offset`."""
+    where, args = _filters(account_id, online, search)
+    direction = "DESC" if descending else "ASC"
+    total = await pool.fetchval(f"SELECT count(*) FROM clients WHERE {where}", *args)
+    rows = await pool.fetch(
+        f"""{DETAILS} WHERE {where} ORDER BY {SLICE_ORDERS[sort]} {direction}, client_id::bigint {direction}
+            OFFSET ${len(args) + 1} LIMIT ${len(args) + 2}""", *args, offset, limit)
+    return total, [ClientDetails(**dict(r)) for r in rows]

@@ -9,6 +9,7 @@ from uuid import UUID
 import asyncpg
 import msgspec
 
+from domain.anydesk_credential import api_license_id
 from domain.catalog import PRODUCTS
 from domain.contract.accounts import AccountContactChanged, AccountOpened, AccountPaymentMethodChanged
 from domain.contract.licenses import LicenseCancelled, LicenseExpired, LicenseIssued, LicenseKeyReset, LicenseNamespaceAssigned, LicenseUpgraded
@@ -203,6 +204,7 @@ class Counters(msgspec.Struct, kw_only=True):
 class LicenseTab(msgspec.Struct, kw_only=True):
     account_id: UUID
     customer_number: str
+    api_license_id: str  # the AnyDesk-compatible API's license id (its password: POST /v1/license/api-password)
     email: str
     product: ProductView
     license_key: str
@@ -223,6 +225,7 @@ async def license_tab(pool: asyncpg.Pool, account_id: UUID, license_key: str) ->
     tier = PRODUCTS[row["product"]]
     return LicenseTab(
         account_id=row["account_id"], customer_number=row["customer_number"], email=row["email"],
+        api_license_id=api_license_id(UUID(bytes=row["account_id"].bytes), row["customer_number"]),
         product=ProductView(code=tier.code, name=tier.name), license_key=license_key,
         expires_at=row["expires_at"], cancelled_at=row["cancelled_at"],
         limits=Limits(max_clients=tier.max_clients, max_concurrent_sessions=tier.max_concurrent_sessions,

@@ -88,8 +88,12 @@ SELECT = """SELECT s.session_id, s.from_client_id, f.alias AS from_alias, s.to_c
             LEFT JOIN clients t ON t.account_id = s.account_id AND t.client_id = s.to_client_id AND t.linked"""
 
 
+SIDES = {"in": ("to_client_id",), "out": ("from_client_id",), "inout": ("from_client_id", "to_client_id")}
+
+
 class SessionFilter(msgspec.Struct, kw_only=True):
     client_id: str | None = None
+    direction: str = "inout"  # the side `client_id` is on: "in" (connected to), "out" (connected from), either
     started_after: datetime | None = None
     started_before: datetime | None = None
     active: bool | None = None
@@ -99,7 +103,7 @@ def _filters(account_id: UUID, f: SessionFilter) -> tuple[str, list[object]]:
     where, args = ["s.account_id = $1"], [account_id]
     if f.client_id:
         args.append(f.client_id)
-        where.append(f"(s.from_client_id = ${len(args)} OR s.to_client_id = ${len(args)})")
+        where.append("(" + " OR ".join(f"s.{side} = ${len(args)}" for side in SIDES[f.direction]) + ")")
     if f.started_after:
         args.append(f.started_after)
         where.append(f"s.started_at >= ${len(args)}")
@@ -162,3 +166,31 @@ async def recent_sessions(pool: asyncpg.Pool, account_id: UUID, client_id: str, 
                  ORDER BY started_at DESC LIMIT $3))
             AND s.account_id = $1 ORDER BY s.started_at DESC LIMIT $3""", account_id, client_id, limit)
     return [_row(r) for r in rows]
+
+
+# Offset pages, for APIs that page that way (the AnyDesk-compatible one). Active sessions last until now.
+DURATION = "coalesce(s.ended_at, now()) - s.started_at"
+SLICE_ORDERS = {"from_client_id": "s.from_client_id::bigint", "to_client_id": "s.to_client_id::bigint",
+                "started_at": "s.started_at", "ended_at": "s.ended_at", "duration": DURATION}
+
+
+class SessionSlice(msgspec.Struct, kw_only=True):
+    total: int
+    shortest: int | None  # seconds, over every matching session (None when none match)
+    longest: int | None
+    items: list[SessionDetails]
+
+
+async def session_slice(pool: asyncpg.Pool, account_id: UUID, f: SessionFilter, *, sort: str, descending: bool,
+                        offset: int, limit: int | None) -> SessionSlice:
+    """How many sessions match and how long they lasted, and the `limit` of them (None: all) after `offset`."""
+    where, args = _filters(account_id, f)
+    direction = "DESC" if descending else "ASC"
+    stats = await pool.fetchrow(
+        f"""SELECT count(*) AS total, extract(epoch FROM min({DURATION}))::bigint AS shortest,
+                   extract(epoch FROM max({DURATION}))::bigint AS longest FROM sessions s WHERE {where}""", *args)
+    rows = await pool.fetch(
+        f"""{SELECT} WHERE {where} ORDER BY {SLICE_ORDERS[sort]} {direction}, s.session_id {direction}
+            OFFSET ${len(args) + 1} LIMIT ${len(args) + 2}""", *args, offset, limit)
+    return SessionSlice(total=stats["total"], shortest=stats["shortest"], longest=stats["longest"],
+                        items=[_details(r) for r in rows])

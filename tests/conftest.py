@@ -13,6 +13,7 @@ import msgspec
 import pytest
 
 from domain.application import Portal
+from gateway.sealing import new_key
 from workers.config import Settings, event_store_env
 from gateway.signing import create_signing_key
 from workers.stream import prepare
@@ -27,6 +28,8 @@ def settings() -> Iterator[Settings]:
         create_signing_key(signing_key)
         if os.environ.get("PORTAL_DATABASE_URL") and os.environ.get("PORTAL_NATS_URL"):
             settings = msgspec.structs.replace(Settings.from_env(), signing_key_file=str(signing_key))
+            if settings.secrets_key is None:
+                settings = msgspec.structs.replace(settings, secrets_key=new_key())
             asyncio.run(prepare(settings))
             yield settings
             return
@@ -36,7 +39,7 @@ def settings() -> Iterator[Settings]:
         nats.start()
         try:
             settings = Settings(database_url=postgres.url, nats_url=nats.url, min_position_wait_seconds=5.0,
-                                signing_key_file=str(signing_key))
+                                signing_key_file=str(signing_key), secrets_key=new_key())
             asyncio.run(prepare(settings))
             yield settings
         finally:

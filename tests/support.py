@@ -31,7 +31,8 @@ class Roles:
         self.env = {**os.environ, "PORTAL_DATABASE_URL": settings.database_url,
                     "PORTAL_NATS_URL": settings.nats_url, "PORTAL_LOG_LEVEL": "WARNING",
                     "PORTAL_MIN_POSITION_WAIT_SECONDS": str(settings.min_position_wait_seconds),
-                    "PORTAL_SIGNING_KEY_FILE": settings.signing_key_file or ""}
+                    "PORTAL_SIGNING_KEY_FILE": settings.signing_key_file or "",
+                    "PORTAL_SECRETS_KEY": settings.secrets_key or ""}
         self.logs = logs
         self.running: list[subprocess.Popen[bytes]] = []
 

@@ -26,6 +26,7 @@ from domain.store import now
 from workers.config import Settings, event_store_env
 from workers.seed import new_client_ids, past_sessions
 from gateway.signing import create_signing_key
+from gateway.sealing import new_key
 from workers.staff import add_staff
 from workers.embedded import EmbeddedNats, EmbeddedPostgres, free_port, stop_process
 
@@ -139,6 +140,15 @@ def mail_destination(env: dict[str, str]) -> str:
     return f"{env['PORTAL_MAIL_DIR']}   (one .eml file per e-mail sent)"
 
 
+def secrets_key(folder: Path) -> str:
+    """The data folder's own key for sealed secrets: made once, so they open again after a restart."""
+    path = folder / "secrets.key"
+    if not path.exists():
+        path.touch(mode=0o600)
+        path.write_text(new_key())
+    return path.read_text().strip()
+
+
 def run(data_dir: str, port: int) -> None:
     folder = Path(data_dir).resolve()
     folder.mkdir(parents=True, exist_ok=True)
@@ -159,7 +169,8 @@ def run(data_dir: str, port: int) -> None:
         postgres.start()
         nats.start()
         env = {**os.environ, "PORTAL_DATABASE_URL": postgres.url, "PORTAL_NATS_URL": nats.url,
-               "PORTAL_PUBLIC_URL": os.environ.get("PORTAL_PUBLIC_URL", f"http://127.0.0.1:{port}")}
+               "PORTAL_PUBLIC_URL": os.environ.get("PORTAL_PUBLIC_URL", f"http://127.0.0.1:{port}"),
+               "PORTAL_SECRETS_KEY": os.environ.get("PORTAL_SECRETS_KEY") or secrets_key(folder)}
         if sys.stderr.isatty():  # a person reads these lines; a log collector gets JSON
             env.setdefault("PORTAL_LOG_FORMAT", "text")
         if not env.get("PORTAL_SIGNING_KEY_FILE"):  # packages are signed with a key kept in the data folder
@@ -180,6 +191,7 @@ def run(data_dir: str, port: int) -> None:
 Portal is running (data in {folder})
   gateway     {base}
   API docs    {base}/schema/swagger   (OpenAPI JSON: {base}/schema/openapi.json)
+  AnyDesk API {base}/anydesk   (the AnyDesk-compatible REST API: see the README)
   PostgreSQL  {postgres.url}
   NATS        {nats.url}   (events on portal.evt.>, stream PORTAL_EVENTS)
   e-mail      {mail_destination(env)}

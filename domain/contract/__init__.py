@@ -10,12 +10,13 @@ from typing import Any
 import msgspec
 
 from domain.account import Account
+from domain.anydesk_credential import AnyDeskCredential
 from domain.actor import Actor
 from domain.claim import Claim
 from domain.client import Client
 from domain.custom_client import CustomClient
 from domain.custom_client_quota import CustomClientQuota
-from domain.contract import accounts, files, licenses, usage
+from domain.contract import accounts, anydesk, files, licenses, usage
 from domain.contract import email as mail
 from domain.contract.base import STREAM, SUBJECT_PREFIX, PortalEvent
 from domain.email import Email
@@ -68,6 +69,8 @@ CONTRACT: dict[type, type[PortalEvent]] = {
     Session.Started: usage.SessionStarted,
     Session.Ended: usage.SessionEnded,
     Session.Commented: usage.SessionCommented,
+    AnyDeskCredential.Issued: anydesk.AnyDeskCredentialIssued,
+    AnyDeskCredential.PasswordSet: anydesk.AnyDeskApiPasswordSet,
     Email.Queued: mail.EmailQueued,
     Email.Sent: mail.EmailSent,
     Email.Bounced: mail.EmailBounced,

@@ -5,7 +5,7 @@ from uuid import uuid4
 import pytest
 
 from domain.catalog import PRODUCTS
-from domain.errors import AliasTaken, InvalidValue, NotFound, RuleViolation
+from domain.errors import AliasLimitReached, AliasTaken, InvalidAlias, NotFound
 from domain.license_usage import LicenseUsage
 
 
@@ -30,7 +30,7 @@ def test_an_alias_is_set_within_the_namespace(app, account_id, namespace, regist
 def test_an_alias_needs_a_namespace(app, account_id, register, refused):
     client_id = register()
 
-    error = refused(RuleViolation, app.set_alias, account_id, client_id, "desk@somewhere")
+    error = refused(InvalidAlias, app.set_alias, account_id, client_id, "desk@somewhere")
 
     assert error.field == "alias"
 
@@ -41,14 +41,14 @@ def test_an_alias_outside_the_namespace_or_badly_named_is_an_invalid_value(app, 
                                                                              refused, alias):
     client_id = register()
 
-    error = refused(InvalidValue, app.set_alias, account_id, client_id, alias.format(ns=namespace))
+    error = refused(InvalidAlias, app.set_alias, account_id, client_id, alias.format(ns=namespace))
 
     assert error.field == "alias"
 
 
 def test_an_alias_in_another_namespace_is_told_which_namespace_is_the_accounts(app, account_id, namespace,
                                                                                register, refused):
-    error = refused(InvalidValue, app.set_alias, account_id, register(), "desk@other-ns")
+    error = refused(InvalidAlias, app.set_alias, account_id, register(), "desk@other-ns")
 
     assert f"@{namespace}" in error.detail
 
@@ -75,7 +75,7 @@ def test_no_more_aliases_than_the_tier_allows(app, account_id, namespace, regist
     for i in range(limit):
         app.set_alias(account_id, register(), f"desk-{i}@{namespace}")
 
-    error = refused(RuleViolation, app.set_alias, account_id, register(), f"one-too-many@{namespace}")
+    error = refused(AliasLimitReached, app.set_alias, account_id, register(), f"one-too-many@{namespace}")
 
     assert error.field == "alias"
 

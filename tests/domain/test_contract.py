@@ -74,6 +74,7 @@ def use_access(app, account_id) -> None:
     app.disable_two_factor(owner.id, codes[1])
     key_id, _ = app.create_api_key(account_id, "backup script", "read", "pak_abcd")
     app.revoke_api_key(account_id, key_id)
+    app.set_api_password(account_id)
     app.set_api_access(account_id, False)
     app.set_account_disabled(account_id, True)
 

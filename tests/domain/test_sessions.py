@@ -4,7 +4,7 @@ timing out and commenting."""
 import pytest
 
 from domain.catalog import PRODUCTS
-from domain.errors import ActiveDeviceLimitReached, NotFound, RuleViolation, SessionLimitReached
+from domain.errors import ActiveDeviceLimitReached, NotFound, RuleViolation, SessionLimitReached, SessionNotActive
 from domain.license_usage import LicenseUsage
 from domain.session import Session
 
@@ -154,7 +154,7 @@ def test_closing_a_session_from_the_portal_ends_it(app, account_id, session_id, 
 def test_closing_a_closed_session_is_refused(app, account_id, session_id, refused):
     app.close_session(account_id, session_id)
 
-    error = refused(RuleViolation, app.close_session, account_id, session_id)
+    error = refused(SessionNotActive, app.close_session, account_id, session_id)
 
     assert error.field == "session_id"
 
@@ -162,7 +162,7 @@ def test_closing_a_closed_session_is_refused(app, account_id, session_id, refuse
 def test_closing_a_session_a_client_ended_is_refused(app, account_id, session_id, refused):
     app.end_session(account_id, session_id)
 
-    refused(RuleViolation, app.close_session, account_id, session_id)
+    refused(SessionNotActive, app.close_session, account_id, session_id)
 
 
 def test_a_session_never_ends_before_it_started(app, account_id, session_id, clock):

@@ -246,6 +246,7 @@ RULES: dict[tuple[str, str], Rule] = {
     ("POST", "/v1/license/namespace"): Rule(allowed=OWNER, body=lambda w: {"namespace": f"m{uuid4().hex[:10]}"}),
     ("POST", "/v1/license/key/reset"): Rule(allowed=OWNER),
     ("POST", "/v1/license/cancel"): Rule(allowed=OWNER),
+    ("POST", "/v1/license/api-password"): Rule(allowed=OWNER),
     ("PUT", "/v1/account/contact"): Rule(allowed=OWNER, body=lambda w: {"name": "Ann Example"}),
     ("PUT", "/v1/account/payment"): Rule(allowed=OWNER, body=lambda w: {"kind": "invoice"}),
     ("GET", "/v1/settings"): Rule(allowed=READERS),
@@ -316,6 +317,49 @@ RULES: dict[tuple[str, str], Rule] = {
 # Authenticated by the license key (X-License-Key), not by a role: checked separately.
 DEVICE_ROUTES = {("POST", "/v1/device/register"), ("POST", "/v1/device/heartbeat"), ("POST", "/v1/device/sessions"),
                  ("POST", "/v1/device/sessions/{session_id:str}/end")}
+
+
+
+
+@dataclass(frozen=True)
+class Signed:
+    """A route of the AnyDesk-compatible API: authenticated by its request signature (license id and API
+    password), not by a role, so checked separately: no Bearer token passes, the account's own signature does,
+    and another account's signature finds none of the account's ids."""
+
+    body: dict[str, Any] | None = None
+    params: Callable[[World], Awaitable[dict[str, str]]] | None = None  # the account's own ids
+    own: Callable[[World], Awaitable[dict[str, str]]] | None = None  # ids for the own signature, if others
+
+
+async def own_cid(w: World) -> dict[str, str]:
+    return {"cid": w.client_a}
+
+
+async def own_sid(w: World) -> dict[str, str]:
+    return {"sid": w.session_a}
+
+
+async def active_sid(w: World) -> dict[str, str]:
+    """A new active session of account A, to close. A's license allows one at a time: the shared one ends
+    first (ending is idempotent), with the key current now (the matrix resets it)."""
+    device = Device(w.http, (await license_tab(w.http, w.a, 0))["license_key"])
+    await device.end(w.session_a)
+    session_id, _ = await device.start(w.client_a, new_client_id())
+    return {"sid": session_id}
+
+
+ANYDESK_ROUTES: dict[tuple[str, str], Signed] = {
+    ("GET", "/anydesk/auth"): Signed(), ("GET", "/anydesk/sysinfo"): Signed(), ("GET", "/anydesk/rosters"): Signed(),
+    ("GET", "/anydesk/clients"): Signed(),
+    ("GET", "/anydesk/clients/{cid:int}"): Signed(params=own_cid),
+    ("PATCH", "/anydesk/clients/{cid:int}"): Signed(body={"comment": "signed"}, params=own_cid),
+    ("GET", "/anydesk/sessions"): Signed(),
+    ("GET", "/anydesk/sessions/{sid:str}"): Signed(params=own_sid),
+    ("PATCH", "/anydesk/sessions/{sid:str}"): Signed(body={"comment": "signed"}, params=own_sid),
+    ("POST", "/anydesk/sessions/{sid:str}/action"): Signed(body={"action": "close"}, params=own_sid,
+                                                           own=active_sid),
+}
 
 
 async def _const(params: dict[str, str]) -> dict[str, str]:

@@ -5,7 +5,10 @@ from dataclasses import replace
 import httpx
 import pytest
 
+from domain.application import Portal
+from tests.e2e.anydesk import AnyDesk, Seeded, seeded_account
 from tests.e2e.api import Account, command, sign_up
+from tests.e2e.devices import with_namespace
 from tests.e2e.people import forget_address_failures
 
 
@@ -28,3 +31,15 @@ async def failures_forgotten(pool):  # type: ignore[no-untyped-def]
     since = await pool.fetchval("SELECT now()")
     yield
     await forget_address_failures(pool, since)
+
+
+@pytest.fixture
+async def ns_account(http: httpx.AsyncClient, professional: Account) -> Account:
+    """A fresh Professional account that owns its custom namespace, so its clients may have aliases."""
+    return await with_namespace(http, professional)
+
+
+@pytest.fixture
+async def seeded(http: httpx.AsyncClient, portal: Portal, ns_account: Account) -> tuple[Seeded, AnyDesk]:
+    """`ns_account` with four clients and six past sessions, and its AnyDesk-compatible API client."""
+    return await seeded_account(http, portal, ns_account)

@@ -9,8 +9,9 @@ import pytest
 from litestar.routes import HTTPRoute
 
 from gateway.app import create_app
+from tests.e2e.anydesk import AnyDesk, anydesk_of
 from tests.e2e.api import PASSWORD
-from tests.e2e.authorization import DEVICE_ROUTES, ROLES, RULES, Rule, World, build_world
+from tests.e2e.authorization import ANYDESK_ROUTES, DEVICE_ROUTES, ROLES, RULES, Rule, World, build_world
 from workers.config import Settings
 from workers.staff import add_staff
 
@@ -65,7 +66,7 @@ def expected(rule: Rule, role: str) -> str:
 
 
 def test_every_route_has_a_rule() -> None:
-    assert app_routes() == set(RULES) | DEVICE_ROUTES
+    assert app_routes() == set(RULES) | DEVICE_ROUTES | set(ANYDESK_ROUTES)
 
 
 @pytest.mark.parametrize(("route", "role"), [(r, role) for r in sorted(RULES) for role in ROLES],
@@ -97,3 +98,59 @@ async def test_device_routes_want_the_accounts_license_key(world: World, route: 
     url = path.replace("{session_id:str}", world.session_a)
     without = await world.http.request(method, url, json={}, headers={"Authorization": f"Bearer {world.a.token}"})
     assert (without.status_code, without.json()["type"]) == (401, "urn:portal:problem:invalid-license-key")
+
+
+@pytest.fixture(scope="module")
+async def signers(world: World) -> dict[str, AnyDesk]:
+    """The AnyDesk-compatible API's clients of both accounts (made after the matrix reset A's password)."""
+    return {"own": await anydesk_of(world.http, world.a), "other": await anydesk_of(world.http, world.b)}
+
+
+def url_of(path: str, params: dict[str, str]) -> str:
+    return re.sub(r"\{(\w+)(:\w+)?\}", lambda m: params[m.group(1)], path).removeprefix("/anydesk")
+
+
+def anydesk_verdict(response: httpx.Response) -> str:
+    code = response.json().get("code") if response.content else None
+    if response.status_code == 401 and code in ("invalid_authorization", "invalid_token"):
+        return "unauthenticated"
+    if response.status_code == 404 and code == "not_found":
+        return "not found"
+    assert response.status_code < 400, response.text
+    return "allowed"
+
+
+@pytest.mark.parametrize("route", sorted(ANYDESK_ROUTES), ids=" ".join)
+async def test_anydesk_routes_take_no_bearer_token(world: World, route: tuple[str, str]) -> None:
+    method, path = route
+    signed = ANYDESK_ROUTES[route]
+    url = "/anydesk" + url_of(path, await signed.params(world) if signed.params else {})
+
+    response = await world.http.request(method, url, json=signed.body, headers=world.a.auth)
+
+    assert anydesk_verdict(response) == "unauthenticated"
+
+
+@pytest.mark.parametrize("route", sorted(ANYDESK_ROUTES), ids=" ".join)
+async def test_anydesk_routes_answer_the_accounts_own_signature(world: World, signers: dict[str, AnyDesk],
+                                                                route: tuple[str, str]) -> None:
+    method, path = route
+    signed = ANYDESK_ROUTES[route]
+    ids = signed.own or signed.params
+    params = await ids(world) if ids else {}
+
+    response = await signers["own"].request(method, url_of(path, params), signed.body)
+
+    assert anydesk_verdict(response) == "allowed"
+
+
+@pytest.mark.parametrize("route", sorted(r for r in ANYDESK_ROUTES if ANYDESK_ROUTES[r].params), ids=" ".join)
+async def test_anydesk_routes_find_no_ids_of_another_account(world: World, signers: dict[str, AnyDesk],
+                                                             route: tuple[str, str]) -> None:
+    method, path = route
+    signed = ANYDESK_ROUTES[route]
+    params = await signed.params(world)  # type: ignore[misc]
+
+    response = await signers["other"].request(method, url_of(path, params), signed.body)
+
+    assert anydesk_verdict(response) == "not found"
