@@ -10,10 +10,11 @@ from litestar.di import Provide
 
 from domain.application import Portal
 from domain.catalog import CATALOG, Product
-from gateway.consistency import MinPosition, accepted, command, off_loop, reach
+from gateway.consistency import MinPosition, accepted, command, reach
+from gateway.license_key import license_tab_with_key
 from gateway.identity import Caller, customer, owner
 from gateway.problems import Problem
-from projections.license import LICENSE_TAB, LicenseTab, license_tab
+from projections.license import LICENSE_TAB, LicenseTab
 
 NamespaceName = Annotated[str, msgspec.Meta(
     min_length=3, max_length=32, pattern=r"^[a-z0-9](?:[a-z0-9-]*[a-z0-9])?$",
@@ -45,8 +46,7 @@ class LicenseController(Controller):
     async def show(self, caller: Caller, state: State, pool: asyncpg.Pool, portal: Portal,
                    min_position: Annotated[int | None, MinPosition] = None) -> LicenseTab:
         await reach(state, LICENSE_TAB.name, min_position)
-        key = (await off_loop(portal.license, caller.account_id)).key  # events carry only its fingerprint
-        tab = await license_tab(pool, caller.account_id, key)
+        tab = await license_tab_with_key(pool, portal, caller.account_id)
         if tab is None:  # the account exists (its token does) but its view has not caught up yet
             raise Problem(503, "projection-behind", "The license view is being prepared; retry shortly",
                           headers={"Retry-After": "1"})

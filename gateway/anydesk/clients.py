@@ -89,6 +89,8 @@ class AnyDeskClientsController(Controller):
                             state: State) -> Response[None]:
         if data.alias is msgspec.UNSET and data.comment is msgspec.UNSET:
             raise AnyDeskError(400, "invalid_request", "Give alias and/or comment")
+        if isinstance(data.alias, str) and "@" not in data.alias:  # AnyDesk takes only whole aliases
+            raise AnyDeskError(400, "invalid_alias", "An alias reads name@namespace")
         position = 0
         if data.alias is not msgspec.UNSET:
             position = await command(caller.actor, portal.set_alias, caller.account_id, str(cid), data.alias)

@@ -6,11 +6,12 @@ import asyncpg
 import msgspec
 from litestar import Controller, get
 
+from domain.application import Portal
 from domain.catalog import PRODUCTS
 from gateway.anydesk.errors import AnyDeskError
 from gateway.anydesk.guard import Licensee
 from gateway.anydesk.shapes import now, unix
-from projections.license import license_tab
+from gateway.license_key import license_tab_with_key
 from projections.sessions import SessionFilter, session_slice
 
 NEVER = -1  # AnyDesk: a value of 0 or less means unlimited
@@ -77,8 +78,8 @@ class AnyDeskInfoController(Controller):
         return AuthResult(result="success", license_id=caller.license_id)
 
     @get("/sysinfo", summary="AnyDesk: the license, its limits and counters")
-    async def sysinfo(self, caller: Licensee, pool: asyncpg.Pool) -> SysInfo:
-        tab = await license_tab(pool, caller.account_id)
+    async def sysinfo(self, caller: Licensee, pool: asyncpg.Pool, portal: Portal) -> SysInfo:
+        tab = await license_tab_with_key(pool, portal, caller.account_id)
         if tab is None:  # the account's view has not caught up yet
             raise AnyDeskError(503, "unavailable", "The license view is being prepared; retry shortly")
         tier = PRODUCTS[tab.product.code]
