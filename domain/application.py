@@ -17,6 +17,7 @@ from domain.errors import (ConcurrentChange, EmailTaken, InvalidLicenseKey, Name
 from domain.license import License
 from domain.session_commands import SessionCommands
 from domain.store import RETRIES, now
+from domain.text import plain_text
 from domain.user import User
 from domain.user_commands import UserCommands, normalised_email
 
@@ -38,7 +39,8 @@ class Portal(UserCommands, EmailCommands, SessionCommands):
     def open_account(self, email: str, name: str, password_hash: str,
                      reseller_id: UUID | None = None) -> tuple[UUID, str, int]:
         """Open an account with its owner and a free license; answers (account id, customer number, position)."""
-        email = normalised_email(email)
+        email = plain_text(normalised_email(email), "email")
+        plain_text(name, "name")
         for _ in range(RETRIES):
             if self._exists(User.id_for(email)):
                 raise EmailTaken("An account with this e-mail address already exists", field="email")

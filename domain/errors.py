@@ -58,3 +58,7 @@ class TwoFactorFailed(DomainError):
 
 class NotAllowed(DomainError):
     """The caller's role does not allow this (e.g. removing the last owner)."""
+
+
+class InvalidInput(DomainError):
+    """A value is malformed (e.g. text with control characters), whoever sent it."""
