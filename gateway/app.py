@@ -19,7 +19,9 @@ from gateway.admin import AdminController
 from gateway.api_keys import ApiKeysController
 from gateway.clients import ClientsController
 from gateway.device import DeviceController
+from gateway.body import JsonRequest
 from gateway.email import EmailController
+from gateway.fields import TYPE_DECODERS, EmailAddressSchema
 from gateway.health import HealthController, Metrics, observed
 from gateway.license import LicenseController
 from gateway.identity import current_caller
@@ -69,6 +71,9 @@ def create_app(settings: Settings) -> Litestar:
         lifespan=[lifespan],
         dependencies={"token_caller": Provide(current_caller)},  # resolved only where a guard asks for it
         exception_handlers=EXCEPTION_HANDLERS,  # type: ignore[arg-type]
+        request_class=JsonRequest,  # bodies: JSON only, decoded strictly
+        type_decoders=TYPE_DECODERS,
+        plugins=[EmailAddressSchema()],
         middleware=[request_ids, observed(metrics)],
         request_max_body_size=MAX_BODY_BYTES,
         logging_config=None,  # every role logs JSON lines through workers/logs.py

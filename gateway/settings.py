@@ -8,6 +8,7 @@ from litestar.datastructures import State
 from litestar.di import Provide
 
 from gateway.consistency import accepted, command, off_loop
+from gateway.fields import Text
 from gateway.identity import Caller, customer, owner
 from gateway.problems import Problem
 
@@ -21,7 +22,7 @@ class Preferences(msgspec.Struct, kw_only=True):
 
 class PreferencesPatch(msgspec.Struct, forbid_unknown_fields=True, kw_only=True):
     language: Literal["en", "de", "es", "fr"] | msgspec.UnsetType = msgspec.UNSET
-    time_zone: Annotated[str, msgspec.Meta(max_length=64, description="IANA name, e.g. Europe/Berlin")] | \
+    time_zone: Annotated[Text, msgspec.Meta(max_length=64, description="IANA name, e.g. Europe/Berlin")] | \
         msgspec.UnsetType = msgspec.UNSET
     csv_scope: Literal["all", "page"] | msgspec.UnsetType = msgspec.UNSET
     csv_date_format: Literal["iso", "de", "fr", "us"] | msgspec.UnsetType = msgspec.UNSET
