@@ -15,15 +15,15 @@ from domain.email_templates import LANGUAGES, render
 from domain.errors import NotFound, RuleViolation
 from domain.store import PortalStore, now
 from domain.suppression import Suppression
-from domain.text import plain_text
+from domain.text import is_plain
 from domain.user_commands import PLATFORM_ACCOUNT, normalised_email
 
 ADDRESS = re.compile(r"[^@\s<>\",;:()\[\]\\]+@[^@\s<>\",;:()\[\]\\]+")  # one plain address, no display name
 
 
 def checked_address(address: str) -> str:
-    address = plain_text(normalised_email(address), "to")
-    if len(address) > 254 or not ADDRESS.fullmatch(address):
+    address = normalised_email(address)
+    if len(address) > 254 or not ADDRESS.fullmatch(address) or not is_plain(address):
         raise RuleViolation("Not an e-mail address", field="to")
     return address
 

@@ -13,8 +13,12 @@ _FORBIDDEN = re.compile(f"[{FORBIDDEN}]")
 SENTENCE = "text without control characters (such as NUL or line breaks) or direction overrides"
 
 
+def is_plain(value: str) -> bool:
+    return _FORBIDDEN.search(value) is None
+
+
 def plain_text(value: str, field: str) -> str:
     """The value, if it is plain text; InvalidInput naming the field otherwise."""
-    if _FORBIDDEN.search(value):
+    if not is_plain(value):
         raise InvalidInput(f"{field}: {SENTENCE}", field=field)
     return value
