@@ -3,6 +3,7 @@
 A pattern's error reads as the sentence it was declared with (`READABLE`, used by gateway/problems.py), never
 as the regular expression itself."""
 
+import re
 from datetime import datetime
 from typing import Annotated, Any, Literal
 
@@ -32,9 +33,27 @@ def parameter(sentence: str, pattern: str, **kwargs: Any) -> Any:
     return Parameter(pattern=pattern, description=kwargs.pop("description", sentence), **kwargs)
 
 
+KINDS = {"str": "text", "int": "a whole number", "bool": "true or false", "object": "an object",
+         "array": "a list", "null": "null", "float": "a number", "datetime": "a time", "uuid": "a UUID"}
+MSGSPEC_SAYS = [  # msgspec's wording of a constraint, as a sentence
+    (re.compile(r"Expected `str` of length <= (\d+)"), lambda m: f"at most {m[1]} characters"),
+    (re.compile(r"Expected `str` of length >= (\d+)"), lambda m: f"at least {m[1]} characters"),
+    (re.compile(r"Expected `int` <= (\d+)"), lambda m: f"a whole number no greater than {m[1]}"),
+    (re.compile(r"Expected `int` >= (\d+)"), lambda m: f"a whole number of at least {m[1]}"),
+    (re.compile(r"Expected `(\w+)(?: \| null)?`, got `(\w+)`"),
+     lambda m: f"{KINDS.get(m[1], m[1])}, not {KINDS.get(m[2], m[2])}"),
+]
+
+
 def readable(message: str) -> str:
-    """msgspec's "Expected `str` matching regex '...'" as the sentence the pattern was declared with."""
-    return READABLE.get(message.removeprefix("Expected `str` matching regex "), message)
+    """msgspec's "Expected `str` matching regex '...'" as the sentence the pattern was declared with, and its
+    other constraints in words."""
+    if sentence := READABLE.get(message.removeprefix("Expected `str` matching regex ")):
+        return sentence
+    for said, sentence_for in MSGSPEC_SAYS:
+        if match := said.fullmatch(message):
+            return sentence_for(match)
+    return message
 
 
 # Free text: names, comments, reasons, addresses. Sizes are what a form field holds.
