@@ -42,7 +42,9 @@ class JsonRequest(Request[Any, Any, Any]):
                                            dec_hook=self.route_handler.default_deserializer)
             except msgspec.ValidationError as e:
                 refusal = field_error(e)
-            except (msgspec.DecodeError, RecursionError):  # RecursionError: nested deeper than any form is
+            except msgspec.DecodeError:
                 refusal = Problem(400, "malformed-body", "The request body is not valid JSON")
+            except RecursionError:  # msgspec skipping a value nested deeper than Python's recursion limit
+                refusal = Problem(400, "malformed-body", "The request body is nested too deeply")
         self.scope.setdefault("state", {})[REFUSED_BODY] = refusal
         return Empty  # the handler's `data` is then missing: the signature check raises, after the credentials
