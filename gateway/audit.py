@@ -18,7 +18,7 @@ from domain.errors import NotFound
 from domain.history import AccountState, AsOf, Change, account_log, diff, parse_as_of, redacted, state_as_of
 from gateway.consistency import MinPosition, off_loop, reach
 from gateway.csv_export import CsvFormat, csv_lines, csv_response
-from gateway.fields import MAX_INT64, After, MomentText, Plain, moment
+from gateway.fields import MAX_INT64, ZONE_RULE, After, MomentText, Plain, moment
 from gateway.identity import Caller, anyone, owner
 from gateway.problems import Problem
 from projections.audit import AUDIT, AuditEntry, AuditFilter, AuditPage, ChainReport, audit_entries, audit_page, \
@@ -62,8 +62,7 @@ def as_of(text: str, field: str) -> AsOf:
     except ValueError:
         parsed = None
     if parsed is None or isinstance(parsed, int) and parsed > MAX_INT64:
-        raise Problem(422, "validation", f"{field}: a position (digits) or an ISO 8601 time with its zone",
-                      field=field)
+        raise Problem(422, "validation", f"{field}: a position (digits) or {ZONE_RULE}", field=field)
     return parsed
 
 

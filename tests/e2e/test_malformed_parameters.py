@@ -97,7 +97,7 @@ async def test_an_account_state_needs_a_zoned_time_or_a_position(http, account, 
     response = await http.get(f"/v1/accounts/{account.account_id}/state", params={"as_of": as_of},
                               headers=account.auth)
 
-    problem(response, 422, field="as_of")
+    assert "2026-01-01T00:00:00Z" in problem(response, 422, field="as_of")["detail"]
 
 
 # Positions
