@@ -18,6 +18,7 @@ from domain.files_commands import FileCommands
 from domain.license import License
 from domain.session_commands import SessionCommands
 from domain.store import RETRIES, now
+from domain.text import plain_text
 from domain.user import User
 from domain.user_commands import UserCommands, normalised_email
 
@@ -39,7 +40,8 @@ class Portal(UserCommands, EmailCommands, SessionCommands, FileCommands, AnyDesk
     def open_account(self, email: str, name: str, password_hash: str,
                      reseller_id: UUID | None = None) -> tuple[UUID, str, int]:
         """Open an account with its owner and a free license; answers (account id, customer number, position)."""
-        email = normalised_email(email)
+        email = plain_text(normalised_email(email), "email")
+        plain_text(name, "name")
         for _ in range(RETRIES):
             if self._exists(User.id_for(email)):
                 raise EmailTaken("An account with this e-mail address already exists", field="email")

@@ -16,6 +16,7 @@ from domain.i18n import LANGUAGES
 from domain.errors import NotFound, RuleViolation
 from domain.store import PortalStore, now
 from domain.suppression import Suppression
+from domain.text import is_plain
 from domain.user_commands import PLATFORM_ACCOUNT, normalised_email
 
 ADDRESS = re.compile(r"[^@\s<>\",;:()\[\]\\]+@[^@\s<>\",;:()\[\]\\]+")  # one plain address, no display name
@@ -23,7 +24,7 @@ ADDRESS = re.compile(r"[^@\s<>\",;:()\[\]\\]+@[^@\s<>\",;:()\[\]\\]+")  # one pl
 
 def checked_address(address: str) -> str:
     address = normalised_email(address)
-    if len(address) > 254 or not ADDRESS.fullmatch(address):
+    if len(address) > 254 or not ADDRESS.fullmatch(address) or not is_plain(address):
         raise RuleViolation("Not an e-mail address", field="to")
     return address
 

@@ -31,8 +31,9 @@ def current_step(now: datetime) -> int:
 def matching_step(secret: str, code: str, now: datetime) -> int | None:
     """The time step whose code this is, if it is one of the current window's."""
     step = current_step(now)
-    return next((s for s in range(step - WINDOW, step + WINDOW + 1) if hmac.compare_digest(code_at(secret, s), code)),
-                None)
+    given = code.encode()  # compare_digest refuses non-ASCII str: any other code is just wrong
+    return next((s for s in range(step - WINDOW, step + WINDOW + 1)
+                 if hmac.compare_digest(code_at(secret, s).encode(), given)), None)
 
 
 def provisioning_uri(secret: str, email: str) -> str:

@@ -11,6 +11,7 @@ from domain import totp
 from domain.account import Account
 from domain.errors import EmailTaken, NotAllowed, NotFound, RuleViolation
 from domain.store import PortalStore, now
+from domain.text import plain_text
 from domain.user import PLATFORM_ROLES, User
 
 # The platform's own account: staff users (administrators, resellers, help desk, auditors) belong to it.
@@ -65,7 +66,8 @@ class UserCommands(PortalStore):
     def add_user(self, account_id: UUID, email: str, name: str, password_hash: str,
                  platform_role: str | None = None) -> tuple[UUID, int]:
         """A member of a customer account or, for the platform account, a staff user with a platform role."""
-        email = normalised_email(email)
+        email = plain_text(normalised_email(email), "email")
+        plain_text(name, "name")
         if (platform_role is not None) != (account_id == PLATFORM_ACCOUNT) or \
                 (platform_role is not None and platform_role not in PLATFORM_ROLES):
             raise RuleViolation(f"Staff belong to the platform, with a role of {', '.join(PLATFORM_ROLES)}",

@@ -10,33 +10,32 @@ from litestar.di import Provide
 
 from domain import luhn
 from gateway.consistency import accepted, command
+from gateway.fields import Line, Name, Text, described
 from gateway.identity import Caller, owner
 from gateway.problems import Problem
-
-
-Name = Annotated[str, msgspec.Meta(min_length=1, max_length=200)]
-Line = Annotated[str, msgspec.Meta(max_length=200)]
 
 
 class Contact(msgspec.Struct, forbid_unknown_fields=True, kw_only=True):
     name: Name
     street: Line = ""
-    postal_code: Annotated[str, msgspec.Meta(max_length=20)] = ""
+    postal_code: Annotated[Text, msgspec.Meta(max_length=20)] = ""
     city: Line = ""
-    country: Annotated[str, msgspec.Meta(pattern=r"^([A-Z]{2})?$", description="ISO 3166-1 alpha-2")] = ""
-    phone: Annotated[str, msgspec.Meta(pattern=r"^(\+[1-9][0-9 ]{6,19})?$",
-                                       description="International format, e.g. +49 711 123456")] = ""
+    country: Annotated[str, described("a country code of ISO 3166-1 such as DE (two capital letters)",
+                                      r"^([A-Z]{2})?$")] = ""
+    phone: Annotated[str, described("a phone number in international format, e.g. +49 711 123456",
+                                    r"^(\+[1-9][0-9 ]{6,19})?$")] = ""
 
 
 class Card(msgspec.Struct, tag="card", tag_field="kind", forbid_unknown_fields=True, kw_only=True):
-    card_number: Annotated[str, msgspec.Meta(pattern=r"^[0-9 ]{12,23}$")]
+    card_number: Annotated[str, described("12 to 19 digits, spaces allowed", r"^[0-9 ]{12,23}$")]
     expiry_month: Annotated[int, msgspec.Meta(ge=1, le=12)]
     expiry_year: Annotated[int, msgspec.Meta(ge=2000, le=2100)]
     holder: Name
 
 
 class SepaDebit(msgspec.Struct, tag="sepa_debit", tag_field="kind", forbid_unknown_fields=True, kw_only=True):
-    iban: Annotated[str, msgspec.Meta(pattern=r"^[A-Z]{2}[0-9]{2}[A-Z0-9 ]{11,38}$")]
+    iban: Annotated[str, described("an IBAN such as DE89 3704 0044 0532 0130 00",
+                                   r"^[A-Z]{2}[0-9]{2}[A-Z0-9 ]{11,38}$")]
     holder: Name
 
 

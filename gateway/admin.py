@@ -10,9 +10,10 @@ from litestar import Controller, Request, Response, post, put
 from litestar.datastructures import State
 from litestar.di import Provide
 
-from domain.user_commands import PLATFORM_ACCOUNT
-from gateway.auth import Email, Name, Password, normalised_email, require_strong
+from domain.user_commands import PLATFORM_ACCOUNT, normalised_email
+from gateway.auth import require_strong
 from gateway.consistency import accepted, command, off_loop, reach
+from gateway.fields import EmailAddress, Name, Password
 from gateway.identity import Caller, hash_password, revoke_sessions, staff
 from gateway.passwords import send_reset_link
 from gateway.problems import Problem
@@ -24,12 +25,12 @@ account_managers = staff("administrator", "reseller")
 
 
 class NewCustomer(msgspec.Struct, forbid_unknown_fields=True, kw_only=True):
-    email: Email
+    email: EmailAddress
     name: Name
 
 
 class NewStaff(msgspec.Struct, forbid_unknown_fields=True, kw_only=True):
-    email: Email
+    email: EmailAddress
     name: Name
     role: Literal["administrator", "reseller", "help desk", "auditor"]
 

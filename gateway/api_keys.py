@@ -9,12 +9,13 @@ from litestar.datastructures import State
 from litestar.di import Provide
 
 from gateway.consistency import MinPosition, accepted, command, reach
+from gateway.fields import Plain, Text
 from gateway.identity import Caller, issue_api_key, new_api_key, owner, revoke_api_key_token
 from projections.access import ACCOUNT_ACCESS, ApiKey, api_keys
 
 
 class NewApiKey(msgspec.Struct, forbid_unknown_fields=True, kw_only=True):
-    name: Annotated[str, msgspec.Meta(min_length=1, max_length=100)]
+    name: Annotated[Text, msgspec.Meta(min_length=1, max_length=100)]
     scope: Literal["read", "write"]
 
 
@@ -47,7 +48,7 @@ class ApiKeysController(Controller):
                         status=201)
 
     @delete("/{key_id:str}", status_code=200, summary="Revoke an API key; it stops working at once")
-    async def revoke_key(self, key_id: str, caller: Caller, state: State) -> Response[Any]:
+    async def revoke_key(self, key_id: Annotated[str, Plain], caller: Caller, state: State) -> Response[Any]:
         position = await command(caller.actor, state.portal.revoke_api_key, caller.account_id, key_id)
         await revoke_api_key_token(state.pool, caller.account_id, key_id)
         return accepted(position)

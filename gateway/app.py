@@ -24,9 +24,11 @@ from gateway.clients import ClientsController
 from gateway.config import GatewayConfig
 from gateway.dependencies import DEPENDENCIES
 from gateway.device import DeviceController
+from gateway.body import JsonRequest
 from gateway.email import EmailController
 from gateway.files import FilesController, PublicDownloadController, ReleasesController
 from gateway.headers import answer_headers
+from gateway.fields import TYPE_DECODERS, EmailAddressSchema
 from gateway.health import HealthController, Metrics, observed
 from gateway.license import LicenseController
 from gateway.identity import current_caller
@@ -80,6 +82,9 @@ def create_app(settings: GatewayConfig, open_portal: Callable[[], Portal],
         dependencies={"token_caller": Provide(current_caller),  # resolved only where a guard asks for it
                       **DEPENDENCIES},
         exception_handlers=EXCEPTION_HANDLERS,  # type: ignore[arg-type]
+        request_class=JsonRequest,  # bodies: JSON only, decoded strictly
+        type_decoders=TYPE_DECODERS,
+        plugins=[EmailAddressSchema()],
         middleware=[client_addresses(trusted_proxies(settings.trusted_proxies)), request_ids, observed(metrics)],
         before_send=[answer_headers],
         request_max_body_size=MAX_BODY_BYTES,

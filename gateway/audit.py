@@ -2,7 +2,6 @@
 from the event store: events in order, the state as of a time or position, and the diff of two states."""
 
 from collections.abc import Sequence
-from datetime import datetime
 from typing import Annotated, Any
 from uuid import UUID
 
@@ -19,6 +18,7 @@ from domain.errors import NotFound
 from domain.history import AccountState, AsOf, Change, account_log, diff, parse_as_of, state_as_of
 from gateway.consistency import MinPosition, off_loop, reach
 from gateway.csv_export import export
+from gateway.fields import MAX_INT64, ZONE_RULE, After, MomentText, Plain, moment
 from gateway.identity import Caller, anyone, owner
 from gateway.problems import Problem
 from projections.audit import AUDIT, AuditEntry, AuditFilter, AuditPage, ChainReport, audit_entries, audit_page, \
@@ -27,7 +27,7 @@ from projections.audit import AUDIT, AuditEntry, AuditFilter, AuditPage, ChainRe
 CSV_HEADER = ("position", "occurred_at", "kind", "aggregate", "aggregate_id", "summary", "actor_kind",
               "actor_name", "actor_role", "on_behalf_of", "address", "user_agent", "request_id", "hash")
 Limit = Parameter(ge=1, le=500, description="Entries per page")
-After = Parameter(ge=0, description="Answer entries after this position (the previous page's `next_after`)")
+Filter = Annotated[str | None, Plain]
 
 
 class HistoryEntry(msgspec.Struct, kw_only=True):
@@ -58,17 +58,19 @@ def audited(caller: Caller, account_id: UUID) -> UUID:
 
 def as_of(text: str, field: str) -> AsOf:
     try:
-        return parse_as_of(text)
+        parsed: AsOf | None = parse_as_of(text)
     except ValueError:
-        raise Problem(422, "validation", f"{field}: a position (digits) or an ISO 8601 time with its zone",
-                      field=field) from None
+        parsed = None
+    if parsed is None or isinstance(parsed, int) and parsed > MAX_INT64:
+        raise Problem(422, "validation", f"{field}: a position (digits) or {ZONE_RULE}", field=field)
+    return parsed
 
 
-async def audit_filter(since: datetime | None = None, until: datetime | None = None, actor: str | None = None,
-                       kind: str | None = None, aggregate: str | None = None,
-                       request_id: str | None = None) -> AuditFilter:
-    return AuditFilter(since=since, until=until, actor=actor, kind=kind, aggregate=aggregate,
-                       request_id=request_id)
+async def audit_filter(caller: Caller, since: MomentText = None, until: MomentText = None, actor: Filter = None,
+                       kind: Filter = None, aggregate: Filter = None, request_id: Filter = None) -> AuditFilter:
+    # `caller` is only asked for so that the credentials are checked before these filters.
+    return AuditFilter(since=moment(since, "since"), until=moment(until, "until"), actor=actor, kind=kind,
+                       aggregate=aggregate, request_id=request_id)
 
 
 def csv_row(e: AuditEntry) -> Sequence[Any]:

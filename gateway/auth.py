@@ -14,16 +14,12 @@ from domain.application import normalised_email
 from domain.totp import provisioning_uri
 from domain.user import User
 from gateway.consistency import accepted, command, off_loop
+from gateway.fields import Code, EmailAddress, Name, Password, described
 from gateway.identity import (Caller, anyone, bearer_token, hash_password, issue_token, password_matches,
                               revoke_sessions, revoke_token, user_caller)
 from gateway.problems import Problem
 from gateway.throttle import counted, record_failure, refuse_when_throttled
 from gateway.tracing import client_address, request_actor
-
-Email = Annotated[str, msgspec.Meta(min_length=3, max_length=254, pattern=r"^[^@\s]+@[^@\s]+\.[^@\s]+$",
-                                    description="E-mail address (case-insensitive)")]
-Password = Annotated[str, msgspec.Meta(min_length=1, max_length=128)]
-Name = Annotated[str, msgspec.Meta(min_length=1, max_length=200)]
 
 COMMON_PASSWORDS = frozenset({"password", "passwort", "contraseña", "motdepasse", "qwertzuiop", "qwertyuiop",
                               "1234567890", "0123456789", "letmein123", "iloveyou12", "administrator",
@@ -31,16 +27,13 @@ COMMON_PASSWORDS = frozenset({"password", "passwort", "contraseña", "motdepasse
 
 
 class SignUp(msgspec.Struct, forbid_unknown_fields=True, kw_only=True):
-    email: Email
+    email: EmailAddress
     password: Password
     name: Name
 
 
-Code = Annotated[str, msgspec.Meta(min_length=6, max_length=24, description="Authenticator or recovery code")]
-
-
 class LogIn(msgspec.Struct, forbid_unknown_fields=True, kw_only=True):
-    email: Email
+    email: EmailAddress
     password: Password
     code: Code | None = None  # needed once two-factor authentication is on
 
@@ -78,7 +71,7 @@ class TwoFactorSetup(msgspec.Struct, kw_only=True):
 
 
 class TwoFactorConfirm(msgspec.Struct, forbid_unknown_fields=True, kw_only=True):
-    secret: Annotated[str, msgspec.Meta(pattern=r"^[A-Z2-7]{32}$")]
+    secret: Annotated[str, described("the secret that /v1/auth/2fa/setup answered", r"^[A-Z2-7]{32}$")]
     code: Code
 
 

@@ -6,21 +6,19 @@ import msgspec
 from litestar import Controller, Response, delete, get, patch
 from litestar.datastructures import State
 from litestar.di import Provide
-from litestar.params import Parameter
 from litestar.response import Stream
 
 from domain.i18n import N_
 from gateway.consistency import MinPosition, accepted, command, reach
 from gateway.csv_export import export
+from gateway.fields import Comment, Cursor, Limit, Order, Plain, SearchText, Text
 from gateway.identity import Caller, customer
 from gateway.problems import Problem
 from projections.clients import CLIENTS, ClientDetails, ClientRow, client_details, client_page, client_rows
 from projections.sessions import SESSIONS, SessionRow, recent_sessions
 
-Limit = Annotated[int, Parameter(ge=1, le=500, description="Rows per page")]
 Sort = Literal["client_id", "alias", "version", "online_since"]
-Order = Literal["asc", "desc"]
-Search = Annotated[str | None, Parameter(max_length=100, description="Part of the client id or alias")]
+ClientId = Annotated[str, Plain]
 
 
 class ClientList(msgspec.Struct, kw_only=True):
@@ -34,8 +32,8 @@ class ClientView(ClientDetails, kw_only=True):
 
 
 class ClientPatch(msgspec.Struct, forbid_unknown_fields=True, kw_only=True):
-    alias: Annotated[str, msgspec.Meta(min_length=3, max_length=80)] | None | msgspec.UnsetType = msgspec.UNSET
-    comment: Annotated[str, msgspec.Meta(max_length=2_000)] | msgspec.UnsetType = msgspec.UNSET
+    alias: Annotated[Text, msgspec.Meta(min_length=3, max_length=80)] | None | msgspec.UnsetType = msgspec.UNSET
+    comment: Comment | msgspec.UnsetType = msgspec.UNSET
 
 
 CSV_HEADER = (N_("ID"), N_("Alias"), N_("Online"), N_("Online since"), N_("Version"), N_("Platform"))
@@ -51,9 +49,9 @@ class ClientsController(Controller):
     dependencies = {"caller": Provide(customer)}
 
     @get("/clients", summary="The Clients tab: linked clients, one keyset page at a time")
-    async def list_clients(self, caller: Caller, state: State, limit: Limit = 50, cursor: str | None = None,
+    async def list_clients(self, caller: Caller, state: State, limit: Limit = 50, cursor: Cursor = None,
                            sort: Sort = "client_id", order: Order = "asc", online: bool | None = None,
-                           q: Search = None, min_position: Annotated[int | None, MinPosition] = None) -> ClientList:
+                           q: SearchText = None, min_position: Annotated[int | None, MinPosition] = None) -> ClientList:
         await reach(state, CLIENTS.name, min_position)
         items, next_cursor = await client_page(state.pool, caller.account_id, online=online, search=q, sort=sort,
                                                descending=order == "desc", cursor=cursor, limit=limit)
@@ -61,9 +59,9 @@ class ClientsController(Controller):
 
     @get("/clients.csv", summary="Export the Clients tab as CSV (all rows or the page, per the account's "
                                  "settings)", media_type="text/csv")
-    async def export_clients(self, caller: Caller, state: State, limit: Limit = 50, cursor: str | None = None,
+    async def export_clients(self, caller: Caller, state: State, limit: Limit = 50, cursor: Cursor = None,
                              sort: Sort = "client_id", order: Order = "asc", online: bool | None = None,
-                             q: Search = None) -> Stream:
+                             q: SearchText = None) -> Stream:
         async def page() -> list[ClientRow]:
             return (await client_page(state.pool, caller.account_id, online=online, search=q, sort=sort,
                                       descending=order == "desc", cursor=cursor, limit=limit))[0]
@@ -73,7 +71,7 @@ class ClientsController(Controller):
                                                       sort=sort, descending=order == "desc"))
 
     @get("/clients/{client_id:str}", summary="Client details with its five most recent sessions")
-    async def show_client(self, client_id: str, caller: Caller, state: State,
+    async def show_client(self, client_id: ClientId, caller: Caller, state: State,
                           min_position: Annotated[int | None, MinPosition] = None) -> ClientView:
         await reach(state, CLIENTS.name, min_position)
         await reach(state, SESSIONS.name, min_position)
@@ -85,7 +83,8 @@ class ClientsController(Controller):
                           recent_sessions=recent)
 
     @patch("/clients/{client_id:str}", summary="Set or remove the alias (`null`), or write the comment")
-    async def change_client(self, client_id: str, data: ClientPatch, caller: Caller, state: State) -> Response[Any]:
+    async def change_client(self, client_id: ClientId, data: ClientPatch, caller: Caller,
+                            state: State) -> Response[Any]:
         if data.alias is msgspec.UNSET and data.comment is msgspec.UNSET:
             raise Problem(422, "validation", "Give `alias` and/or `comment`", field="body")
         position = None
@@ -97,5 +96,5 @@ class ClientsController(Controller):
         return accepted(position or 0)
 
     @delete("/clients/{client_id:str}", status_code=200, summary="Remove the client: frees its seat and alias")
-    async def remove_client(self, client_id: str, caller: Caller, state: State) -> Response[Any]:
+    async def remove_client(self, client_id: ClientId, caller: Caller, state: State) -> Response[Any]:
         return accepted(await command(caller.actor, state.portal.remove_client, caller.account_id, client_id))

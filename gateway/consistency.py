@@ -11,8 +11,9 @@ from litestar.datastructures import State
 from litestar.params import Parameter
 
 from domain.actor import Actor, acting
+from gateway.fields import MAX_INT64
 from gateway.problems import Problem
-from projections.positions import wait_for
+from projections.positions import position as view_position, wait_for
 
 POSITION_HEADER = "X-Event-Position"
 
@@ -28,14 +29,22 @@ def accepted(position: int, body: Any = None, status: int = 200) -> Response[Any
 
 
 async def reach(state: State, projection: str, min_position: int | None) -> None:
-    if min_position and not await wait_for(state.pool, state.advances, projection, min_position,
-                                           state.settings.min_position_wait_seconds):
+    if not min_position:
+        return
+    # Only a view that is behind makes us look at the event store: a position nobody has written would
+    # otherwise hold the request for the whole wait.
+    if await view_position(state.pool, projection) < min_position and \
+            min_position > await off_loop(state.portal.current_position):
+        raise Problem(422, "validation", f"X-Min-Position: no event has position {min_position} yet; send the "
+                      "position a command answered", field="X-Min-Position")
+    if not await wait_for(state.pool, state.advances, projection, min_position,
+                          state.settings.min_position_wait_seconds):
         raise Problem(503, "projection-behind",
                       f"The {projection} view has not yet reached position {min_position}; retry shortly",
                       headers={"Retry-After": "1"})
 
 
-MinPosition = Parameter(header="X-Min-Position", ge=0, required=False,
+MinPosition = Parameter(header="X-Min-Position", ge=0, le=MAX_INT64, required=False,
                         description="Answer only once the view has applied the event at this position")
 
 T = TypeVar("T")

@@ -13,15 +13,18 @@ from litestar.params import Parameter
 from domain.actor import Actor
 from domain.files_commands import fingerprint
 from gateway.consistency import accepted, command, off_loop
+from gateway.fields import Plain, described
 from gateway.problems import Problem
 from gateway.tracing import request_actor
 from projections import presence
 from projections.access import account_disabled
 from projections.custom_clients import enrolling_account
 
-ClientId = Annotated[str, msgspec.Meta(pattern=r"^[0-9]{9,10}$", description="The 9–10 digit id the client shows")]
-Version = Annotated[str, msgspec.Meta(pattern=r"^[0-9A-Za-z][0-9A-Za-z.+_-]{0,31}$")]
-Platform = Annotated[str, msgspec.Meta(pattern=r"^[a-z][a-z0-9_-]{0,31}$", description="e.g. windows, macos")]
+ClientId = Annotated[str, described("the 9 or 10 digit id the client shows", r"^[0-9]{9,10}$")]
+Version = Annotated[str, described("a version such as 9.0.1 (letters, digits, '.', '+', '_', '-')",
+                                   r"^[0-9A-Za-z][0-9A-Za-z.+_-]{0,31}$")]
+Platform = Annotated[str, described("a platform such as windows or macos", r"^[a-z][a-z0-9_-]{0,31}$")]
+SessionId = Annotated[str, Plain]
 LicenseKey = Annotated[str | None, Parameter(header="X-License-Key", max_length=64,
                                               description="The account's current license key")]
 EnrollmentSecret = Annotated[str | None, Parameter(
@@ -134,7 +137,7 @@ class DeviceController(Controller):
 
     @post("/sessions/{session_id:str}/end", status_code=200, dependencies={"caller": Provide(device)},
           summary="The session ended (repeating it is harmless)")
-    async def end_session(self, session_id: str, caller: Device, request: Request,  # type: ignore[type-arg]
+    async def end_session(self, session_id: SessionId, caller: Device, request: Request,  # type: ignore[type-arg]
                           state: State) -> Response[Any]:
         return accepted(await command(request_actor(request, "device", "client"), state.portal.end_session,
                                       caller.account_id, session_id))

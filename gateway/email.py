@@ -8,20 +8,16 @@ import msgspec
 from litestar import Controller, Response, delete, get, post
 from litestar.datastructures import State
 from litestar.di import Provide
-from litestar.params import Parameter
 
 from domain.actor import Actor
-from domain.email_commands import ADDRESS
 from domain.user_commands import PLATFORM_ACCOUNT
 from gateway.consistency import MinPosition, accepted, command, reach
+from gateway.fields import Cursor, EmailAddress, Limit, Reason
 from gateway.identity import Caller, staff
 from projections.emails import (EMAILS, AddressEmail, EmailRow, SuppressedAddress, account_emails, emails_to,
                                 is_listed, suppressed_addresses)
 
 ADMINISTRATOR, HELP_DESK = "administrator", "help desk"
-Address = Annotated[str, msgspec.Meta(min_length=3, max_length=254, pattern=f"^{ADDRESS.pattern}$")]
-Reason = Annotated[str, msgspec.Meta(min_length=1, max_length=500)]
-Limit = Annotated[int, Parameter(ge=1, le=500, description="Rows per page")]
 
 
 class AddressEmails(msgspec.Struct, kw_only=True):
@@ -41,7 +37,7 @@ class SuppressionList(msgspec.Struct, kw_only=True):
 
 
 class SuppressionRequest(msgspec.Struct, forbid_unknown_fields=True, kw_only=True):
-    email: Address
+    email: EmailAddress
     reason: Reason
 
 
@@ -60,7 +56,7 @@ class EmailController(Controller):
 
     @get("", summary="The last e-mails to an address, newest first, and whether it is suppressed")
     async def to_address(self, caller: Caller, state: State,
-                         to: Annotated[str, Parameter(min_length=3, max_length=254)],
+                         to: EmailAddress,
                          min_position: Annotated[int | None, MinPosition] = None) -> AddressEmails:
         await reach(state, EMAILS.name, min_position)
         address = to.strip().lower()
@@ -69,14 +65,14 @@ class EmailController(Controller):
 
     @get("/accounts/{account_id:uuid}", summary="An account's e-mails, newest first, one keyset page at a time")
     async def of_account(self, account_id: UUID, caller: Caller, state: State, limit: Limit = 50,
-                         cursor: str | None = None,
+                         cursor: Cursor = None,
                          min_position: Annotated[int | None, MinPosition] = None) -> EmailList:
         await reach(state, EMAILS.name, min_position)
         items, next_cursor = await account_emails(state.pool, account_id, cursor=cursor, limit=limit)
         return EmailList(items=items, next_cursor=next_cursor)
 
     @get("/suppressions", summary="The platform's suppressed addresses, by address")
-    async def suppressions(self, caller: Caller, state: State, limit: Limit = 100, cursor: str | None = None,
+    async def suppressions(self, caller: Caller, state: State, limit: Limit = 100, cursor: Cursor = None,
                            min_position: Annotated[int | None, MinPosition] = None) -> SuppressionList:
         await reach(state, EMAILS.name, min_position)
         items, next_cursor = await suppressed_addresses(state.pool, PLATFORM_ACCOUNT, cursor=cursor, limit=limit)
@@ -88,7 +84,7 @@ class EmailController(Controller):
         return accepted(await command(caller.actor, state.portal.suppress_address, data.email, data.reason))
 
     @delete("/suppressions/{email:str}", status_code=200, summary="Clear an address: mail goes to it again")
-    async def clear(self, email: str, caller: Caller, state: State) -> Response[Any]:
+    async def clear(self, email: EmailAddress, caller: Caller, state: State) -> Response[Any]:
         return accepted(await command(caller.actor, state.portal.clear_suppression, email, caller.email))
 
     @post("/bounces", status_code=200, summary="A provider's bounce report: the address's last e-mail bounced",

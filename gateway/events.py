@@ -11,6 +11,7 @@ from litestar.params import Parameter
 from litestar.response import ServerSentEvent, ServerSentEventMessage
 
 from domain.contract import SUBJECT_PREFIX, json_schema, upcast
+from gateway.fields import MAX_INT64
 from gateway.identity import Caller, customer
 from gateway.live import follow
 
@@ -30,10 +31,11 @@ class EventsController(Controller):
     @get("/stream", summary="The account's events as Server-Sent Events", dependencies={
         "caller": Provide(customer)})
     async def stream(self, caller: Caller, state: State,
-                     last_event_id: Annotated[int | None, Parameter(header="Last-Event-ID", ge=0,
+                     last_event_id: Annotated[int | None, Parameter(header="Last-Event-ID", ge=0, le=MAX_INT64,
                                                                     required=False)] = None,
-                     after: Annotated[int | None, Parameter(ge=0, description="Like Last-Event-ID, for a first "
-                                                                              "connection")] = None
+                     after: Annotated[int | None, Parameter(ge=0, le=MAX_INT64,
+                                                            description="Like Last-Event-ID, for a first "
+                                                                        "connection")] = None
                      ) -> ServerSentEvent:
         # The subject filter is built from the authenticated account alone: no other account's events reach
         # this consumer, and the check below keeps it so even if the filter were ever widened.

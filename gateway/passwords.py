@@ -14,8 +14,10 @@ from litestar.datastructures import State
 from litestar.di import Provide
 
 from domain.actor import Actor
-from gateway.auth import Email, Password, normalised_email, require_strong
+from domain.user_commands import normalised_email
+from gateway.auth import require_strong
 from gateway.consistency import accepted, command, off_loop
+from gateway.fields import EmailAddress, Password
 from gateway.identity import Caller, bearer_token, hash_password, password_matches, revoke_sessions, user_caller
 from gateway.problems import Problem
 from gateway.throttle import record_failure, refuse_when_throttled, reset_mail_allowed
@@ -33,7 +35,7 @@ class PasswordChange(msgspec.Struct, forbid_unknown_fields=True, kw_only=True):
 
 
 class ResetRequest(msgspec.Struct, forbid_unknown_fields=True, kw_only=True):
-    email: Email
+    email: EmailAddress
 
 
 class ResetConfirm(msgspec.Struct, forbid_unknown_fields=True, kw_only=True):

@@ -5,7 +5,9 @@ import re
 from typing import Any
 
 import asyncpg
-from eventsourcing.persistence import InterfaceError, OperationalError
+import psycopg
+from asyncpg.exceptions._base import DataError as AsyncpgArgumentError  # a value asyncpg cannot send
+from eventsourcing.persistence import DataError as StoreDataError, InterfaceError, OperationalError
 from litestar import Request, Response
 from litestar.exceptions import HTTPException, ValidationException
 from litestar.status_codes import HTTP_500_INTERNAL_SERVER_ERROR
@@ -16,6 +18,7 @@ from domain.errors import (ActiveDeviceLimitReached, AliasTaken, ConcurrentChang
                            UpgradeRequired)
 from domain.i18n import N_, translated
 from gateway.language import answer_language
+from gateway.fields import readable
 from projections.paging import BadCursor
 
 log = logging.getLogger("portal.gateway")
@@ -64,7 +67,7 @@ def problem(request: Request[Any, Any, Any], status: int, slug: str, detail: str
 
 
 def _validation(request: Request[Any, Any, Any], exc: ValidationException) -> Response[Any]:
-    errors = [{"field": _field(e.get("key"), e.get("message", "")), "message": e.get("message", "")}
+    errors = [{"field": _field(e.get("key"), e.get("message", "")), "message": readable(e.get("message", ""))}
               for e in (exc.extra if isinstance(exc.extra, list) else []) if isinstance(e, dict)]
     if any(e["field"] == "body" and e["message"] == "'data'" for e in errors):  # no body at all
         return problem(request, 400, "malformed-body", "The request needs a JSON body")
@@ -91,7 +94,13 @@ def _field(key: str | None, message: str = "") -> str:
     return HEADER_FIELDS.get(name, name)
 
 
+REFUSED_BODY = "portal.refused_body"  # scope state: the body's refusal, kept until the credentials are checked
+
+
 def _http(request: Request[Any, Any, Any], exc: HTTPException) -> Response[Any]:
+    refused_body = request.scope.get("state", {}).pop(REFUSED_BODY, None)
+    if refused_body is not None and isinstance(exc, ValidationException):  # the handler's `data` is missing
+        exc = refused_body
     if isinstance(exc, ValidationException):
         return _validation(request, exc)
     slug = getattr(exc, "slug", None) or TITLES.get(exc.status_code, "error").lower().replace(" ", "-")
@@ -111,6 +120,14 @@ def _bad_cursor(request: Request[Any, Any, Any], exc: BadCursor) -> Response[Any
     return problem(request, 422, "validation", f"cursor: {exc}", {"field": "cursor"})
 
 
+def _unstorable(request: Request[Any, Any, Any], exc: Exception) -> Response[Any]:
+    # The last line of defence: a value PostgreSQL refuses (a NUL, a number out of range) that a field type
+    # should have refused first. Log it so that field gets its type.
+    log.warning("database refused a value: %s", exc, extra={"path": request.url.path})
+    return problem(request, 400, "unstorable-value", "A value in this request cannot be stored or searched "
+                   "(e.g. a NUL character or a number out of range)")
+
+
 def _unavailable(request: Request[Any, Any, Any], exc: Exception) -> Response[Any]:
     # The database is down or unreachable: say so; never answer a command with a false success.
     log.warning("store unavailable: %s", exc, extra={"path": request.url.path})
@@ -123,7 +140,10 @@ def _unexpected(request: Request[Any, Any, Any], exc: Exception) -> Response[Any
     return problem(request, HTTP_500_INTERNAL_SERVER_ERROR, "internal", "Something went wrong on our side")
 
 
-EXCEPTION_HANDLERS = {HTTPException: _http, DomainError: _domain, BadCursor: _bad_cursor, OperationalError: _unavailable,
+EXCEPTION_HANDLERS = {HTTPException: _http, DomainError: _domain, BadCursor: _bad_cursor,
+                      asyncpg.DataError: _unstorable, AsyncpgArgumentError: _unstorable,
+                      psycopg.DataError: _unstorable, StoreDataError: _unstorable,
+                      OperationalError: _unavailable,
                       InterfaceError: _unavailable, OSError: _unavailable,
                       asyncpg.PostgresConnectionError: _unavailable,
                       asyncpg.CannotConnectNowError: _unavailable,

@@ -10,18 +10,19 @@ from litestar.di import Provide
 from litestar.params import Parameter
 from litestar.response import Stream
 
-from gateway.clients import Limit, Order
 from domain.i18n import N_
 from gateway.consistency import MinPosition, accepted, command, reach
 from gateway.csv_export import export
+from gateway.fields import ZONE_RULE, Comment, Cursor, Limit, Order, Plain, moment, parameter
 from gateway.identity import Caller, customer
 from gateway.problems import Problem
 from projections.sessions import (SESSIONS, SessionDetails, SessionFilter, SessionRow, session_details,
                                   session_page, session_rows)
 
-ClientFilter = Annotated[str | None, Parameter(pattern=r"^[0-9]{9,10}$", description="Either side's client id")]
-After = Annotated[datetime | None, Parameter(query="from", description="Started at or after (ISO 8601)")]
-Before = Annotated[datetime | None, Parameter(query="to", description="Started before (ISO 8601)")]
+ClientFilter = Annotated[str | None, parameter("a client id of 9 or 10 digits", r"^[0-9]{9,10}$")]
+After = Annotated[str | None, Parameter(query="from", max_length=40, description=f"Started at or after: {ZONE_RULE}")]
+Before = Annotated[str | None, Parameter(query="to", max_length=40, description=f"Started before: {ZONE_RULE}")]
+SessionId = Annotated[str, Plain]
 
 
 class SessionList(msgspec.Struct, kw_only=True):
@@ -30,7 +31,7 @@ class SessionList(msgspec.Struct, kw_only=True):
 
 
 class SessionPatch(msgspec.Struct, forbid_unknown_fields=True, kw_only=True):
-    comment: Annotated[str, msgspec.Meta(max_length=2_000)]
+    comment: Comment
 
 
 CSV_HEADER = (N_("Session"), N_("From ID"), N_("From alias"), N_("To ID"), N_("To alias"), N_("Start"), N_("End"),
@@ -42,13 +43,10 @@ def csv_cells(s: SessionRow) -> tuple[Any, ...]:
             s.duration_seconds, s.active)
 
 
-def session_filter(client_id: str | None, started_after: datetime | None, started_before: datetime | None,
+def session_filter(client_id: str | None, started_after: str | None, started_before: str | None,
                    active: bool | None) -> SessionFilter:
-    for name, value in (("from", started_after), ("to", started_before)):
-        if value is not None and value.tzinfo is None:
-            raise Problem(422, "validation", f"{name}: give a time zone (e.g. 2026-11-21T10:00:00Z)", field=name)
-    return SessionFilter(client_id=client_id, started_after=started_after, started_before=started_before,
-                         active=active)
+    return SessionFilter(client_id=client_id, started_after=moment(started_after, "from"),
+                         started_before=moment(started_before, "to"), active=active)
 
 
 class SessionsController(Controller):
@@ -57,7 +55,7 @@ class SessionsController(Controller):
     dependencies = {"caller": Provide(customer)}
 
     @get("/sessions", summary="The Sessions tab: past and current sessions, newest first by default")
-    async def list_sessions(self, caller: Caller, state: State, limit: Limit = 50, cursor: str | None = None,
+    async def list_sessions(self, caller: Caller, state: State, limit: Limit = 50, cursor: Cursor = None,
                             order: Order = "desc", client_id: ClientFilter = None, started_after: After = None,
                             started_before: Before = None, active: bool | None = None,
                             min_position: Annotated[int | None, MinPosition] = None) -> SessionList:
@@ -69,7 +67,7 @@ class SessionsController(Controller):
 
     @get("/sessions.csv", summary="Export the Sessions tab as CSV (all rows or the page, per the account's "
                                   "settings)", media_type="text/csv")
-    async def export_sessions(self, caller: Caller, state: State, limit: Limit = 50, cursor: str | None = None,
+    async def export_sessions(self, caller: Caller, state: State, limit: Limit = 50, cursor: Cursor = None,
                               order: Order = "desc", client_id: ClientFilter = None, started_after: After = None,
                               started_before: Before = None, active: bool | None = None) -> Stream:
         f = session_filter(client_id, started_after, started_before, active)
@@ -81,7 +79,7 @@ class SessionsController(Controller):
                             every=lambda: session_rows(state.pool, caller.account_id, f, descending=order == "desc"))
 
     @get("/sessions/{session_id:str}", summary="Session details with its comment")
-    async def show_session(self, session_id: str, caller: Caller, state: State,
+    async def show_session(self, session_id: SessionId, caller: Caller, state: State,
                            min_position: Annotated[int | None, MinPosition] = None) -> SessionDetails:
         await reach(state, SESSIONS.name, min_position)
         details = await session_details(state.pool, caller.account_id, session_id)
@@ -90,12 +88,12 @@ class SessionsController(Controller):
         return details
 
     @patch("/sessions/{session_id:str}", summary="Write the session's comment")
-    async def comment_session(self, session_id: str, data: SessionPatch, caller: Caller,
+    async def comment_session(self, session_id: SessionId, data: SessionPatch, caller: Caller,
                               state: State) -> Response[Any]:
         return accepted(await command(caller.actor, state.portal.comment_session, caller.account_id, session_id,
                                       data.comment))
 
     @post("/sessions/{session_id:str}/close", status_code=200,
           summary="Close an active session by force; the clients learn it from the SessionEnded event")
-    async def close_session(self, session_id: str, caller: Caller, state: State) -> Response[Any]:
+    async def close_session(self, session_id: SessionId, caller: Caller, state: State) -> Response[Any]:
         return accepted(await command(caller.actor, state.portal.close_session, caller.account_id, session_id))

@@ -10,6 +10,7 @@ from litestar.di import Provide
 
 from domain.application import Portal
 from gateway.consistency import MinPosition, accepted, command, reach
+from gateway.fields import Text
 from gateway.identity import Caller, customer, owner
 from gateway.problems import Problem
 from projections.preferences import ACCOUNT_PREFERENCES, Preferences, preferences
@@ -17,7 +18,7 @@ from projections.preferences import ACCOUNT_PREFERENCES, Preferences, preference
 
 class PreferencesPatch(msgspec.Struct, forbid_unknown_fields=True, kw_only=True):
     language: Literal["en", "de", "es", "fr"] | msgspec.UnsetType = msgspec.UNSET
-    time_zone: Annotated[str, msgspec.Meta(max_length=64, description="IANA name, e.g. Europe/Berlin")] | \
+    time_zone: Annotated[Text, msgspec.Meta(max_length=64, description="IANA name, e.g. Europe/Berlin")] | \
         msgspec.UnsetType = msgspec.UNSET
     csv_scope: Literal["all", "page"] | msgspec.UnsetType = msgspec.UNSET
     csv_date_format: Literal["iso", "de", "fr", "us"] | msgspec.UnsetType = msgspec.UNSET

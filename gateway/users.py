@@ -10,8 +10,9 @@ from litestar import Controller, Request, Response, get, patch, post
 from litestar.datastructures import State
 from litestar.di import Provide
 
-from gateway.auth import Email, Name, normalised_email
+from domain.user_commands import normalised_email
 from gateway.consistency import MinPosition, accepted, command, off_loop, reach
+from gateway.fields import EmailAddress, Name
 from gateway.identity import Caller, hash_password, owner, revoke_sessions
 from gateway.passwords import send_reset_link
 from gateway.problems import Problem
@@ -19,7 +20,7 @@ from projections.users import USERS, UserRow, account_users
 
 
 class NewUser(msgspec.Struct, forbid_unknown_fields=True, kw_only=True):
-    email: Email
+    email: EmailAddress
     name: Name
 
 

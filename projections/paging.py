@@ -3,6 +3,7 @@ so deep pages cost the same as the first and rows arriving meanwhile never shift
 
 import base64
 from collections.abc import Sequence
+from datetime import datetime
 from typing import Any
 
 import asyncpg
@@ -24,12 +25,22 @@ def encode_cursor(sort: str, value: Any, row_id: str) -> str:
     return base64.urlsafe_b64encode(raw).decode().rstrip("=")
 
 
-def decode_cursor(cursor: str, sort: str) -> tuple[Any, str]:
+CursorFields = tuple[str, str | None, str]  # (sort name, the sort value as text, row id), as encode_cursor makes
+
+
+def decode_cursor(cursor: str, sort: str, sql_type: str) -> tuple[str | None, str]:
+    """The cursor's (value, row id), checked so that no forged value reaches PostgreSQL: text without NUL,
+    and for a time sort a time with its zone."""
     try:
-        name, value, row_id = msgspec.json.decode(base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)))
+        name, value, row_id = msgspec.json.decode(base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)),
+                                                  type=CursorFields)
+        if sql_type == "timestamptz" and value is not None and datetime.fromisoformat(value).tzinfo is None:
+            raise ValueError("a time without its zone")
     except (ValueError, TypeError, msgspec.DecodeError):
         raise BadCursor("The cursor is malformed; start again without one") from None
-    if name != sort or not isinstance(row_id, str):
+    if "\x00" in f"{value}{row_id}":
+        raise BadCursor("The cursor is malformed; start again without one")
+    if name != sort:
         raise BadCursor("The cursor belongs to another sort order; start again without one")
     return value, row_id
 
@@ -42,7 +53,7 @@ async def page(conn: asyncpg.Pool | asyncpg.Connection, *, select: str, where: s
     args = list(args)
     direction, compare = ("DESC", "<") if descending else ("ASC", ">")
     if cursor is not None:
-        value, row_id = decode_cursor(cursor, sort)
+        value, row_id = decode_cursor(cursor, sort, order.sql_type)
         args += [value, row_id]
         where += (f" AND ({order.expression}, {id_column}) {compare} "
                   f"(${len(args) - 1}::text::{order.sql_type}, ${len(args)})")

@@ -165,9 +165,13 @@ def run_release(args: argparse.Namespace) -> None:
 
 
 def run_staff(args: argparse.Namespace) -> None:
+    from domain.errors import InvalidValue
     from workers.staff import add_staff
 
-    password, created = add_staff(Settings.from_env(), args.email, args.name, args.role, args.password)
+    try:
+        password, created = add_staff(Settings.from_env(), args.email, args.name, args.role, args.password)
+    except InvalidValue as e:  # a control character in the name, or not an e-mail address
+        raise SystemExit(e.detail) from None
     if not created:
         raise SystemExit(f"{args.email} already has a login")
     print(f"created {args.role} {args.email}" + ("" if args.password else f" with password {password}"))

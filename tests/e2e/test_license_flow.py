@@ -221,9 +221,12 @@ async def test_an_internal_service_sees_the_accounts_events_in_order_on_nats(htt
 
 # Read-your-writes
 
-async def test_a_position_the_view_does_not_reach_in_time_answers_503_with_retry_after(http, account, portal):
-    beyond = portal.current_position() + 1_000_000
-    response = await http.get("/v1/license", headers={**account.auth, "X-Min-Position": str(beyond)})
+async def test_a_position_the_view_does_not_reach_in_time_answers_503_with_retry_after(http, account, pool):
+    async with pool.acquire() as conn, conn.transaction():
+        # While this row is locked the License tab's projector cannot commit: the view stays behind.
+        await conn.execute("SELECT 1 FROM projection_positions WHERE projection = 'license_tab' FOR UPDATE")
+        position = await command(http, account, "POST", "/v1/license/upgrade", {"product": "professional"})
+        response = await http.get("/v1/license", headers={**account.auth, "X-Min-Position": str(position)})
 
     body = problem(response, 503)
     assert body["type"].endswith("projection-behind")

@@ -1,0 +1,132 @@
+"""The field types of requests, shared by every controller: free text, e-mail addresses, codes, pages, times.
+
+A pattern's error reads as the sentence it was declared with (`READABLE`, used by gateway/problems.py), never
+as the regular expression itself."""
+
+import re
+from datetime import datetime
+from typing import Annotated, Any, Literal
+
+import msgspec
+from email_validator import EmailNotValidError, validate_email
+from litestar.openapi.spec import OpenAPIFormat, OpenAPIType, Schema
+from litestar.params import Parameter
+from litestar.plugins import OpenAPISchemaPlugin
+from litestar.typing import FieldDefinition
+
+from domain.errors import InvalidValue
+from domain.text import PLAIN, SENTENCE
+
+READABLE: dict[str, str] = {}  # repr(pattern), as msgspec quotes it in errors -> what the value must be
+MAX_INT64 = 2**63 - 1  # PostgreSQL's bigint: positions beyond it cannot exist
+
+
+def described(sentence: str, pattern: str, **constraints: Any) -> msgspec.Meta:
+    """A msgspec constraint whose pattern is explained by `sentence` in errors and in the API docs."""
+    READABLE[repr(pattern)] = sentence
+    return msgspec.Meta(pattern=pattern, description=sentence[0].upper() + sentence[1:], **constraints)
+
+
+def parameter(sentence: str, pattern: str, **kwargs: Any) -> Any:
+    """The same for a query, path or header parameter."""
+    READABLE[repr(pattern)] = sentence
+    return Parameter(pattern=pattern, description=kwargs.pop("description", sentence), **kwargs)
+
+
+KINDS = {"str": "text", "int": "a whole number", "bool": "true or false", "object": "an object",
+         "array": "a list", "null": "null", "float": "a number", "datetime": "a time", "uuid": "a UUID"}
+MSGSPEC_SAYS = [  # msgspec's wording of a constraint, as a sentence
+    (re.compile(r"Expected `str` of length <= (\d+)"), lambda m: f"at most {m[1]} characters"),
+    (re.compile(r"Expected `str` of length >= (\d+)"), lambda m: f"at least {m[1]} characters"),
+    (re.compile(r"Expected `int` <= (\d+)"), lambda m: f"a whole number no greater than {m[1]}"),
+    (re.compile(r"Expected `int` >= (\d+)"), lambda m: f"a whole number of at least {m[1]}"),
+    (re.compile(r"Expected `(\w+)(?: \| null)?`, got `(\w+)`"),
+     lambda m: f"{KINDS.get(m[1], m[1])}, not {KINDS.get(m[2], m[2])}"),
+]
+
+
+def readable(message: str) -> str:
+    """msgspec's "Expected `str` matching regex '...'" as the sentence the pattern was declared with, and its
+    other constraints in words."""
+    if sentence := READABLE.get(message.removeprefix("Expected `str` matching regex ")):
+        return sentence
+    for said, sentence_for in MSGSPEC_SAYS:
+        if match := said.fullmatch(message):
+            return sentence_for(match)
+    return message
+
+
+# Free text: names, comments, reasons, addresses. Sizes are what a form field holds.
+Text = Annotated[str, described(SENTENCE, PLAIN)]
+Name = Annotated[Text, msgspec.Meta(min_length=1, max_length=200)]
+Line = Annotated[Text, msgspec.Meta(max_length=200)]
+Comment = Annotated[Text, msgspec.Meta(max_length=2_000)]
+Reason = Annotated[Text, msgspec.Meta(min_length=1, max_length=500)]
+Password = Annotated[str, msgspec.Meta(min_length=1, max_length=128)]  # any character: it is only hashed
+Code = Annotated[str, described("the 6 digits of your authenticator app, or one of your recovery codes",
+                                r"^[0-9A-Za-z-]{6,24}$")]  # recovery codes: 16 characters in dashed groups
+
+
+class EmailAddress(str):
+    """An e-mail address checked by email-validator: one plain address (no display name, quoting or IP
+    literal), no control characters; deliverability is not checked (no DNS at request time)."""
+
+
+EMAIL_SENTENCE = "an e-mail address such as ann@example.com"
+
+
+def checked_email(value: str) -> str:
+    """The address as email-validator normalises it (its domain lower-cased); ValueError saying why not."""
+    try:
+        # test_environment admits RFC 2606's `.test` names, which the dev stack's logins use.
+        checked = validate_email(value.strip(), check_deliverability=False, test_environment=True)
+    except EmailNotValidError as e:
+        raise ValueError(f"{EMAIL_SENTENCE} ({e})") from None
+    return checked.normalized
+
+
+def email_address(_: type, value: Any) -> EmailAddress:
+    if not isinstance(value, str):
+        raise TypeError("Expected `str`")
+    return EmailAddress(checked_email(value))
+
+
+TYPE_DECODERS = [(lambda t: t is EmailAddress, email_address)]
+
+
+class EmailAddressSchema(OpenAPISchemaPlugin):
+    """Documents EmailAddress as the string it is."""
+
+    @staticmethod
+    def is_plugin_supported_type(value: Any) -> bool:
+        return value is EmailAddress
+
+    def to_openapi_schema(self, field_definition: FieldDefinition, schema_creator: Any) -> Schema:
+        return Schema(type=OpenAPIType.STRING, format=OpenAPIFormat.EMAIL, max_length=254,
+                      description=EMAIL_SENTENCE[0].upper() + EMAIL_SENTENCE[1:])
+
+
+# Query, path and header parameters.
+Plain = parameter(SENTENCE, PLAIN, max_length=200)  # a filter or an id in the path
+SearchText = Annotated[str | None, parameter(SENTENCE, PLAIN, max_length=100,
+                                             description="Part of the client id or alias")]
+Cursor = Annotated[str | None, parameter("a cursor from the previous page", r"^[A-Za-z0-9_-]{1,400}$")]
+Limit = Annotated[int, Parameter(ge=1, le=500, description="Rows per page")]
+Order = Literal["asc", "desc"]
+After = Parameter(ge=0, le=MAX_INT64, description="Answer entries after this position (the previous page's "
+                                                  "`next_after`)")
+ZONE_RULE = "an ISO 8601 time with its time zone offset, e.g. 2026-01-01T00:00:00Z"
+MomentText = Annotated[str | None, Parameter(max_length=40, description=ZONE_RULE.capitalize())]
+
+
+def moment(text: str | None, field: str) -> datetime | None:
+    """One rule for every time a caller sends: ISO 8601 with a zone (a number or a zone-less time is refused)."""
+    if text is None:
+        return None
+    try:
+        value = datetime.fromisoformat(text)
+    except ValueError:
+        value = None
+    if value is None or value.tzinfo is None:
+        raise InvalidValue(f"{field}: {ZONE_RULE}", field=field)
+    return value
