@@ -52,6 +52,9 @@ def commented(portal: Portal, comment: str) -> tuple[UUID, int]:
     return account_id, portal.comment_client(account_id, CLIENT, comment)
 
 
+SCRAPE = "stall-scraper-token"  # /metrics answers only with the scrape token
+
+
 def stall_logged(logs: Path) -> list[dict[str, object]]:
     lines = [json.loads(line) for line in (logs / "projector.log").read_text().splitlines() if line.startswith("{")]
     return [line for line in lines if line["msg"].startswith("read model stalled")]
@@ -59,7 +62,8 @@ def stall_logged(logs: Path) -> list[dict[str, object]]:
 
 async def test_a_stalled_read_model_fails_readiness_and_resumes_once_fixed(
         settings: Settings, portal: Portal, pool: asyncpg.Pool, refusal: Refusal, tmp_path: Path) -> None:
-    async with running_service(settings, tmp_path) as base, httpx.AsyncClient(base_url=base, timeout=30) as http:
+    async with running_service(settings, tmp_path, ("relay", "projector"), {"PORTAL_METRICS_TOKEN": SCRAPE}) as base, \
+            httpx.AsyncClient(base_url=base, timeout=30, headers={"Authorization": f"Bearer {SCRAPE}"}) as http:
         account_id, poison = await asyncio.to_thread(commented, portal, refusal.comment)
         _, head = await asyncio.to_thread(commented, portal, "by the window")
 
