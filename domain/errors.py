@@ -58,3 +58,15 @@ class TwoFactorFailed(DomainError):
 
 class NotAllowed(DomainError):
     """The caller's role does not allow this (e.g. removing the last owner)."""
+
+
+class CustomerLimitReached(DomainError):
+    """The reseller's plan allows no more customers."""
+
+
+class ResellerClientLimitReached(DomainError):
+    """The clients linked across the reseller's customers would pass its plan's total."""
+
+
+class NotInPlan(DomainError):
+    """The reseller's plan does not offer this (a product, API access, custom namespaces)."""

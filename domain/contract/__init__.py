@@ -12,12 +12,14 @@ from domain.account import Account
 from domain.actor import Actor
 from domain.claim import Claim
 from domain.client import Client
-from domain.contract import accounts, licenses, usage
+from domain.contract import accounts, customers, licenses, usage
 from domain.contract import email as mail
 from domain.contract.base import STREAM, SUBJECT_PREFIX, PortalEvent
 from domain.email import Email
 from domain.license import License
 from domain.license_usage import LicenseUsage
+from domain.reseller import Reseller
+from domain.reseller_plan import ResellerPlan
 from domain.session import Session
 from domain.suppression import Suppression
 from domain.user import User
@@ -70,6 +72,16 @@ CONTRACT: dict[type, type[PortalEvent]] = {
     Suppression.Added: mail.AddressSuppressed,
     Suppression.AddedAgain: mail.AddressSuppressed,
     Suppression.Cleared: mail.SuppressionCleared,
+    Account.LevelChanged: customers.AccountLevelChanged,
+    Account.AccessibilityChanged: customers.AccountAccessibilityChanged,
+    ResellerPlan.Created: customers.ResellerPlanCreated,
+    ResellerPlan.Changed: customers.ResellerPlanChanged,
+    ResellerPlan.Retired: customers.ResellerPlanRetired,
+    Reseller.Started: customers.ResellerStarted,
+    Reseller.PlanChanged: customers.ResellerPlanSwitched,
+    Reseller.CustomerAdded: customers.ResellerCustomerAdded,
+    Reseller.ClientCounted: customers.ResellerClientCounted,
+    Reseller.ClientUncounted: customers.ResellerClientUncounted,
 }
 
 EVENT_TYPES: dict[str, type[PortalEvent]] = {t.__name__: t for t in CONTRACT.values()}

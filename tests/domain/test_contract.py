@@ -11,10 +11,12 @@ import pytest
 import domain
 from domain import totp
 from domain.account import Account
+from domain.reseller import Reseller
 from domain.user import User
 from domain.contract import CONTRACT, PortalEvent, subject, to_public
 from domain.tenant import TenantAggregate
 from domain.user_commands import PLATFORM_ACCOUNT
+from tests.domain.test_customers import use_customer_admin
 from tests.domain.test_email import use_email
 
 COMMON = set(PortalEvent.__struct_fields__)
@@ -84,6 +86,7 @@ def history(app, account_id, contact, card, clock, register) -> list:
     use_clients_and_sessions(app, account_id, register, namespace)
     use_access(app, account_id)
     use_email(app, account_id)
+    use_customer_admin(app, account_id, register)
     app.cancel_license(account_id)
     app.change_contact(account_id, **contact)
     app.change_payment_method(account_id, **card)
@@ -121,8 +124,9 @@ def test_the_subject_names_account_aggregate_and_event(history):
     assert {f"{prefix}.account.AccountOpened", f"{prefix}.account.AccountContactChanged",
             f"{prefix}.license.LicenseIssued", f"{prefix}.license.LicenseNamespaceAssigned",
             f"{prefix}.claim.ValueClaimed"} <= subjects
-    platform = f"portal.evt.{PLATFORM_ACCOUNT}."  # the suppression list is platform-wide
-    assert all(s.startswith((f"{prefix}.", platform)) and s.count(".") == 4 for s in subjects)
+    platform = f"portal.evt.{PLATFORM_ACCOUNT}."  # the suppression list and the plans are platform-wide
+    customers = tuple(f"portal.evt.{e.customer_id}." for e in history if isinstance(e, Reseller.CustomerAdded))
+    assert all(s.startswith((f"{prefix}.", platform, *customers)) and s.count(".") == 4 for s in subjects)
 
 
 def test_the_event_scan_finds_the_aggregates_events():
