@@ -92,9 +92,9 @@ class CustomerCommands(ResellerStore):
         """Open an account with its owner and license; `manager_id` is the reseller who manages it (its
         account, or a staff reseller's user id). Answers (account id, customer number, position)."""
         email = normalised_email(email)
-        held = self.held_by(manager_id)
-        if held is not None and profile.account_type != "customer":
+        if manager_id is not None and profile.account_type != "customer":
             raise NotAllowed("A reseller creates customer accounts only", field="account_type")
+        held = self.held_by(manager_id)
         if (profile.account_type == "reseller") != (profile.plan_id is not None):
             raise RuleViolation("A reseller account needs a plan_id, and only a reseller account holds one",
                                 field="plan_id")
@@ -146,7 +146,11 @@ class CustomerCommands(ResellerStore):
         if profile.time_zone:
             account.change_preferences(time_zone=profile.time_zone)
 
-    def change_customer(self, account_id: UUID, changes: Changes) -> int:
+    def change_customer(self, account_id: UUID, changes: Changes, manager_id: UUID | None = None) -> int:
+        """`manager_id`: the reseller changing its customer (None for an administrator)."""
+        if manager_id is not None and (changes.account_type is not None or changes.plan_id is not None):
+            raise NotAllowed("Only an administrator changes an account's type or plan", field="account_type")
+
         def work() -> list[Aggregate]:
             account = self.account(account_id)
             held = self.held_by(account.reseller_id)

@@ -18,6 +18,7 @@ from gateway.events import EventsController
 from gateway.admin import AdminController
 from gateway.api_keys import ApiKeysController
 from gateway.clients import ClientsController
+from gateway.customers import CustomersController
 from gateway.dependencies import DEPENDENCIES
 from gateway.device import DeviceController
 from gateway.email import EmailController
@@ -25,6 +26,7 @@ from gateway.health import HealthController, Metrics, observed
 from gateway.license import LicenseController
 from gateway.identity import current_caller
 from gateway.passwords import PasswordController
+from gateway.plans import PlansController
 from gateway.problems import EXCEPTION_HANDLERS
 from gateway.sessions import SessionsController
 from gateway.settings import SettingsController
@@ -66,7 +68,7 @@ def create_app(settings: Settings) -> Litestar:
         route_handlers=[HealthController, AuthController, LicenseController, AccountController,
                         ClientsController, SessionsController, DeviceController, SettingsController,
                         AuditController, EventsController, EmailController, PasswordController,
-                        UsersController, ApiKeysController, AdminController],
+                        UsersController, ApiKeysController, AdminController, CustomersController, PlansController],
         lifespan=[lifespan],
         dependencies={"token_caller": Provide(current_caller),  # resolved only where a guard asks for it
                       **DEPENDENCIES},

@@ -10,9 +10,10 @@ from litestar import Request, Response
 from litestar.exceptions import HTTPException, ValidationException
 from litestar.status_codes import HTTP_500_INTERNAL_SERVER_ERROR
 
-from domain.errors import (ActiveDeviceLimitReached, AliasTaken, ConcurrentChange, DomainError, EmailTaken,
-                           InvalidLicenseKey, NamespaceTaken, NotAllowed, NotFound, RuleViolation,
-                           SeatLimitReached, SessionLimitReached, TwoFactorFailed)
+from domain.errors import (ActiveDeviceLimitReached, AliasTaken, ConcurrentChange, CustomerLimitReached, DomainError,
+                           EmailTaken, InvalidLicenseKey, NamespaceTaken, NotAllowed, NotFound, NotInPlan,
+                           ResellerClientLimitReached, RuleViolation, SeatLimitReached, SessionLimitReached,
+                           TwoFactorFailed)
 from projections.paging import BadCursor
 
 log = logging.getLogger("portal.gateway")
@@ -30,6 +31,9 @@ DOMAIN_STATUS: dict[type[DomainError], tuple[int, str]] = {
     InvalidLicenseKey: (401, "invalid-license-key"),
     TwoFactorFailed: (401, "two-factor-failed"),
     NotAllowed: (403, "forbidden"),
+    CustomerLimitReached: (409, "customer-limit-reached"),
+    ResellerClientLimitReached: (409, "reseller-client-limit-reached"),
+    NotInPlan: (409, "not-in-plan"),
 }
 
 TITLES = {400: "Bad request", 401: "Unauthorized", 403: "Forbidden", 404: "Not found",

@@ -8,13 +8,16 @@ import asyncpg
 from projections.access import ACCOUNT_ACCESS
 from projections.audit import AUDIT
 from projections.clients import CLIENTS
+from projections.customers import CUSTOMERS
 from projections.emails import EMAILS
 from projections.license import LICENSE_TAB
+from projections.plans import PLANS
 from projections.readmodel import ReadModel
 from projections.sessions import SESSIONS
 from projections.users import USERS
 
-READ_MODELS: tuple[ReadModel, ...] = (LICENSE_TAB, CLIENTS, SESSIONS, AUDIT, EMAILS, ACCOUNT_ACCESS, USERS)
+READ_MODELS: tuple[ReadModel, ...] = (LICENSE_TAB, CLIENTS, SESSIONS, AUDIT, EMAILS, ACCOUNT_ACCESS, USERS,
+                                      CUSTOMERS, PLANS)
 
 
 async def position(pool: asyncpg.Pool, projection: str) -> int:
