@@ -21,7 +21,7 @@ from domain.user_commands import UserCommands, normalised_email
 __all__ = ["Portal", "normalised_email"]  # gateway/auth.py takes normalised_email from here
 
 
-class Portal(UserCommands, EmailCommands, SessionCommands, CustomerCommands):
+class Portal(UserCommands, SessionCommands, CustomerCommands, EmailCommands):
     """Every command of the portal. Account and license commands are here; the others by area."""
 
     def open_account(self, email: str, name: str, password_hash: str,

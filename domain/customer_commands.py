@@ -12,6 +12,7 @@ from domain import luhn
 from domain.account import Account
 from domain.catalog import FREE, PRODUCTS
 from domain.claim import Claim
+from domain.email_commands import EmailCommands
 from domain.errors import EmailTaken, NotAllowed, RuleViolation
 from domain.license import License
 from domain.reseller import Reseller, require_offered
@@ -61,7 +62,7 @@ class Changes(msgspec.Struct, kw_only=True):
     accessibility: bool | None = None
 
 
-class CustomerCommands(ResellerStore):
+class CustomerCommands(ResellerStore, EmailCommands):
     # -- plans -------------------------------------------------------------------------------------------
 
     def create_plan(self, name: str, limits: PlanLimits) -> tuple[UUID, int]:
@@ -175,6 +176,13 @@ class CustomerCommands(ResellerStore):
                 changed.append(self._reseller_changed(account, changes))
             return changed
         return self._transact(account_id, work)
+
+    def email_customer(self, account_id: UUID, subject: str, text: str) -> tuple[str, int]:
+        """An e-mail from staff to the account's owner, in the account's language, through the outbox; answers
+        (email id, position). It is in the account's audit trail and e-mail status like every other."""
+        account = self.account(account_id)
+        return self.queue_email(account_id, account.email, "notice", {"subject": subject, "message": text},
+                                language=account.preferences["language"])
 
     def _upgraded(self, account_id: UUID, product: str, held: tuple[Reseller, PlanLimits] | None) -> License:
         tier = PRODUCTS.get(product)

@@ -74,6 +74,16 @@ class Created(msgspec.Struct, kw_only=True):
     position: int
 
 
+class Message(msgspec.Struct, forbid_unknown_fields=True, kw_only=True):
+    subject: Annotated[str, msgspec.Meta(min_length=1, max_length=200)]
+    text: Annotated[str, msgspec.Meta(min_length=1, max_length=20_000)]
+
+
+class Queued(msgspec.Struct, kw_only=True):
+    email_id: str
+    position: int
+
+
 class CustomerList(msgspec.Struct, kw_only=True):
     items: list[CustomerRow]
     next_cursor: str | None
@@ -189,3 +199,12 @@ class CustomersController(Controller):
             await pool.execute("UPDATE auth_tokens SET revoked_at = now() WHERE account_id = $1 "
                                "AND kind = 'session' AND revoked_at IS NULL", account_id)
         return accepted(position)
+
+    @post("/customers/{account_id:uuid}/email", status_code=201,
+          summary="E-mail the customer (subject and text); it goes out through the outbox and shows in the "
+                  "account's audit trail and e-mail status")
+    async def email(self, account_id: UUID, data: Message, who: Manager, portal: Portal) -> Response[Any]:
+        await managed(portal, who, account_id)
+        email_id, position = await command(who.caller.actor, portal.email_customer, account_id, data.subject,
+                                           data.text)
+        return accepted(position, Queued(email_id=email_id, position=position), status=201)

@@ -123,3 +123,15 @@ def use_customer_admin(app, account_id, register) -> None:
     app.retire_plan(plan_id)
     customer, _, _ = app.create_customer(new_email(), "not-a-hash", Profile(name="Sub"), account_id)
     app.remove_client(customer, register(customer))
+
+
+def test_an_email_to_a_customer_goes_to_its_owner_in_its_language(app, create):
+    email = new_email()
+    account_id = create(email)
+    app.change_preferences(account_id, language="es")
+
+    email_id, _ = app.email_customer(account_id, "Mantenimiento", "Reiniciamos a las 23:00.")
+
+    queued = app.email(account_id, email_id)
+    assert (queued.to, queued.subject, queued.language) == (email, "Mantenimiento", "es")
+    assert "Reiniciamos a las 23:00." in queued.body

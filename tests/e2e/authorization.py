@@ -281,6 +281,9 @@ RULES: dict[tuple[str, str], Rule] = {
                                                            other=other_resellers_customer),
     ("PATCH", "/v1/admin/customers/{account_id:uuid}"): Rule(allowed=MANAGERS, body=lambda w: {"enabled": True},
                                                              params=managed_account, other=other_resellers_customer),
+    ("POST", "/v1/admin/customers/{account_id:uuid}/email"): Rule(
+        allowed=MANAGERS, body=lambda w: {"subject": "Matrix", "text": "Hello"}, params=managed_account,
+        other=other_resellers_customer),
     ("GET", "/v1/admin/plans"): Rule(allowed=ADMINS),
     ("POST", "/v1/admin/plans"): Rule(allowed=ADMINS, body=plan_body),
     ("GET", "/v1/admin/plans/{plan_id:uuid}"): Rule(allowed=ADMINS, params=the_plan),
