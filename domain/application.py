@@ -11,6 +11,7 @@ from domain.catalog import PRODUCTS
 from domain.claim import Claim
 from domain.customer_commands import CustomerCommands, Profile, new_license_key
 from domain.email_commands import EmailCommands
+from domain.impersonation_commands import ImpersonationCommands
 from domain.errors import ConcurrentChange, InvalidLicenseKey, NamespaceTaken, RuleViolation
 from domain.license import License
 from domain.reseller import require_offered
@@ -21,7 +22,7 @@ from domain.user_commands import UserCommands, normalised_email
 __all__ = ["Portal", "normalised_email"]  # gateway/auth.py takes normalised_email from here
 
 
-class Portal(UserCommands, SessionCommands, CustomerCommands, EmailCommands):
+class Portal(UserCommands, SessionCommands, CustomerCommands, ImpersonationCommands, EmailCommands):
     """Every command of the portal. Account and license commands are here; the others by area."""
 
     def open_account(self, email: str, name: str, password_hash: str,

@@ -9,6 +9,7 @@ at send time (`fill_secrets`).
     new_password       password                      usually with secret_params=("password",)
     verification_code  code, (expires_minutes)       the code a customer reads to the help desk
     notice             subject, message              any other notice to an account
+    support_access     staff, until, reason          staff started acting in the account (impersonation)
 
 Names in parentheses are optional.
 """
@@ -107,6 +108,23 @@ TEMPLATES: dict[str, dict[str, Template]] = {
                 "communiquez à notre support que si vous nous avez appelés vous-même."),
     },
     "notice": {language: T("{subject}", "{message}") for language in LANGUAGES},
+    "support_access": {
+        "en": T("Support is accessing your Portal account",
+                "{staff} of our support team is working in your account until {until} (UTC). Reason given: "
+                "{reason}\n\nYou see every access in your account's access list, and you can end it there."),
+        "de": T("Der Support greift auf Ihr Portal-Konto zu",
+                "{staff} aus unserem Support arbeitet bis {until} (UTC) in Ihrem Konto. Angegebener Grund: "
+                "{reason}\n\nJeden Zugriff sehen Sie in der Zugriffsliste Ihres Kontos; dort können Sie ihn "
+                "auch beenden."),
+        "es": T("El soporte está accediendo a su cuenta de Portal",
+                "{staff}, de nuestro equipo de soporte, trabaja en su cuenta hasta las {until} (UTC). Motivo "
+                "indicado: {reason}\n\nCada acceso figura en la lista de accesos de su cuenta, donde también "
+                "puede terminarlo."),
+        "fr": T("Le support accède à votre compte Portal",
+                "{staff}, de notre équipe de support, travaille dans votre compte jusqu'à {until} (UTC). "
+                "Motif indiqué : {reason}\n\nChaque accès figure dans la liste des accès de votre compte, "
+                "où vous pouvez aussi y mettre fin."),
+    },
 }
 
 

@@ -70,3 +70,7 @@ class ResellerClientLimitReached(DomainError):
 
 class NotInPlan(DomainError):
     """The reseller's plan does not offer this (a product, API access, custom namespaces)."""
+
+
+class AccessEnded(DomainError):
+    """The impersonation already ended (by either side) or expired."""

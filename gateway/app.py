@@ -22,6 +22,7 @@ from gateway.customers import CustomersController
 from gateway.dependencies import DEPENDENCIES
 from gateway.device import DeviceController
 from gateway.email import EmailController
+from gateway.impersonation import ImpersonationController
 from gateway.health import HealthController, Metrics, observed
 from gateway.license import LicenseController
 from gateway.identity import current_caller
@@ -68,7 +69,8 @@ def create_app(settings: Settings) -> Litestar:
         route_handlers=[HealthController, AuthController, LicenseController, AccountController,
                         ClientsController, SessionsController, DeviceController, SettingsController,
                         AuditController, EventsController, EmailController, PasswordController,
-                        UsersController, ApiKeysController, AdminController, CustomersController, PlansController],
+                        UsersController, ApiKeysController, AdminController, CustomersController, PlansController,
+                        ImpersonationController],
         lifespan=[lifespan],
         dependencies={"token_caller": Provide(current_caller),  # resolved only where a guard asks for it
                       **DEPENDENCIES},

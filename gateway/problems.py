@@ -10,7 +10,7 @@ from litestar import Request, Response
 from litestar.exceptions import HTTPException, ValidationException
 from litestar.status_codes import HTTP_500_INTERNAL_SERVER_ERROR
 
-from domain.errors import (ActiveDeviceLimitReached, AliasTaken, ConcurrentChange, CustomerLimitReached, DomainError,
+from domain.errors import (AccessEnded, ActiveDeviceLimitReached, AliasTaken, ConcurrentChange, CustomerLimitReached, DomainError,
                            EmailTaken, InvalidLicenseKey, NamespaceTaken, NotAllowed, NotFound, NotInPlan,
                            ResellerClientLimitReached, RuleViolation, SeatLimitReached, SessionLimitReached,
                            TwoFactorFailed)
@@ -34,6 +34,7 @@ DOMAIN_STATUS: dict[type[DomainError], tuple[int, str]] = {
     CustomerLimitReached: (409, "customer-limit-reached"),
     ResellerClientLimitReached: (409, "reseller-client-limit-reached"),
     NotInPlan: (409, "not-in-plan"),
+    AccessEnded: (409, "access-ended"),
 }
 
 TITLES = {400: "Bad request", 401: "Unauthorized", 403: "Forbidden", 404: "Not found",

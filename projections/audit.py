@@ -31,6 +31,8 @@ SUMMARIES = {  # a readable line per event type; any other type gets its name in
     "LicenseCancelled": "License contract cancelled",
     "LicenseNamespaceAssigned": "Namespace {namespace} assigned",
     "ValueClaimed": "Claimed {kind}",
+    "ImpersonationStarted": "Accessed by support: {reason}",
+    "ImpersonationEnded": "Support access ended by the {by}",
 }
 _COMMON = frozenset(PortalEvent.__struct_fields__)
 

@@ -10,6 +10,7 @@ from projections.audit import AUDIT
 from projections.clients import CLIENTS
 from projections.customers import CUSTOMERS
 from projections.emails import EMAILS
+from projections.impersonations import IMPERSONATIONS
 from projections.license import LICENSE_TAB
 from projections.plans import PLANS
 from projections.readmodel import ReadModel
@@ -17,7 +18,7 @@ from projections.sessions import SESSIONS
 from projections.users import USERS
 
 READ_MODELS: tuple[ReadModel, ...] = (LICENSE_TAB, CLIENTS, SESSIONS, AUDIT, EMAILS, ACCOUNT_ACCESS, USERS,
-                                      CUSTOMERS, PLANS)
+                                      CUSTOMERS, PLANS, IMPERSONATIONS)
 
 
 async def position(pool: asyncpg.Pool, projection: str) -> int:

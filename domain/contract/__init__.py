@@ -12,10 +12,11 @@ from domain.account import Account
 from domain.actor import Actor
 from domain.claim import Claim
 from domain.client import Client
-from domain.contract import accounts, customers, licenses, usage
+from domain.contract import accounts, customers, impersonations, licenses, usage
 from domain.contract import email as mail
 from domain.contract.base import STREAM, SUBJECT_PREFIX, PortalEvent
 from domain.email import Email
+from domain.impersonation import Impersonation
 from domain.license import License
 from domain.license_usage import LicenseUsage
 from domain.reseller import Reseller
@@ -82,6 +83,8 @@ CONTRACT: dict[type, type[PortalEvent]] = {
     Reseller.CustomerAdded: customers.ResellerCustomerAdded,
     Reseller.ClientCounted: customers.ResellerClientCounted,
     Reseller.ClientUncounted: customers.ResellerClientUncounted,
+    Impersonation.Started: impersonations.ImpersonationStarted,
+    Impersonation.Ended: impersonations.ImpersonationEnded,
 }
 
 EVENT_TYPES: dict[str, type[PortalEvent]] = {t.__name__: t for t in CONTRACT.values()}

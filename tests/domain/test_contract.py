@@ -18,6 +18,7 @@ from domain.tenant import TenantAggregate
 from domain.user_commands import PLATFORM_ACCOUNT
 from tests.domain.test_customers import use_customer_admin
 from tests.domain.test_email import use_email
+from tests.domain.test_impersonation import use_impersonation
 
 COMMON = set(PortalEvent.__struct_fields__)
 
@@ -87,6 +88,7 @@ def history(app, account_id, contact, card, clock, register) -> list:
     use_access(app, account_id)
     use_email(app, account_id)
     use_customer_admin(app, account_id, register)
+    use_impersonation(app, account_id)
     app.cancel_license(account_id)
     app.change_contact(account_id, **contact)
     app.change_payment_method(account_id, **card)

@@ -14,7 +14,7 @@ from uuid import uuid4
 import httpx
 
 from tests.e2e.api import PASSWORD, Account, command, license_tab, sign_up
-from tests.e2e.customers import customer_body, new_customer, new_plan, plan_body, reseller_account
+from tests.e2e.customers import customer_body, impersonate, new_customer, new_plan, plan_body, reseller_account
 from tests.e2e.devices import Device, new_client_id
 
 CUSTOMER_USERS = {"owner", "member"}
@@ -52,6 +52,7 @@ class World:
     reseller_customer: str  # created by the staff reseller
     reseller_account_customer: str  # created by a reseller account (another reseller; its token: "reseller_account")
     plan_id: str
+    impersonation_b: str  # a current impersonation of account B
     tokens: dict[str, str]
     staff_emails: dict[str, str]
 
@@ -114,7 +115,8 @@ async def build_world(http: httpx.AsyncClient, add_staff: Callable[[str, str], N
                  session_b=session_b, member_email=member_email, member_id=member_id, throwaway_id=throwaway_id,
                  reseller_customer=await new_customer(http, tokens["reseller"]),
                  reseller_account_customer=await new_customer(http, reseller.token),
-                 plan_id=plan_id, tokens=tokens,
+                 plan_id=plan_id, impersonation_b=(await impersonate(http, tokens["administrator"], b.account_id))[0],
+                 tokens=tokens,
                  staff_emails=staff_emails)
 
 
@@ -188,6 +190,14 @@ def other_account(w: World) -> dict[str, str]:
 
 def other_resellers_customer(w: World) -> dict[str, str]:
     return {"account_id": w.reseller_account_customer}
+
+
+async def impersonation_of_a(w: World, role: str) -> dict[str, str]:
+    return {"impersonation_id": (await impersonate(w.http, w.tokens["administrator"], w.a.account_id))[0]}
+
+
+def other_impersonation(w: World) -> dict[str, str]:
+    return {"impersonation_id": w.impersonation_b}
 
 
 async def the_plan(w: World, role: str) -> dict[str, str]:
@@ -284,6 +294,13 @@ RULES: dict[tuple[str, str], Rule] = {
     ("POST", "/v1/admin/customers/{account_id:uuid}/email"): Rule(
         allowed=MANAGERS, body=lambda w: {"subject": "Matrix", "text": "Hello"}, params=managed_account,
         other=other_resellers_customer),
+    ("POST", "/v1/admin/customers/{account_id:uuid}/impersonation"): Rule(
+        allowed=MANAGERS, body=lambda w: {"reason": "matrix", "minutes": 1}, params=managed_account,
+        other=other_resellers_customer),
+    ("DELETE", "/v1/impersonation"): Rule(allowed=set()),  # only an impersonation token, which no role holds
+    ("GET", "/v1/account/access"): Rule(allowed=OWNER),
+    ("DELETE", "/v1/account/access/{impersonation_id:uuid}"): Rule(allowed=OWNER, params=impersonation_of_a,
+                                                                   other=other_impersonation),
     ("GET", "/v1/admin/plans"): Rule(allowed=ADMINS),
     ("POST", "/v1/admin/plans"): Rule(allowed=ADMINS, body=plan_body),
     ("GET", "/v1/admin/plans/{plan_id:uuid}"): Rule(allowed=ADMINS, params=the_plan),

@@ -42,3 +42,13 @@ async def reseller_account(http: httpx.AsyncClient, admin_token: str, **limits: 
     await new_customer(http, admin_token, email=email, password=PASSWORD, account_type="reseller",
                        plan_id=plan_id, welcome_email=False)
     return await logged_in(http, email)
+
+
+async def impersonate(http: httpx.AsyncClient, staff_token: str, account_id: str, minutes: int = 30,
+                      reason: str = "The customer asked us to check its settings") -> tuple[str, str, int]:
+    """Starts an impersonation; answers its id, its token and the event position."""
+    response = await http.post(f"/v1/admin/customers/{account_id}/impersonation", headers=bearer(staff_token),
+                               json={"reason": reason, "minutes": minutes})
+    assert response.status_code == 201, response.text
+    body = response.json()
+    return body["impersonation_id"], body["token"], body["position"]
