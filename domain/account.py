@@ -33,6 +33,7 @@ class Account(TenantAggregate):
     # Accounts opened before these were recorded are customers without accessibility features.
     level = "customer"
     accessibility = False
+    deleted = False
 
     @staticmethod
     def create_id(account_id: UUID) -> UUID:
@@ -161,3 +162,15 @@ class Account(TenantAggregate):
     @event("AccessibilityChanged")
     def _accessibility_changed(self, enabled: bool) -> None:
         self.accessibility = enabled
+
+    def delete(self, confirm: str) -> None:
+        """Permanently: the caller typed the customer number. Deleting again records nothing."""
+        if confirm.strip() != self.customer_number:
+            raise RuleViolation("confirm: type the customer number to confirm the deletion", field="confirm")
+        if not self.deleted:
+            self._deleted()
+
+    @event("Deleted")
+    def _deleted(self) -> None:
+        self.deleted = True
+        self.disabled = True  # no login, no token, no reset link from now on

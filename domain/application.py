@@ -57,6 +57,8 @@ class Portal(UserCommands, SessionCommands, CustomerCommands, ImpersonationComma
             claim = self.repository.get(Claim.id_for("license_key", key))
         except AggregateNotFoundError:
             raise InvalidLicenseKey("Unknown license key") from None
+        if self.account(claim.account_id).deleted:
+            raise InvalidLicenseKey("Unknown license key")
         if self.license(claim.account_id).key != key:
             raise InvalidLicenseKey("This license key was replaced; use the account's current key")
         return claim.account_id

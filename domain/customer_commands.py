@@ -177,6 +177,19 @@ class CustomerCommands(ResellerStore, EmailCommands):
             return changed
         return self._transact(account_id, work)
 
+    def delete_customer(self, account_id: UUID, confirm: str) -> int:
+        """Records the deletion (the caller then destroys the account's key: workers/shredding.py). Open invoices
+        would refuse it here; the portal has no invoices yet."""
+        def work() -> list[Aggregate]:
+            account = self.account(account_id)
+            account.delete(confirm)
+            held = self.held_by(account.reseller_id)
+            if held is not None:
+                held[0].remove_customer(account_id)
+                return [account, held[0]]
+            return [account]
+        return self._transact(account_id, work)
+
     def email_customer(self, account_id: UUID, subject: str, text: str) -> tuple[str, int]:
         """An e-mail from staff to the account's owner, in the account's language, through the outbox; answers
         (email id, position). It is in the account's audit trail and e-mail status like every other."""

@@ -53,6 +53,14 @@ class Reseller(TenantAggregate):
     def _customer_added(self, customer_id: UUID) -> None:
         self.customers[str(customer_id)] = 0
 
+    def remove_customer(self, customer_id: UUID) -> None:
+        if str(customer_id) in self.customers:
+            self._customer_removed(customer_id=customer_id)
+
+    @event("CustomerRemoved")
+    def _customer_removed(self, customer_id: UUID) -> None:
+        self.customers.pop(str(customer_id), None)  # its place and its clients are free again
+
     def count_client(self, customer_id: UUID, limits: PlanLimits) -> None:
         if self.clients >= limits.max_clients:
             raise ResellerClientLimitReached(f"The reseller's plan allows {limits.max_clients} clients across "

@@ -9,7 +9,7 @@ from uuid import UUID
 
 import asyncpg
 import msgspec
-from litestar import Controller, Response, get, patch, post
+from litestar import Controller, Response, delete, get, patch, post
 from litestar.datastructures import State
 from litestar.di import Provide
 from litestar.params import Parameter
@@ -17,11 +17,12 @@ from litestar.response import Stream
 
 from domain.application import Portal
 from domain.customer_commands import Changes, Profile
+from domain.user import User
 from domain.user_commands import PLATFORM_ACCOUNT
 from gateway.auth import Email, Name, Password, normalised_email, require_strong
 from gateway.consistency import MinPosition, accepted, command, off_loop, reach
 from gateway.csv_export import CsvFormat, csv_lines, csv_response, listed
-from gateway.identity import hash_password
+from gateway.identity import forget_logins, hash_password
 from gateway.license import ProductCode
 from gateway.managers import Manager, managed, manager, preferences_of
 from gateway.passwords import send_reset_link
@@ -30,6 +31,8 @@ from projections.access import ACCOUNT_ACCESS
 from projections.customers import CUSTOMERS, CustomerRow, Filter, customer, customer_page, customer_rows
 from projections.license import LICENSE_TAB
 from projections.plans import PLANS, Usage, usage
+from projections.users import account_users
+from workers.shredding import destroy_key
 
 AccountType = Literal["customer", "administrator", "reseller"]
 Phone = Annotated[str, msgspec.Meta(max_length=30, description="International format, e.g. +34 600 123 456")]
@@ -208,3 +211,16 @@ class CustomersController(Controller):
         email_id, position = await command(who.caller.actor, portal.email_customer, account_id, data.subject,
                                            data.text)
         return accepted(position, Queued(email_id=email_id, position=position), status=201)
+
+    @delete("/customers/{account_id:uuid}", status_code=200,
+            summary="Delete the customer permanently (type its customer number as `confirm`): its personal data is "
+                    "destroyed with its key")
+    async def remove(self, account_id: UUID, who: Manager, portal: Portal, pool: asyncpg.Pool,
+                     confirm: Annotated[str, Parameter(max_length=20, description="The customer number")] = ""
+                     ) -> Response[Any]:
+        account = await managed(portal, who, account_id)
+        logins = [account.email, *(u.email for u in await account_users(pool, account_id))]
+        position = await command(who.caller.actor, portal.delete_customer, account_id, confirm)
+        await off_loop(destroy_key, portal, account_id, [account_id, *map(User.id_for, logins)])
+        await forget_logins(pool, account_id, logins)
+        return accepted(position)

@@ -10,7 +10,7 @@ from uuid import UUID
 import asyncpg
 import msgspec
 from argon2 import PasswordHasher
-from argon2.exceptions import VerificationError
+from argon2.exceptions import InvalidHashError, VerificationError
 from litestar import Request
 from litestar.datastructures import State
 
@@ -49,7 +49,7 @@ def password_matches(password_hash: str | None, password: str) -> bool:
     """Constant work whether or not the login exists, so timing does not reveal registered e-mails."""
     try:
         HASHER.verify(password_hash or _DUMMY_HASH, password)
-    except VerificationError:
+    except (VerificationError, InvalidHashError):  # an erased hash (a deleted account) matches nothing
         return False
     return password_hash is not None
 
@@ -161,6 +161,13 @@ async def issue_impersonation_token(pool: asyncpg.Pool, *, account_id: UUID, own
                                     expires_at) VALUES ($1, $2, $3, $4, 'owner', 'impersonation', $5, $6, $7)""",
         digest(token), account_id, owner_id, staff_email, impersonation_id, staff_role, expires_at)
     return token
+
+
+async def forget_logins(pool: asyncpg.Pool, account_id: UUID, emails: list[str]) -> None:
+    """A deleted account's tokens, keys and failed-login records go: they name its logins."""
+    async with pool.acquire() as conn, conn.transaction():
+        await conn.execute("DELETE FROM auth_tokens WHERE account_id = $1", account_id)
+        await conn.execute("DELETE FROM login_failures WHERE scope = 'login' AND key = any($1::text[])", emails)
 
 
 async def revoke_impersonation(pool: asyncpg.Pool, impersonation_id: UUID) -> None:

@@ -17,9 +17,11 @@ from domain.actor import Actor
 from domain.chain import GENESIS, canonical, link
 from domain.contract import EVENT_TYPES, PortalEvent, to_public
 from domain.history import account_log, differences, redacted
+from projections.erasure import erases_deleted_accounts
 from projections.readmodel import ReadModel
 
 AUDIT = ReadModel("audit_trail", tables=("audit_trail",))
+erases_deleted_accounts(AUDIT, "audit_trail")  # then the trail records the deletion itself
 
 SUMMARIES = {  # a readable line per event type; any other type gets its name in words
     "AccountOpened": "Account opened for {email}",

@@ -15,9 +15,11 @@ from domain.contract.accounts import (AccountApiAccessChanged, AccountDisabledCh
                                       AccountPreferencesChanged)
 from domain.contract.customers import AccountAccessibilityChanged, AccountLevelChanged
 from projections.paging import Sort, page
+from projections.erasure import erases_deleted_accounts
 from projections.readmodel import Handler, ReadModel
 
 CUSTOMERS = ReadModel("customers", tables=("customers",))
+erases_deleted_accounts(CUSTOMERS, "customers")
 
 
 class Opened(msgspec.Struct):

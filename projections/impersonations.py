@@ -8,9 +8,11 @@ import msgspec
 
 from domain.actor import Actor
 from domain.contract.impersonations import ImpersonationEnded, ImpersonationStarted
+from projections.erasure import erases_deleted_accounts
 from projections.readmodel import ReadModel
 
 IMPERSONATIONS = ReadModel("impersonations", tables=("impersonations",))
+erases_deleted_accounts(IMPERSONATIONS, "impersonations")
 
 
 class Started(msgspec.Struct):

@@ -6,12 +6,14 @@ from uuid import UUID
 import asyncpg
 import msgspec
 
-from domain.contract.customers import (ResellerClientCounted, ResellerClientUncounted, ResellerCustomerAdded,
+from domain.contract.customers import (ResellerClientCounted, ResellerClientUncounted, ResellerCustomerAdded, ResellerCustomerRemoved,
                                        ResellerPlanChanged, ResellerPlanCreated, ResellerPlanRetired,
                                        ResellerPlanSwitched, ResellerStarted)
+from projections.erasure import erases_deleted_accounts
 from projections.readmodel import ReadModel
 
 PLANS = ReadModel("plans", tables=("reseller_plans", "reseller_usage"))
+erases_deleted_accounts(PLANS, "reseller_usage")
 TERMS = ("name", "max_customers", "max_clients", "products", "max_concurrent_sessions", "api_access", "namespaces")
 
 
@@ -84,8 +86,8 @@ def _count(column: str, step: int):  # type: ignore[no-untyped-def]
     return apply
 
 
-for event_type, column, step in ((ResellerCustomerAdded, "customers", 1), (ResellerClientCounted, "clients", 1),
-                                 (ResellerClientUncounted, "clients", -1)):
+for event_type, column, step in ((ResellerCustomerAdded, "customers", 1), (ResellerCustomerRemoved, "customers", -1),
+                                 (ResellerClientCounted, "clients", 1), (ResellerClientUncounted, "clients", -1)):
     PLANS.on(event_type, Counted)(_count(column, step))
 
 

@@ -12,6 +12,7 @@ from pathlib import Path
 from uuid import UUID, uuid4
 
 import httpx
+import nats
 
 from nats.js import JetStreamContext
 from nats.js.api import AckPolicy, ConsumerConfig, DeliverPolicy
@@ -76,6 +77,23 @@ async def stream_positions(js: JetStreamContext) -> list[int]:
     finally:
         await sub.unsubscribe()
     return positions
+
+
+async def stream_bytes(nats_url: str) -> bytes:
+    """Every message body of the event stream, as a subscriber reading it from the start receives them."""
+    nc = await nats.connect(nats_url)
+    try:
+        js = nc.jetstream()
+        info = await js.stream_info(STREAM)
+        sub = await js.pull_subscribe(f"{SUBJECT_PREFIX}.>", stream=STREAM, config=ConsumerConfig(
+            ack_policy=AckPolicy.NONE, deliver_policy=DeliverPolicy.ALL, inactive_threshold=30.0))
+        bodies: list[bytes] = []
+        while len(bodies) < info.state.messages:
+            bodies += [m.data for m in await sub.fetch(1_000, timeout=5)]
+        await sub.unsubscribe()
+        return b"".join(bodies)
+    finally:
+        await nc.close()
 
 
 def run_commands(portal: Portal, accounts: int, changes: int) -> list[UUID]:

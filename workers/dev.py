@@ -17,6 +17,7 @@ from pathlib import Path
 
 from workers.config import Settings
 from workers.staff import add_staff
+from workers.shredding import new_master_key
 from workers.embedded import EmbeddedNats, EmbeddedPostgres, free_port, stop_process
 
 ROLES = ("relay", "projector", "timers", "mailer", "gateway")
@@ -62,9 +63,20 @@ def mail_destination(env: dict[str, str]) -> str:
     return f"{env['PORTAL_MAIL_DIR']}   (one .eml file per e-mail sent)"
 
 
+def master_key_file(folder: Path) -> Path:
+    """The master key of this data folder's accounts, made once and kept with the data (owner-only)."""
+    path = folder / "master.key"
+    if not path.exists():
+        with os.fdopen(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600), "w") as file:
+            file.write(new_master_key())
+    return path
+
+
 def run(data_dir: str, port: int) -> None:
     folder = Path(data_dir).resolve()
     folder.mkdir(parents=True, exist_ok=True)
+    if not os.environ.get("PORTAL_MASTER_KEY"):  # every role (and this process) reads it from the environment
+        os.environ.setdefault("PORTAL_MASTER_KEY_FILE", str(master_key_file(folder)))
     stopping = False
 
     def request_stop(signum: int, _frame: object) -> None:

@@ -81,6 +81,8 @@ CONTRACT: dict[type, type[PortalEvent]] = {
     Reseller.Started: customers.ResellerStarted,
     Reseller.PlanChanged: customers.ResellerPlanSwitched,
     Reseller.CustomerAdded: customers.ResellerCustomerAdded,
+    Reseller.CustomerRemoved: customers.ResellerCustomerRemoved,
+    Account.Deleted: customers.AccountDeleted,
     Reseller.ClientCounted: customers.ResellerClientCounted,
     Reseller.ClientUncounted: customers.ResellerClientUncounted,
     Impersonation.Started: impersonations.ImpersonationStarted,

@@ -64,6 +64,16 @@ class ResellerCustomerAdded(ResellerCustomerEvent):
     pass
 
 
+class ResellerCustomerRemoved(ResellerCustomerEvent):
+    pass
+
+
+class AccountDeleted(PortalEvent):
+    """The account was deleted for good; its personal data is destroyed with its key."""
+
+    aggregate = "account"
+
+
 class ResellerClientCounted(ResellerCustomerEvent):
     pass
 

@@ -5,7 +5,7 @@ from uuid import uuid4
 import pytest
 
 from domain.customer_commands import Changes, Profile
-from domain.errors import EmailTaken, NotAllowed, RuleViolation
+from domain.errors import EmailTaken, InvalidLicenseKey, NotAllowed, RuleViolation
 from domain.reseller_plan import PlanLimits
 
 GOLD = PlanLimits(max_customers=5, max_clients=50, products=("free", "professional"), max_concurrent_sessions=2,
@@ -121,8 +121,9 @@ def use_customer_admin(app, account_id, register) -> None:
     app.change_customer(account_id, Changes(plan_id=other_plan))
     app.change_plan(other_plan, "Silver+", GOLD)
     app.retire_plan(plan_id)
-    customer, _, _ = app.create_customer(new_email(), "not-a-hash", Profile(name="Sub"), account_id)
+    customer, number, _ = app.create_customer(new_email(), "not-a-hash", Profile(name="Sub"), account_id)
     app.remove_client(customer, register(customer))
+    app.delete_customer(customer, number)
 
 
 def test_an_email_to_a_customer_goes_to_its_owner_in_its_language(app, create):
@@ -135,3 +136,32 @@ def test_an_email_to_a_customer_goes_to_its_owner_in_its_language(app, create):
     queued = app.email(account_id, email_id)
     assert (queued.to, queued.subject, queued.language) == (email, "Mantenimiento", "es")
     assert "Reiniciamos a las 23:00." in queued.body
+
+
+def test_deleting_needs_the_customer_number_typed(app, create, refused):
+    account_id = create()
+
+    error = refused(RuleViolation, app.delete_customer, account_id, "123")
+
+    assert error.field == "confirm"
+
+
+def test_a_deleted_customer_is_switched_off_and_its_key_refused(app, create):
+    account_id = create()
+    key = app.license(account_id).key
+
+    app.delete_customer(account_id, app.account(account_id).customer_number)
+
+    assert app.account_disabled(account_id)
+    with pytest.raises(InvalidLicenseKey):
+        app.account_for_key(key)
+
+
+def test_deleting_a_resellers_customer_frees_its_place(app, create):
+    plan_id, _ = app.create_plan("Gold", GOLD)
+    reseller = create(account_type="reseller", plan_id=plan_id)
+    customer = create(manager=reseller)
+
+    app.delete_customer(customer, app.account(customer).customer_number)
+
+    assert app.reseller(reseller).customers == {}

@@ -301,6 +301,8 @@ RULES: dict[tuple[str, str], Rule] = {
     ("GET", "/v1/account/access"): Rule(allowed=OWNER),
     ("DELETE", "/v1/account/access/{impersonation_id:uuid}"): Rule(allowed=OWNER, params=impersonation_of_a,
                                                                    other=other_impersonation),
+    ("DELETE", "/v1/admin/customers/{account_id:uuid}"): Rule(  # no `confirm`: refused after authorization
+        allowed=MANAGERS, params=managed_account, other=other_resellers_customer),
     ("GET", "/v1/admin/plans"): Rule(allowed=ADMINS),
     ("POST", "/v1/admin/plans"): Rule(allowed=ADMINS, body=plan_body),
     ("GET", "/v1/admin/plans/{plan_id:uuid}"): Rule(allowed=ADMINS, params=the_plan),

@@ -27,7 +27,7 @@ async def access_list(http, account: Account, position: int) -> list[dict]:
 async def test_the_token_acts_as_the_customers_owner(http, admin: Person, account: Account):
     _, token, _ = await impersonate(http, admin.token, account.account_id)
 
-    response = await http.get("/v1/license", headers=bearer(token))
+    response = await http.get("/v1/license", headers={**bearer(token), "X-Min-Position": str(account.position)})
 
     assert response.json()["account_id"] == account.account_id
 
@@ -50,6 +50,7 @@ async def test_its_events_name_the_staff_member_on_behalf_of_the_customer(http, 
     ("POST", "/v1/auth/2fa/disable", {"code": "000000"}),
     ("POST", "/v1/api-keys", {"name": "sneaky", "scope": "write"}),
     ("GET", "/v1/api-keys", None),
+    ("DELETE", "/v1/admin/customers/{account_id}", None),
     ("POST", "/v1/admin/customers/{account_id}/impersonation", {"reason": "again", "minutes": 5}),
 ])
 async def test_what_an_impersonation_may_not_do_is_refused(http, admin: Person, account: Account, method, path,

@@ -2,6 +2,7 @@
 
 import asyncio
 import json
+import os
 import subprocess
 import sys
 
@@ -17,7 +18,7 @@ from workers.config import Settings
 
 def portal_command(settings: Settings, *args: str) -> subprocess.CompletedProcess[str]:
     env = {"PORTAL_DATABASE_URL": settings.database_url, "PORTAL_NATS_URL": settings.nats_url,
-           "PORTAL_LOG_LEVEL": "WARNING", "PATH": "/usr/bin:/bin"}
+           "PORTAL_MASTER_KEY": os.environ["PORTAL_MASTER_KEY"], "PORTAL_LOG_LEVEL": "WARNING", "PATH": "/usr/bin:/bin"}
     return subprocess.run([sys.executable, "-m", "workers.cli", *args], env=env, cwd=ROOT, capture_output=True,
                           text=True, timeout=120)
 
