@@ -20,6 +20,7 @@ from bench.load import cpu_seconds
 from bench.profile import Profiler
 from domain.application import Portal
 from workers.dev import wait_until_ready
+from workers.shredding import new_master_key
 from workers.embedded import EmbeddedNats, EmbeddedPostgres, free_port, stop_process
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -38,6 +39,7 @@ class Stack:
     def start(self) -> None:
         self.postgres.start()
         self.nats.start()
+        os.environ.setdefault("PORTAL_MASTER_KEY", new_master_key())  # for the roles and this process's Portal
         self.env = {**os.environ, "PORTAL_DATABASE_URL": self.postgres.url, "PORTAL_NATS_URL": self.nats.url,
                     "PORTAL_LOG_LEVEL": "WARNING", "PORTAL_MIN_POSITION_WAIT_SECONDS": "10"}
         subprocess.run([sys.executable, "-m", "workers.cli", "migrate"], env=self.env, cwd=ROOT, check=True,

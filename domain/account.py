@@ -26,7 +26,15 @@ def known_time_zone(name: str) -> bool:
     return True
 
 
+ACCOUNT_TYPES = ("customer", "administrator", "reseller")
+
+
 class Account(TenantAggregate):
+    # Accounts opened before these were recorded are customers without accessibility features.
+    level = "customer"
+    accessibility = False
+    deleted = False
+
     @staticmethod
     def create_id(account_id: UUID) -> UUID:
         return account_id
@@ -136,3 +144,36 @@ class Account(TenantAggregate):
     @event("ApiKeyRevoked")
     def _api_key_revoked(self, key_id: str) -> None:
         self.api_keys.pop(key_id, None)
+
+    # -- administration ----------------------------------------------------------------------------------
+
+    def set_level(self, level: str) -> None:
+        if level not in ACCOUNT_TYPES:
+            raise RuleViolation(f"account_type must be one of {', '.join(ACCOUNT_TYPES)}", field="account_type")
+        if level != self.level:
+            self._level_changed(level=level)
+
+    @event("LevelChanged")
+    def _level_changed(self, level: str) -> None:
+        self.level = level
+
+    def set_accessibility(self, enabled: bool) -> None:
+        """The frontend adds a "skip to main content" link for screen readers."""
+        if enabled != self.accessibility:
+            self._accessibility_changed(enabled=enabled)
+
+    @event("AccessibilityChanged")
+    def _accessibility_changed(self, enabled: bool) -> None:
+        self.accessibility = enabled
+
+    def delete(self, confirm: str) -> None:
+        """Permanently: the caller typed the customer number. Deleting again records nothing."""
+        if confirm.strip() != self.customer_number:
+            raise RuleViolation("confirm: type the customer number to confirm the deletion", field="confirm")
+        if not self.deleted:
+            self._deleted()
+
+    @event("Deleted")
+    def _deleted(self) -> None:
+        self.deleted = True
+        self.disabled = True  # no login, no token, no reset link from now on

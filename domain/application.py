@@ -1,71 +1,45 @@
 """The Portal application: every command the gateway may call, each checking its rules in one aggregate."""
 
-import secrets
-from uuid import UUID, uuid4
+from uuid import UUID
 
 from eventsourcing.application import AggregateNotFoundError
 from eventsourcing.domain import Aggregate
 from eventsourcing.persistence import IntegrityError
 
-from domain import luhn
 from domain.account import Account
 from domain.anydesk_commands import AnyDeskCommands
-from domain.catalog import FREE, PRODUCTS
+from domain.catalog import PRODUCTS
 from domain.claim import Claim
+from domain.customer_commands import CustomerCommands, Profile, new_license_key
 from domain.email_commands import EmailCommands
-from domain.errors import ConcurrentChange, EmailTaken, InvalidLicenseKey, InvalidValue, NamespaceTaken
+from domain.errors import ConcurrentChange, InvalidLicenseKey, InvalidValue, NamespaceTaken
 from domain.files_commands import FileCommands
+from domain.impersonation_commands import ImpersonationCommands
 from domain.license import License
+from domain.reseller import require_offered
 from domain.session_commands import SessionCommands
 from domain.store import RETRIES, now
-from domain.text import plain_text
-from domain.user import User
 from domain.user_commands import UserCommands, normalised_email
 
-
-def new_customer_number() -> str:
-    """Nine digits: eight random and a Luhn check digit, so support can spot a mistyped number."""
-    body = str(secrets.randbelow(90_000_000) + 10_000_000)
-    return body + luhn.check_digit(body)
+__all__ = ["Portal", "normalised_email"]  # gateway/auth.py takes normalised_email from here
 
 
-def new_license_key() -> str:
-    raw = secrets.token_hex(10).upper()
-    return "-".join(raw[i:i + 4] for i in range(0, 20, 4))
-
-
-class Portal(UserCommands, EmailCommands, SessionCommands, FileCommands, AnyDeskCommands):
+class Portal(UserCommands, SessionCommands, CustomerCommands, ImpersonationCommands, EmailCommands, FileCommands,
+             AnyDeskCommands):
     """Every command of the portal. Account and license commands are here; the others by area."""
 
     def open_account(self, email: str, name: str, password_hash: str,
                      reseller_id: UUID | None = None) -> tuple[UUID, str, int]:
         """Open an account with its owner and a free license; answers (account id, customer number, position)."""
-        email = plain_text(normalised_email(email), "email")
-        plain_text(name, "name")
-        for _ in range(RETRIES):
-            if self._exists(User.id_for(email)):
-                raise EmailTaken("An account with this e-mail address already exists", field="email")
-            account_id = uuid4()
-            number = new_customer_number()
-            account = Account(account_id=account_id, customer_number=number, email=email, name=name,
-                              reseller_id=reseller_id)
-            owner = User(account_id=account_id, email=email, name=name, account_role="owner",
-                         platform_role=None, password_hash=password_hash)
-            license_ = License(account_id=account_id, product=FREE.code, key=new_license_key(),
-                               expires_at=None)
-            claims = [Claim(account_id=account_id, kind="customer_number", value=number),
-                      Claim(account_id=account_id, kind="license_key", value=license_.key)]
-            try:
-                recordings = self.save(account, owner, license_, *claims)
-            except IntegrityError:
-                continue  # the e-mail was taken meanwhile (checked above) or the number collided
-            return account_id, number, recordings[-1].notification.id
-        raise ConcurrentChange("Could not open the account; try again")
+        return self.create_customer(email, password_hash, Profile(name=name), reseller_id)
 
     def upgrade_license(self, account_id: UUID, product: str) -> int:
         tier = PRODUCTS.get(product)
         if tier is None:
             raise InvalidValue(f"Unknown product {product!r}", field="product")
+        held = self.customer_plan(account_id)
+        if held is not None:
+            require_offered(held[1], product=product)
         return self._change(License, License.id_for(account_id), account_id,
                             lambda lic: lic.upgrade(tier, now()))
 
@@ -91,6 +65,8 @@ class Portal(UserCommands, EmailCommands, SessionCommands, FileCommands, AnyDesk
             claim = self.repository.get(Claim.id_for("license_key", key))
         except AggregateNotFoundError:
             raise InvalidLicenseKey("Unknown license key") from None
+        if self.account(claim.account_id).deleted:
+            raise InvalidLicenseKey("Unknown license key")
         if self.license(claim.account_id).key != key:
             raise InvalidLicenseKey("This license key was replaced; use the account's current key")
         return claim.account_id
@@ -101,6 +77,9 @@ class Portal(UserCommands, EmailCommands, SessionCommands, FileCommands, AnyDesk
 
     def buy_namespace(self, account_id: UUID, namespace: str) -> int:
         claim_id = Claim.id_for("namespace", namespace)
+        held = self.customer_plan(account_id)
+        if held is not None:
+            require_offered(held[1], namespaces=True)
         for _ in range(RETRIES):
             license_ = self.license(account_id)
             license_.assign_namespace(namespace)

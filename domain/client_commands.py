@@ -10,10 +10,11 @@ from domain.claim import Claim
 from domain.client import Client
 from domain.errors import NotFound
 from domain.license_usage import LicenseUsage
-from domain.store import PortalStore, now
+from domain.reseller_store import ResellerStore
+from domain.store import now
 
 
-class ClientCommands(PortalStore):
+class ClientCommands(ResellerStore):
     def usage(self, account_id: UUID) -> LicenseUsage:
         """The account's usage; a new (unsaved) one before its first client, created by the first save."""
         try:
@@ -32,13 +33,15 @@ class ClientCommands(PortalStore):
         software does when its license key changes."""
         def work() -> list[Aggregate]:
             usage = self.usage(account_id)
+            newly_linked = client_id not in usage.linked
             usage.link(client_id, self.license(account_id).effective_tier(now()))
+            counted = self.reseller_counts_client(account_id, linked=True) if newly_linked else []
             try:
                 client = self.repository.get(Client.id_for(account_id, client_id))
                 client.report_software(version, platform)  # a client linked before, removed, and back
             except AggregateNotFoundError:
                 client = Client(account_id=account_id, client_id=client_id, version=version, platform=platform)
-            return [*self._bind(account_id, client_id), usage, client]
+            return [*self._bind(account_id, client_id), usage, client, *counted]
         return self._transact(account_id, work)
 
     def _bind(self, account_id: UUID, client_id: str) -> list[Aggregate]:
@@ -55,7 +58,7 @@ class ClientCommands(PortalStore):
         left.unlink(client_id, reason="moved")
         departed = self._owned(Client, Client.id_for(before, client_id), before)
         departed.go_offline(now())
-        return [claim, departed, left]
+        return [claim, departed, left, *self.reseller_counts_client(before, linked=False)]
 
     def client_came_online(self, account_id: UUID, client_id: str, version: str) -> int:
         def work() -> list[Aggregate]:
@@ -97,5 +100,5 @@ class ClientCommands(PortalStore):
             client.go_offline(now())  # removed clients count as neither linked nor online
             usage = self.usage(account_id)
             usage.unlink(client_id)
-            return [client, usage]
+            return [client, usage, *self.reseller_counts_client(account_id, linked=False)]
         return self._transact(account_id, work)

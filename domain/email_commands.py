@@ -51,15 +51,19 @@ class EmailCommands(PortalStore):
                     secret_params: tuple[str, ...] = (), language: str = "en") -> tuple[str, int]:
         """Record an e-mail for the mailer; answers (email id, position). The values of `secret_params` are
         never read here: the caller hands them to projections.email_secrets.keep_secrets under the id."""
+        email_id = str(uuid4())
+        return email_id, self._transact(account_id, lambda: [
+            self._new_email(account_id, email_id, to, template, params, secret_params, language)])
+
+    @staticmethod
+    def _new_email(account_id: UUID, email_id: str, to: str, template: str, params: dict[str, str],
+                   secret_params: tuple[str, ...] = (), language: str = "en") -> Email:
+        """An e-mail to queue in the same save as a command's other changes (built afresh on each attempt)."""
         to = checked_address(to)
         language = language if language in LANGUAGES else "en"
         subject, body = render(template, language, to, params, secret_params)
-        email_id = str(uuid4())
-
-        def work() -> list[Aggregate]:
-            return [Email(account_id=account_id, email_id=email_id, to=to, template=template, language=language,
-                          subject=subject, body=body, secret_params=list(secret_params), queued_at=now())]
-        return email_id, self._transact(account_id, work)
+        return Email(account_id=account_id, email_id=email_id, to=to, template=template, language=language,
+                     subject=subject, body=body, secret_params=list(secret_params), queued_at=now())
 
     def mark_sent(self, account_id: UUID, email_id: str) -> int:
         return self._change(Email, self.email(account_id, email_id).id, account_id,

@@ -10,6 +10,7 @@ at send time (`fill_secrets`).
     new_password       password                      usually with secret_params=("password",)
     verification_code  code, (expires_minutes)       the code a customer reads to the help desk
     notice             subject, message              any other notice to an account
+    support_access     staff, until, reason          staff started acting in the account (impersonation)
 
 Names in parentheses are optional.
 """
@@ -55,6 +56,10 @@ TEMPLATES: dict[str, Template] = {
         N_("Your Portal verification code"),
         N_("Your verification code is {code}. It is valid for {expires_minutes} minutes. Read it to "
            "our support only when you called us yourself.")),
+    "support_access": Template(
+        N_("Support is accessing your Portal account"),
+        N_("{staff} of our support team is working in your account until {until} (UTC). Reason given: "
+           "{reason}\n\nYou see every access in your account's access list, and you can end it there.")),
     "notice": Template("{subject}", "{message}"),  # staff's own words, in the language they wrote them
 }
 

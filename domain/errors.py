@@ -83,3 +83,19 @@ class AliasLimitReached(RuleViolation):
 
 class SessionNotActive(RuleViolation):
     """The session has already ended."""
+
+
+class CustomerLimitReached(DomainError):
+    """The reseller's plan allows no more customers."""
+
+
+class ResellerClientLimitReached(DomainError):
+    """The clients linked across the reseller's customers would pass its plan's total."""
+
+
+class NotInPlan(DomainError):
+    """The reseller's plan does not offer this (a product, API access, custom namespaces)."""
+
+
+class AccessEnded(DomainError):
+    """The impersonation already ended (by either side) or expired."""

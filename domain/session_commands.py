@@ -20,8 +20,7 @@ class SessionCommands(ClientCommands):
 
         def work() -> list[Aggregate]:
             usage = self.usage(account_id)
-            usage.admit_session(session_id, from_client_id, to_client_id,
-                                self.license(account_id).effective_tier(now()))
+            usage.admit_session(session_id, from_client_id, to_client_id, self.tier_in_force(account_id))
             session = Session(account_id=account_id, session_id=session_id, from_client_id=from_client_id,
                               to_client_id=to_client_id, started_at=now())
             return [usage, session]

@@ -1,5 +1,6 @@
 """The event-store side every command shares: loading an account's aggregates and saving with retries."""
 
+import contextlib
 import random
 import threading
 import time
@@ -58,6 +59,18 @@ class PortalStore(Application):
         if not isinstance(aggregate, cls) or aggregate.account_id != account_id:
             raise NotFound(f"No such {cls.__name__.lower()}")  # another account's id: never say it exists
         return aggregate
+
+    def shred(self, account_id: UUID, loaded: list[UUID]) -> None:
+        """Destroy the account's data key (after its deletion is recorded) through the mapper that sealed its
+        personal fields (workers/shredding.py); `loaded`: aggregates this process may hold decrypted in its
+        cache (the account, its users)."""
+        forget = getattr(self.mapper, "forget", None)
+        if forget is None:
+            raise RuntimeError("The application stores events without per-account keys; nothing can be shredded")
+        forget(account_id)
+        for aggregate_id in loaded if self.repository.cache is not None else ():
+            with contextlib.suppress(KeyError):
+                self.repository.cache.get(aggregate_id, evict=True)
 
     def _exists(self, aggregate_id: UUID) -> bool:
         return bool(self.recorder.select_events(aggregate_id, desc=True, limit=1))

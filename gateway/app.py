@@ -22,6 +22,7 @@ from gateway.anydesk import ANYDESK, ApiPasswordController
 from gateway.api_keys import ApiKeysController
 from gateway.clients import ClientsController
 from gateway.config import GatewayConfig
+from gateway.customers import CustomersController
 from gateway.dependencies import DEPENDENCIES
 from gateway.device import DeviceController
 from gateway.body import JsonRequest
@@ -29,11 +30,13 @@ from gateway.email import EmailController
 from gateway.files import FilesController, PublicDownloadController, ReleasesController
 from gateway.headers import answer_headers
 from gateway.fields import TYPE_DECODERS, EmailAddressSchema
+from gateway.impersonation import ImpersonationController
 from gateway.health import HealthController, Metrics, observed
 from gateway.license import LicenseController
 from gateway.identity import current_caller
 from gateway.passwords import PasswordController
 from gateway.openapi import describe
+from gateway.plans import PlansController
 from gateway.problems import EXCEPTION_HANDLERS
 from gateway.sessions import SessionsController
 from gateway.settings import SettingsController
@@ -77,7 +80,8 @@ def create_app(settings: GatewayConfig, open_portal: Callable[[], Portal],
                         ClientsController, SessionsController, DeviceController, SettingsController,
                         AuditController, EventsController, EmailController, PasswordController,
                         UsersController, ApiKeysController, AdminController, FilesController,
-                        PublicDownloadController, ReleasesController, ApiPasswordController, ANYDESK],
+                        PublicDownloadController, ReleasesController, ApiPasswordController, ANYDESK,
+                        CustomersController, PlansController, ImpersonationController],
         lifespan=[lifespan],
         dependencies={"token_caller": Provide(current_caller),  # resolved only where a guard asks for it
                       **DEPENDENCIES},

@@ -10,7 +10,7 @@ from uuid import UUID
 import asyncpg
 import msgspec
 from argon2 import PasswordHasher
-from argon2.exceptions import VerificationError
+from argon2.exceptions import InvalidHashError, VerificationError
 from litestar import Request
 from litestar.datastructures import State
 
@@ -33,6 +33,7 @@ class Caller(msgspec.Struct, frozen=True, kw_only=True):
     platform_role: str | None
     scope: str  # write, or read for read-only API keys
     actor: Actor
+    impersonation_id: UUID | None = None  # set while staff act as the account's owner
 
 
 class IssuedToken(msgspec.Struct, kw_only=True):
@@ -49,7 +50,7 @@ def password_matches(password_hash: str | None, password: str) -> bool:
     """Constant work whether or not the login exists, so timing does not reveal registered e-mails."""
     try:
         HASHER.verify(password_hash or _DUMMY_HASH, password)
-    except VerificationError:
+    except (VerificationError, InvalidHashError):  # an erased hash (a deleted account) matches nothing
         return False
     return password_hash is not None
 
@@ -111,11 +112,12 @@ async def current_caller(request: Request, state: State) -> Caller:  # type: ign
     """The authenticated caller; the account always comes from here, never from the path or body. A token of
     a disabled account, or an API key while the account's API access is off, is refused like an unknown one."""
     row = await state.pool.fetchrow(
-        """SELECT t.account_id, t.user_id, t.email, t.role, t.platform_role, t.kind, t.scope, p.language
+        """SELECT t.account_id, t.user_id, t.email, t.role, t.platform_role, t.kind, t.scope, t.impersonation_id,
+                  t.staff_role, p.language
            FROM auth_tokens t LEFT JOIN account_access a ON a.account_id = t.account_id
                 LEFT JOIN account_preferences p ON p.account_id = t.account_id
            WHERE t.token_hash = $1 AND t.revoked_at IS NULL AND t.expires_at > now()
-             AND NOT coalesce(a.disabled, false) AND (t.kind = 'session' OR coalesce(a.api_access, true))""",
+             AND NOT coalesce(a.disabled, false) AND (t.kind <> 'api_key' OR coalesce(a.api_access, true))""",
         digest(bearer_token(request)))
     if row is None:
         raise Problem(401, "unauthenticated", await why_refused(state.pool, digest(bearer_token(request))),
@@ -125,10 +127,55 @@ async def current_caller(request: Request, state: State) -> Caller:  # type: ign
         raise Problem(403, "read-only-key", "This API key may only read")
     # asyncpg's own UUID type would leak into events; the domain takes the standard library's.
     user_id = UUID(bytes=row["user_id"].bytes) if row["user_id"] else None
+    account_id = UUID(bytes=row["account_id"].bytes)
+    if row["kind"] == "impersonation":
+        return impersonating(request, row, account_id, user_id)
     kind = "user" if row["kind"] == "session" else "api_key"
-    return Caller(account_id=UUID(bytes=row["account_id"].bytes), user_id=user_id, email=row["email"],
+    return Caller(account_id=account_id, user_id=user_id, email=row["email"],
                   role=row["role"], platform_role=row["platform_role"], scope=row["scope"],
                   actor=request_actor(request, kind, row["email"], role=row["role"]))
+
+
+# What staff may not do while acting as a customer: its credentials, its deletion, another impersonation, and
+# the customer's own view of who accessed it. Checked on every request of an impersonation token.
+NOT_WHILE_IMPERSONATING = ("/v1/auth/password", "/v1/auth/2fa", "/v1/auth/logout", "/v1/api-keys", "/v1/admin/",
+                           "/v1/account/access")
+
+
+def impersonating(request: Request, row: asyncpg.Record, account_id: UUID,  # type: ignore[type-arg]
+                  user_id: UUID | None) -> Caller:
+    """Staff acting as the account's owner: every event names the staff member, on behalf of the account."""
+    if request.url.path.startswith(NOT_WHILE_IMPERSONATING):
+        raise Problem(403, "forbidden", "Not while acting for a customer: its password, two-factor settings and "
+                      "API keys, deleting it and further impersonations stay with its owner; end the access with "
+                      "DELETE /v1/impersonation")
+    actor = request_actor(request, "user", row["email"], role=row["staff_role"])
+    return Caller(account_id=account_id, user_id=user_id, email=row["email"], role="owner", platform_role=None,
+                  scope="write", actor=msgspec.structs.replace(actor, on_behalf_of=str(account_id)),
+                  impersonation_id=UUID(bytes=row["impersonation_id"].bytes))
+
+
+async def issue_impersonation_token(pool: asyncpg.Pool, *, account_id: UUID, owner_id: UUID, staff_email: str,
+                                    staff_role: str, impersonation_id: UUID, expires_at: datetime) -> str:
+    """A token acting as the account's owner until `expires_at` (the impersonation's own expiry)."""
+    token = secrets.token_urlsafe(32)
+    await pool.execute(
+        """INSERT INTO auth_tokens (token_hash, account_id, user_id, email, role, kind, impersonation_id, staff_role,
+                                    expires_at) VALUES ($1, $2, $3, $4, 'owner', 'impersonation', $5, $6, $7)""",
+        digest(token), account_id, owner_id, staff_email, impersonation_id, staff_role, expires_at)
+    return token
+
+
+async def forget_logins(pool: asyncpg.Pool, account_id: UUID, emails: list[str]) -> None:
+    """A deleted account's tokens, keys and failed-login records go: they name its logins."""
+    async with pool.acquire() as conn, conn.transaction():
+        await conn.execute("DELETE FROM auth_tokens WHERE account_id = $1", account_id)
+        await conn.execute("DELETE FROM login_failures WHERE scope = 'login' AND key = any($1::text[])", emails)
+
+
+async def revoke_impersonation(pool: asyncpg.Pool, impersonation_id: UUID) -> None:
+    await pool.execute("UPDATE auth_tokens SET revoked_at = now() WHERE impersonation_id = $1 AND revoked_at IS NULL",
+                       impersonation_id)
 
 
 async def anyone(token_caller: Caller) -> Caller:

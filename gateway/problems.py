@@ -12,10 +12,10 @@ from litestar import Request, Response
 from litestar.exceptions import HTTPException, ValidationException
 from litestar.status_codes import HTTP_500_INTERNAL_SERVER_ERROR
 
-from domain.errors import (ActiveDeviceLimitReached, AliasTaken, ConcurrentChange, CustomClientLimitReached,
-                           DomainError, EmailTaken, InvalidLicenseKey, InvalidValue, NamespaceTaken, NotAllowed,
-                           NotFound, RuleViolation, SeatLimitReached, SessionLimitReached, TwoFactorFailed,
-                           UpgradeRequired)
+from domain.errors import (AccessEnded, ActiveDeviceLimitReached, AliasTaken, ConcurrentChange,
+                           CustomClientLimitReached, CustomerLimitReached, DomainError, EmailTaken, InvalidLicenseKey,
+                           InvalidValue, NamespaceTaken, NotAllowed, NotFound, NotInPlan, ResellerClientLimitReached,
+                           RuleViolation, SeatLimitReached, SessionLimitReached, TwoFactorFailed, UpgradeRequired)
 from domain.i18n import N_, translated
 from gateway.language import answer_language
 from gateway.fields import readable
@@ -39,6 +39,10 @@ DOMAIN_STATUS: dict[type[DomainError], tuple[int, str]] = {
     NotAllowed: (403, "forbidden"),
     UpgradeRequired: (402, "upgrade-required"),
     CustomClientLimitReached: (409, "custom-client-limit-reached"),
+    CustomerLimitReached: (409, "customer-limit-reached"),
+    ResellerClientLimitReached: (409, "reseller-client-limit-reached"),
+    NotInPlan: (409, "not-in-plan"),
+    AccessEnded: (409, "access-ended"),
 }
 
 TITLES = {400: N_("Bad request"), 401: N_("Unauthorized"), 402: N_("Payment required"), 403: N_("Forbidden"),

@@ -11,6 +11,8 @@ import asyncpg
 import msgspec
 
 from domain.contract.accounts import AccountApiAccessChanged, AccountDisabledChanged, AccountOpened, ApiKeyCreated, ApiKeyRevoked
+from domain.contract.customers import AccountDeleted
+from projections.erasure import Deleted
 from projections.readmodel import ReadModel
 
 ACCOUNT_ACCESS = ReadModel("account_access", tables=("account_access", "api_keys"))
@@ -24,6 +26,14 @@ class Opened(msgspec.Struct):
 async def _opened(conn: asyncpg.Connection, e: Opened, position: int) -> None:
     await conn.execute("INSERT INTO account_access (account_id, position) VALUES ($1, $2) ON CONFLICT DO NOTHING",
                        e.account_id, position)
+
+
+@ACCOUNT_ACCESS.on(AccountDeleted, Deleted)
+async def _deleted(conn: asyncpg.Connection, e: Deleted, position: int) -> None:
+    # The row stays (it holds nothing personal) so every token of the account is refused from now on.
+    await conn.execute("UPDATE account_access SET disabled = true, position = $2 WHERE account_id = $1",
+                       e.account_id, position)
+    await conn.execute("DELETE FROM api_keys WHERE account_id = $1", e.account_id)
 
 
 class DisabledChanged(msgspec.Struct):

@@ -17,9 +17,11 @@ from domain.actor import Actor
 from domain.chain import GENESIS, canonical, link
 from domain.contract import EVENT_TYPES, PortalEvent, to_public
 from domain.history import account_log, differences
+from projections.erasure import erases_deleted_accounts
 from projections.readmodel import ReadModel, storable, storable_json
 
 AUDIT = ReadModel("audit_trail", tables=("audit_trail",))
+erases_deleted_accounts(AUDIT, "audit_trail")  # then the trail records the deletion itself
 
 SUMMARIES = {  # a readable line per event type; any other type gets its name in words
     "AccountOpened": "Account opened for {email}",
@@ -33,6 +35,8 @@ SUMMARIES = {  # a readable line per event type; any other type gets its name in
     "ValueClaimed": "Claimed {kind}",
     "AnyDeskCredentialIssued": "AnyDesk API license id {license_id} issued",
     "AnyDeskApiPasswordSet": "AnyDesk API password set",  # never the password itself
+    "ImpersonationStarted": "Accessed by support: {reason}",
+    "ImpersonationEnded": "Support access ended by the {by}",
 }
 _COMMON = frozenset(PortalEvent.__struct_fields__)
 

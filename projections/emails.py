@@ -9,9 +9,11 @@ import msgspec
 
 from projections.paging import Sort, page
 from domain.contract.email import AddressSuppressed, EmailBounced, EmailFailed, EmailQueued, EmailSent, EmailSuppressed, SuppressionCleared
+from projections.erasure import erases_deleted_accounts
 from projections.readmodel import ReadModel
 
 EMAILS = ReadModel("emails", tables=("emails", "email_suppressions"))
+erases_deleted_accounts(EMAILS, "emails")  # suppressed addresses are the platform's, not the account's
 
 
 class EmailEvent(msgspec.Struct):

@@ -14,9 +14,11 @@ from domain.catalog import PRODUCTS
 from domain.contract.accounts import AccountContactChanged, AccountOpened, AccountPaymentMethodChanged
 from domain.contract.licenses import LicenseCancelled, LicenseExpired, LicenseIssued, LicenseKeyReset, LicenseNamespaceAssigned, LicenseUpgraded
 from domain.contract.usage import ClientCameOnline, ClientLinked, ClientUnlinked, ClientWentOffline, SessionEnded, SessionStarted
+from projections.erasure import erases_deleted_accounts
 from projections.readmodel import ReadModel
 
 LICENSE_TAB = ReadModel("license_tab", tables=("license_tab",))
+erases_deleted_accounts(LICENSE_TAB, "license_tab")
 
 
 class Opened(msgspec.Struct):

@@ -7,9 +7,11 @@ import asyncpg
 import msgspec
 
 from domain.contract.accounts import UserDisabledChanged, UserRegistered, UserTwoFactorDisabled, UserTwoFactorEnabled
+from projections.erasure import erases_deleted_accounts
 from projections.readmodel import ReadModel
 
 USERS = ReadModel("users", tables=("users",))
+erases_deleted_accounts(USERS, "users")
 
 
 class Registered(msgspec.Struct):

@@ -19,6 +19,10 @@ from gateway.signing import create_signing_key
 from workers.stream import prepare
 from workers.embedded import EmbeddedNats, EmbeddedPostgres, free_port
 from tests.support import Roles, running_service
+from workers.shredding import new_master_key
+
+# Every application and worker of the session seals personal data under this session's own master key.
+os.environ.setdefault("PORTAL_MASTER_KEY", new_master_key())
 
 
 @pytest.fixture(scope="session")

@@ -12,6 +12,7 @@ from pathlib import Path
 from uuid import UUID, uuid4
 
 import httpx
+import nats
 
 from nats.js import JetStreamContext
 from nats.js.api import AckPolicy, ConsumerConfig, DeliverPolicy
@@ -67,7 +68,7 @@ async def eventually(check: Callable[[], Awaitable[bool]], timeout: float = 30.0
 def portal_command(settings: Settings, *args: str) -> subprocess.CompletedProcess[str]:
     """Run `portal ARGS…` as a user does; answers its exit code and output."""
     env = {"PORTAL_DATABASE_URL": settings.database_url, "PORTAL_NATS_URL": settings.nats_url,
-           "PORTAL_LOG_LEVEL": "WARNING", "PATH": "/usr/bin:/bin"}
+           "PORTAL_MASTER_KEY": os.environ["PORTAL_MASTER_KEY"], "PORTAL_LOG_LEVEL": "WARNING", "PATH": "/usr/bin:/bin"}
     return subprocess.run([sys.executable, "-m", "workers.cli", *args], env=env, cwd=ROOT, capture_output=True,
                           text=True, timeout=120)
 
@@ -86,6 +87,23 @@ async def stream_positions(js: JetStreamContext) -> list[int]:
     finally:
         await sub.unsubscribe()
     return positions
+
+
+async def stream_bytes(nats_url: str) -> bytes:
+    """Every message body of the event stream, as a subscriber reading it from the start receives them."""
+    nc = await nats.connect(nats_url)
+    try:
+        js = nc.jetstream()
+        info = await js.stream_info(STREAM)
+        sub = await js.pull_subscribe(f"{SUBJECT_PREFIX}.>", stream=STREAM, config=ConsumerConfig(
+            ack_policy=AckPolicy.NONE, deliver_policy=DeliverPolicy.ALL, inactive_threshold=30.0))
+        bodies: list[bytes] = []
+        while len(bodies) < info.state.messages:
+            bodies += [m.data for m in await sub.fetch(1_000, timeout=5)]
+        await sub.unsubscribe()
+        return b"".join(bodies)
+    finally:
+        await nc.close()
 
 
 def run_commands(portal: Portal, accounts: int, changes: int) -> list[UUID]:

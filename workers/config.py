@@ -51,4 +51,7 @@ def event_store_env(database_url: str, create_tables: bool = False) -> dict[str,
         "POSTGRES_POOL_SIZE": "10",
         "POSTGRES_MAX_OVERFLOW": "20",
         "POSTGRES_CONNECT_TIMEOUT": "2",  # the longest wait for a pooled connection, per attempt
+        # Personal fields are sealed with each account's data key (crypto-shredding); see workers/shredding.py.
+        "MAPPER_TOPIC": "workers.shredding:ShreddingMapper",
+        "CIPHER_TOPIC": "workers.shredding:AccountKeys",
     }

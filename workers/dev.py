@@ -28,6 +28,7 @@ from workers.seed import new_client_ids, past_sessions
 from gateway.signing import create_signing_key
 from gateway.sealing import new_key
 from workers.staff import add_staff
+from workers.shredding import new_master_key
 from workers.embedded import EmbeddedNats, EmbeddedPostgres, free_port, stop_process
 
 ROLES = ("relay", "projector", "timers", "mailer", "builder", "gateway")
@@ -149,9 +150,20 @@ def secrets_key(folder: Path) -> str:
     return path.read_text().strip()
 
 
+def master_key_file(folder: Path) -> Path:
+    """The master key of this data folder's accounts, made once and kept with the data (owner-only)."""
+    path = folder / "master.key"
+    if not path.exists():
+        with os.fdopen(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600), "w") as file:
+            file.write(new_master_key())
+    return path
+
+
 def run(data_dir: str, port: int) -> None:
     folder = Path(data_dir).resolve()
     folder.mkdir(parents=True, exist_ok=True)
+    if not os.environ.get("PORTAL_MASTER_KEY"):  # every role (and this process) reads it from the environment
+        os.environ.setdefault("PORTAL_MASTER_KEY_FILE", str(master_key_file(folder)))
     stopping = False
 
     def request_stop(signum: int, _frame: object) -> None:

@@ -16,14 +16,17 @@ from domain.claim import Claim
 from domain.client import Client
 from domain.custom_client import CustomClient
 from domain.custom_client_quota import CustomClientQuota
-from domain.contract import accounts, anydesk, files, licenses, usage
+from domain.contract import accounts, anydesk, customers, files, impersonations, licenses, usage
 from domain.contract import email as mail
 from domain.contract.base import STREAM, SUBJECT_PREFIX, PortalEvent
 from domain.email import Email
 from domain.history import redacted
+from domain.impersonation import Impersonation
 from domain.license import License
 from domain.license_usage import LicenseUsage
 from domain.release import Release
+from domain.reseller import Reseller
+from domain.reseller_plan import ResellerPlan
 from domain.session import Session
 from domain.suppression import Suppression
 from domain.user import User
@@ -93,6 +96,20 @@ CONTRACT: dict[type, type[PortalEvent]] = {
     CustomClientQuota.Released: files.CustomClientSlotFreed,
     Release.Published: files.SoftwareReleased,
     Release.PublishedAgain: files.SoftwareReleased,
+    Account.LevelChanged: customers.AccountLevelChanged,
+    Account.AccessibilityChanged: customers.AccountAccessibilityChanged,
+    ResellerPlan.Created: customers.ResellerPlanCreated,
+    ResellerPlan.Changed: customers.ResellerPlanChanged,
+    ResellerPlan.Retired: customers.ResellerPlanRetired,
+    Reseller.Started: customers.ResellerStarted,
+    Reseller.PlanChanged: customers.ResellerPlanSwitched,
+    Reseller.CustomerAdded: customers.ResellerCustomerAdded,
+    Reseller.CustomerRemoved: customers.ResellerCustomerRemoved,
+    Account.Deleted: customers.AccountDeleted,
+    Reseller.ClientCounted: customers.ResellerClientCounted,
+    Reseller.ClientUncounted: customers.ResellerClientUncounted,
+    Impersonation.Started: impersonations.ImpersonationStarted,
+    Impersonation.Ended: impersonations.ImpersonationEnded,
 }
 
 EVENT_TYPES: dict[str, type[PortalEvent]] = {t.__name__: t for t in CONTRACT.values()}

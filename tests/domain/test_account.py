@@ -6,9 +6,9 @@ from uuid import uuid4
 
 import pytest
 
-from domain import application
+from domain import customer_commands
 from domain.account import Account
-from domain.application import new_customer_number
+from domain.customer_commands import new_customer_number
 from domain.claim import Claim
 from domain.errors import ConcurrentChange, EmailTaken, NotFound, RuleViolation
 from domain.license import License
@@ -76,7 +76,7 @@ def test_customer_numbers_are_unique_across_many_accounts(app, email, password_h
 def test_a_colliding_customer_number_is_drawn_again(app, email, monkeypatch, password_hash):
     first, second = "100000008", "100000016"
     draws = iter([first, first, second])
-    monkeypatch.setattr(application, "new_customer_number", lambda: next(draws))
+    monkeypatch.setattr(customer_commands, "new_customer_number", lambda: next(draws))
 
     numbers = [app.open_account(f"{who}.{email}", who, password_hash)[1] for who in ("ann", "bob")]
 
@@ -87,7 +87,7 @@ def test_a_colliding_customer_number_is_drawn_again(app, email, monkeypatch, pas
 def test_signup_gives_up_when_every_customer_number_collides(app, email, signup, monkeypatch,
                                                              password_hash):
     taken = app.account(signup()).customer_number
-    monkeypatch.setattr(application, "new_customer_number", lambda: taken)
+    monkeypatch.setattr(customer_commands, "new_customer_number", lambda: taken)
 
     with pytest.raises(ConcurrentChange):
         app.open_account(email, "Bob Other", password_hash)

@@ -11,13 +11,16 @@ import pytest
 import domain
 from domain import totp
 from domain.account import Account
+from domain.reseller import Reseller
 from domain.user import User
 from domain.contract import CONTRACT, EVENT_TYPES, PortalEvent, subject, to_public, upcast
 from domain.history import fingerprint, redacted
 from domain.tenant import TenantAggregate
 from domain.user_commands import PLATFORM_ACCOUNT
+from tests.domain.test_customers import use_customer_admin
 from tests.domain.test_email import use_email
 from tests.domain.test_files import SETTINGS, build
+from tests.domain.test_impersonation import use_impersonation
 
 COMMON = set(PortalEvent.__struct_fields__)
 
@@ -105,6 +108,8 @@ def history(app, account_id, contact, card, clock, register) -> list:
     use_access(app, account_id)
     use_email(app, account_id)
     use_files(app, account_id)
+    use_customer_admin(app, account_id, register)
+    use_impersonation(app, account_id)
     app.cancel_license(account_id)
     app.change_contact(account_id, **contact)
     app.change_payment_method(account_id, **card)
@@ -143,8 +148,10 @@ def test_the_subject_names_account_aggregate_and_event(history):
     assert {f"{prefix}.account.AccountOpened", f"{prefix}.account.AccountContactChanged",
             f"{prefix}.license.LicenseIssued", f"{prefix}.license.LicenseNamespaceAssigned",
             f"{prefix}.claim.ValueClaimed"} <= subjects
-    # The suppression list is platform-wide; the other account is where a client moved.
-    accounts = {str(e.account_id) for e in history} | {str(PLATFORM_ACCOUNT)}
+    # The suppression list and the plans are platform-wide; a client moved to another account; a reseller's
+    # customers are accounts of their own.
+    customers = {str(e.customer_id) for e in history if isinstance(e, Reseller.CustomerAdded)}
+    accounts = {str(e.account_id) for e in history} | {str(PLATFORM_ACCOUNT)} | customers
     assert all(s.split(".")[2] in accounts and s.count(".") == 4 for s in subjects)
 
 

@@ -14,6 +14,7 @@ from uuid import uuid4
 import httpx
 
 from tests.e2e.api import PASSWORD, Account, command, license_tab, sign_up
+from tests.e2e.customers import customer_body, impersonate, new_customer, new_plan, plan_body, reseller_account
 from tests.e2e.devices import Device, new_client_id
 from tests.e2e.files import CUSTOM_CLIENT, custom_client
 
@@ -49,7 +50,10 @@ class World:
     member_email: str
     member_id: str
     throwaway_id: str  # a member whose password admins may reset
-    reseller_customer: str
+    reseller_customer: str  # created by the staff reseller
+    reseller_account_customer: str  # created by a reseller account (another reseller; its token: "reseller_account")
+    plan_id: str
+    impersonation_b: str  # a current impersonation of account B
     custom_client_a: str
     custom_client_b: str
     public_token_a: str
@@ -107,15 +111,18 @@ async def build_world(http: httpx.AsyncClient, add_staff: Callable[[str, str], N
     tokens["member"] = await login(http, member_email)
     tokens["api_read"] = await new_api_key(http, a, "read")
     tokens["api_write"] = await new_api_key(http, a, "write")
-    customer = await http.post("/v1/admin/customers", json={"email": f"{uuid4().hex}@customer.test", "name": "R"},
-                               headers={"Authorization": f"Bearer {tokens['reseller']}"})
-    assert customer.status_code == 201, customer.text
+    plan_id = await new_plan(http, tokens["administrator"])
+    reseller = await reseller_account(http, tokens["administrator"])
+    tokens["reseller_account"] = reseller.token
     (device_a, client_a, session_a), (_, client_b, session_b) = devices
     (custom_client_a, public_token_a), (custom_client_b, _) = [await custom_client(http, x) for x in (a, b)]
     return World(http=http, a=a, b=b, device_a=device_a, client_a=client_a, session_a=session_a, client_b=client_b,
                  session_b=session_b, member_email=member_email, member_id=member_id, throwaway_id=throwaway_id,
-                 reseller_customer=customer.json()["id"], custom_client_a=custom_client_a,
-                 custom_client_b=custom_client_b, public_token_a=public_token_a, tokens=tokens,
+                 reseller_customer=await new_customer(http, tokens["reseller"]),
+                 reseller_account_customer=await new_customer(http, reseller.token),
+                 plan_id=plan_id, impersonation_b=(await impersonate(http, tokens["administrator"], b.account_id))[0],
+                 custom_client_a=custom_client_a, custom_client_b=custom_client_b, public_token_a=public_token_a,
+                 tokens=tokens,
                  staff_emails=staff_emails)
 
 
@@ -168,7 +175,8 @@ async def own_account(w: World, role: str) -> dict[str, str]:
 
 
 async def managed_account(w: World, role: str) -> dict[str, str]:
-    return {"account_id": w.reseller_customer if role == "reseller" else w.a.account_id}
+    own = {"reseller": w.reseller_customer, "reseller_account": w.reseller_account_customer}
+    return {"account_id": own.get(role, w.a.account_id)}
 
 
 async def member(w: World, role: str) -> dict[str, str]:
@@ -201,6 +209,26 @@ def other_session(w: World) -> dict[str, str]:
 
 def other_account(w: World) -> dict[str, str]:
     return {"account_id": w.b.account_id}
+
+
+def other_resellers_customer(w: World) -> dict[str, str]:
+    return {"account_id": w.reseller_account_customer}
+
+
+async def impersonation_of_a(w: World, role: str) -> dict[str, str]:
+    return {"impersonation_id": (await impersonate(w.http, w.tokens["administrator"], w.a.account_id))[0]}
+
+
+def other_impersonation(w: World) -> dict[str, str]:
+    return {"impersonation_id": w.impersonation_b}
+
+
+async def the_plan(w: World, role: str) -> dict[str, str]:
+    return {"plan_id": w.plan_id}
+
+
+async def disposable_plan(w: World, role: str) -> dict[str, str]:
+    return {"plan_id": await new_plan(w.http, w.tokens["administrator"])}
 
 
 # -- the rules ------------------------------------------------------------------------------------------------
@@ -281,14 +309,33 @@ RULES: dict[tuple[str, str], Rule] = {
     ("GET", "/v1/accounts/{account_id:uuid}/diff"): Rule(allowed=AUDITORS, hidden=LOGGED_IN - AUDITORS,
                                                          params=own_account, other=other_account,
                                                          query={"from": "1", "to": "2"}),
-    ("POST", "/v1/admin/customers"): Rule(allowed=MANAGERS, body=lambda w: {
-        "email": f"{uuid4().hex}@customer.test", "name": "C"}),
+    ("POST", "/v1/admin/customers"): Rule(allowed=MANAGERS, body=customer_body),
+    ("GET", "/v1/admin/customers"): Rule(allowed=MANAGERS),
+    ("GET", "/v1/admin/customers.csv"): Rule(allowed=MANAGERS),
+    ("GET", "/v1/admin/customers/{account_id:uuid}"): Rule(allowed=MANAGERS, params=managed_account,
+                                                           other=other_resellers_customer),
+    ("PATCH", "/v1/admin/customers/{account_id:uuid}"): Rule(allowed=MANAGERS, body=lambda w: {"enabled": True},
+                                                             params=managed_account, other=other_resellers_customer),
+    ("POST", "/v1/admin/customers/{account_id:uuid}/email"): Rule(
+        allowed=MANAGERS, body=lambda w: {"subject": "Matrix", "text": "Hello"}, params=managed_account,
+        other=other_resellers_customer),
+    ("POST", "/v1/admin/customers/{account_id:uuid}/impersonation"): Rule(
+        allowed=MANAGERS, body=lambda w: {"reason": "matrix", "minutes": 1}, params=managed_account,
+        other=other_resellers_customer),
+    ("DELETE", "/v1/impersonation"): Rule(allowed=set()),  # only an impersonation token, which no role holds
+    ("GET", "/v1/account/access"): Rule(allowed=OWNER),
+    ("DELETE", "/v1/account/access/{impersonation_id:uuid}"): Rule(allowed=OWNER, params=impersonation_of_a,
+                                                                   other=other_impersonation),
+    ("DELETE", "/v1/admin/customers/{account_id:uuid}"): Rule(  # no `confirm`: refused after authorization
+        allowed=MANAGERS, params=managed_account, other=other_resellers_customer),
+    ("GET", "/v1/admin/plans"): Rule(allowed=ADMINS),
+    ("POST", "/v1/admin/plans"): Rule(allowed=ADMINS, body=plan_body),
+    ("GET", "/v1/admin/plans/{plan_id:uuid}"): Rule(allowed=ADMINS, params=the_plan),
+    ("PATCH", "/v1/admin/plans/{plan_id:uuid}"): Rule(allowed=ADMINS, body=lambda w: {"name": "Matrix"},
+                                                      params=the_plan),
+    ("DELETE", "/v1/admin/plans/{plan_id:uuid}"): Rule(allowed=ADMINS, params=disposable_plan),
     ("POST", "/v1/admin/staff"): Rule(allowed=ADMINS, body=lambda w: {
         "email": f"{uuid4().hex}@staff.test", "name": "S", "role": "auditor"}),
-    ("PUT", "/v1/admin/accounts/{account_id:uuid}/enabled"): Rule(allowed=MANAGERS, body=lambda w: {"enabled": True},
-                                                                  params=managed_account),
-    ("PUT", "/v1/admin/accounts/{account_id:uuid}/api-access"): Rule(
-        allowed=MANAGERS, body=lambda w: {"enabled": True}, params=managed_account),
     ("POST", "/v1/admin/users/{user_id:uuid}/password"): Rule(  # a reseller may not see account A's users
         allowed=ADMINS, hidden={"reseller"}, body=lambda w: {"password": "Another-Harbour-43"}, params=throwaway),
     ("GET", "/v1/admin/email"): Rule(allowed=EMAIL_DESK, query={"to": "someone@example.com"}),

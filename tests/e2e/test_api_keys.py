@@ -141,8 +141,8 @@ async def test_switching_api_access_off_refuses_the_keys_but_not_the_owner(http,
                                                                            read_key: Key, write_key: Key):
     admin = await staff_member(http, settings, "administrator")
 
-    response = await http.put(f"/v1/admin/accounts/{account.account_id}/api-access", json={"enabled": False},
-                              headers=admin.auth)
+    response = await http.patch(f"/v1/admin/customers/{account.account_id}", json={"api_access": False},
+                                headers=admin.auth)
 
     assert response.status_code == 200, response.text
     problem(await http.get("/v1/auth/me", headers=read_key.auth), 401)
@@ -153,8 +153,8 @@ async def test_switching_api_access_off_refuses_the_keys_but_not_the_owner(http,
 async def test_switching_api_access_on_again_restores_the_keys(http, settings, account: Account, read_key: Key):
     admin = await staff_member(http, settings, "administrator")
     for enabled in (False, True):
-        await http.put(f"/v1/admin/accounts/{account.account_id}/api-access", json={"enabled": enabled},
-                       headers=admin.auth)
+        await http.patch(f"/v1/admin/customers/{account.account_id}", json={"api_access": enabled},
+                         headers=admin.auth)
 
     assert (await http.get("/v1/auth/me", headers=read_key.auth)).status_code == 200
 

@@ -92,6 +92,29 @@ async def test_another_accounts_ids_are_not_found(world: World, route: tuple[str
     assert verdict(response) == expected_verdict, response.text
 
 
+ADMIN_ROUTES = sorted(r for r in RULES if r[1].startswith("/v1/admin/"))
+
+
+@pytest.mark.parametrize("route", ADMIN_ROUTES, ids=" ".join)
+async def test_a_reseller_account_gets_what_a_reseller_gets(world: World, route: tuple[str, str]) -> None:
+    """A reseller account's owner (a customer holding a reseller plan) manages like a staff reseller."""
+    method, path = route
+    rule = RULES[route]
+    params = await rule.params(world, "reseller_account") if rule.params else {}
+    response = await send(world, method, path, rule, "reseller_account", params)
+    assert verdict(response) == expected(rule, "reseller"), response.text
+
+
+@pytest.mark.parametrize("route", [r for r in ADMIN_ROUTES if "{account_id" in r[1] and "reseller" in RULES[r].allowed],
+                         ids=" ".join)
+async def test_a_reseller_account_does_not_find_another_resellers_customer(world: World,
+                                                                         route: tuple[str, str]) -> None:
+    method, path = route
+    response = await send(world, method, path, RULES[route], "reseller_account",
+                          {"account_id": world.reseller_customer})
+    assert verdict(response) == "not found", response.text
+
+
 @pytest.mark.parametrize("route", sorted(DEVICE_ROUTES), ids=" ".join)
 async def test_device_routes_want_the_accounts_license_key(world: World, route: tuple[str, str]) -> None:
     method, path = route

@@ -13,8 +13,8 @@ async def admin(http, settings):
 
 
 async def switch_account(http: httpx.AsyncClient, admin, account: Account, enabled: bool) -> None:
-    response = await http.put(f"/v1/admin/accounts/{account.account_id}/enabled", json={"enabled": enabled},
-                              headers=admin.auth)
+    response = await http.patch(f"/v1/admin/customers/{account.account_id}", json={"enabled": enabled},
+                                headers=admin.auth)
     assert response.status_code == 200, response.text
 
 

@@ -23,6 +23,7 @@ def open_account(portal: Portal) -> UUID:
     account_id = portal.open_account(f"{uuid4().hex}@audit.test", "Ann", "not-a-hash")[0]
     portal.change_contact(account_id, name="Ann", street="Hauptstraße 1", postal_code="10115", city="Berlin",
                           country="DE", phone="")
+    portal.change_preferences(account_id, time_zone="Europe/Berlin")
     return account_id
 
 
@@ -47,10 +48,10 @@ async def account(portal: Portal, pool: asyncpg.Pool, roles: Roles) -> UUID:
 
 @pytest.fixture
 async def tampered(pool: asyncpg.Pool, portal: Portal, account: UUID) -> AsyncIterator[int]:
-    """The account's contact change, rewritten in the event store behind the application's back (restored
-    afterwards); answers its position."""
+    """The account's time zone change, rewritten in the event store behind the application's back (restored
+    afterwards); answers its position. (Personal fields are sealed: altering them fails decryption outright.)"""
     row = await pool.fetchrow("SELECT notification_id, state FROM portal_events WHERE originator_id = $1 "
-                              "AND originator_version = 2", account)
+                              "AND originator_version = 3", account)
     await pool.execute("UPDATE portal_events SET state = $2 WHERE notification_id = $1", row["notification_id"],
                        row["state"].replace(b"Berlin", b"Munich"))
     yield row["notification_id"]
@@ -72,8 +73,8 @@ async def test_verification_finds_an_event_altered_in_the_event_store(pool, port
 
     assert not report.intact
     assert report.first_break.position == tampered
-    assert report.first_break.kind == "AccountContactChanged"
-    assert report.first_break.fields == ["city"]
+    assert report.first_break.kind == "AccountPreferencesChanged"
+    assert report.first_break.fields == ["time_zone"]
 
 
 async def test_the_audit_verify_command_reports_the_break_and_fails(settings, account, tampered, roles):

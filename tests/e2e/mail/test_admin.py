@@ -107,17 +107,17 @@ async def test_a_reseller_manages_their_own_customer(http, reseller: Person):
     created = await http.post("/v1/admin/customers", json={"email": new_email(), "name": "Rita Retail"},
                               headers=reseller.auth)
 
-    response = await http.put(f"/v1/admin/accounts/{created.json()['id']}/api-access", json={"enabled": False},
-                              headers=reseller.auth)
+    response = await http.patch(f"/v1/admin/customers/{created.json()['account_id']}", json={"api_access": False},
+                                headers=reseller.auth)
 
     assert response.status_code == 200, response.text
 
 
-@pytest.mark.parametrize("route", ["enabled", "api-access"])
+@pytest.mark.parametrize("switch", ["enabled", "api_access"])
 async def test_a_reseller_does_not_find_another_customers_account(http, reseller: Person, account: Account,
-                                                                  route: str):
-    response = await http.put(f"/v1/admin/accounts/{account.account_id}/{route}", json={"enabled": False},
-                              headers=reseller.auth)
+                                                                  switch: str):
+    response = await http.patch(f"/v1/admin/customers/{account.account_id}", json={switch: False},
+                                headers=reseller.auth)
 
     problem(response, 404)
     assert (await http.get("/v1/auth/me", headers=account.auth)).status_code == 200
@@ -160,8 +160,8 @@ def admin_writes(account: Account) -> list[tuple[str, str, dict]]:
     return [
         ("POST", "/v1/admin/customers", {"email": new_email(), "name": "Nope"}),
         ("POST", "/v1/admin/staff", {"email": new_email(), "name": "Nope", "role": "auditor"}),
-        ("PUT", f"/v1/admin/accounts/{account.account_id}/enabled", {"enabled": False}),
-        ("PUT", f"/v1/admin/accounts/{account.account_id}/api-access", {"enabled": False}),
+        ("PATCH", f"/v1/admin/customers/{account.account_id}", {"enabled": False}),
+        ("PATCH", f"/v1/admin/customers/{account.account_id}", {"api_access": False}),
         ("POST", f"/v1/admin/users/{owner_id(account)}/password", {"password": HAND_PICKED}),
     ]
 

@@ -1,0 +1,37 @@
+"""Who manages which customer accounts: administrators every account; a reseller (a reseller account's owner,
+or a staff reseller) only the customers it created. Another reseller's customer answers 404."""
+
+from uuid import UUID
+
+import msgspec
+
+from domain.account import Account
+from domain.application import Portal
+from gateway.consistency import off_loop
+from gateway.identity import Caller
+from gateway.problems import Problem
+
+
+class Manager(msgspec.Struct, frozen=True, kw_only=True):
+    caller: Caller
+    scope: UUID | None  # whose customers these are (recorded as their reseller); None: every account
+
+
+async def manager(token_caller: Caller, portal: Portal) -> Manager:
+    if token_caller.platform_role == "administrator":
+        return Manager(caller=token_caller, scope=None)
+    if token_caller.platform_role == "reseller":
+        return Manager(caller=token_caller, scope=token_caller.user_id)
+    if token_caller.role == "owner" and token_caller.platform_role is None and \
+            await off_loop(portal.reseller, token_caller.account_id) is not None:
+        return Manager(caller=token_caller, scope=token_caller.account_id)
+    raise Problem(403, "forbidden", "Only administrators and resellers may do this")
+
+
+async def managed(portal: Portal, who: Manager, account_id: UUID) -> Account:
+    """An account this manager administers; others answer 404 (never revealing that they exist)."""
+    account = await off_loop(portal.account, account_id)
+    if who.scope is not None and account.reseller_id != who.scope:
+        raise Problem(404, "not-found", "No such account")
+    return account
+

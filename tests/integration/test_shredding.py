@@ -1,0 +1,68 @@
+"""Crypto-shredding in the event store (workers/shredding.py) on real PostgreSQL: personal fields are sealed
+at rest, events stored before sealing still read, and a destroyed key leaves them erased but replayable."""
+
+from collections.abc import Iterator
+from uuid import UUID, uuid4
+
+import asyncpg
+import pytest
+
+from domain.application import Portal
+from domain.history import account_log
+from workers.config import Settings, event_store_env
+
+PHONE = "+34 611 222 333"
+
+
+@pytest.fixture
+def unsealed(settings: Settings) -> Iterator[Portal]:
+    """The application as it stored events before crypto-shredding existed: one plain mapper."""
+    app = Portal(env={**event_store_env(settings.database_url), "MAPPER_TOPIC": "", "CIPHER_TOPIC": ""})
+    yield app
+    app.close()
+
+
+def customer(app: Portal) -> tuple[UUID, str, str]:
+    email, name = f"{uuid4().hex}@shred.test", f"Zoë {uuid4().hex[:10]}"
+    account_id, number, _ = app.open_account(email, name, "argon2id$not-a-real-hash")
+    app.change_contact(account_id, name=name, street="Calle Mayor 7", postal_code="28013", city="Madrid",
+                       country="ES", phone=PHONE)
+    return account_id, email, number
+
+
+async def stored_state(pool: asyncpg.Pool, account_id: UUID) -> bytes:
+    rows = await pool.fetch("SELECT state FROM portal_events WHERE originator_id = $1", account_id)
+    return b"".join(r["state"] for r in rows)
+
+
+async def test_personal_fields_are_sealed_at_rest(portal: Portal, pool):
+    account_id, email, _ = customer(portal)
+
+    state = await stored_state(pool, account_id)
+
+    assert email.encode() not in state and PHONE.encode() not in state and b"Calle Mayor" not in state
+    assert str(account_id).replace("-", "").encode() in state  # the account id stays in the clear
+    assert portal.account(account_id).contact["phone"] == PHONE
+
+
+async def test_events_stored_before_sealing_still_read(portal: Portal, unsealed: Portal, pool):
+    account_id, email, _ = customer(unsealed)
+    assert email.encode() in await stored_state(pool, account_id)
+
+    assert portal.account(account_id).email == email
+
+
+def test_after_the_key_is_destroyed_the_fields_read_as_erased(portal: Portal, settings: Settings):
+    account_id, _, number = customer(portal)
+    portal.delete_customer(account_id, number)
+
+    portal.shred(account_id, [account_id])
+
+    fresh = Portal(env=event_store_env(settings.database_url))  # another process: nothing of it cached
+    try:
+        account = fresh.account(account_id)
+        assert (account.email, account.contact["phone"], account.deleted) == ("[erased]", "[erased]", True)
+        assert all(getattr(e, "email", "[erased]") == "[erased]" for _, e in account_log(fresh, account_id))
+    finally:
+        fresh.close()
+
