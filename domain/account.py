@@ -61,6 +61,10 @@ class Account(TenantAggregate):
         if contact != self.contact:  # an unchanged form records nothing
             self._contact_changed(**contact)
 
+    def amend_contact(self, **changes: str) -> None:
+        """Change only the given contact fields; the others stay as they are."""
+        self.change_contact(**{**self.contact, **changes})
+
     @event("ContactChanged")
     def _contact_changed(self, name: str, street: str, postal_code: str, city: str, country: str,
                          phone: str) -> None:

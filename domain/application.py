@@ -98,6 +98,9 @@ class Portal(UserCommands, SessionCommands, CustomerCommands, ImpersonationComma
         return self._change(Account, account_id, account_id, lambda acc: acc.change_contact(
             name=name, street=street, postal_code=postal_code, city=city, country=country, phone=phone))
 
+    def amend_contact(self, account_id: UUID, **changes: str) -> int:
+        return self._change(Account, account_id, account_id, lambda acc: acc.amend_contact(**changes))
+
     def change_payment_method(self, account_id: UUID, *, kind: str, brand: str, last4: str,
                               expiry_month: int | None, expiry_year: int | None, holder: str) -> int:
         return self._change(Account, account_id, account_id, lambda acc: acc.change_payment_method(

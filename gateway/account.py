@@ -4,15 +4,21 @@ from datetime import UTC, datetime
 from typing import Annotated, Any
 
 import msgspec
-from litestar import Controller, Response, put
+from litestar import Controller, Response, patch, put
 from litestar.datastructures import State
 from litestar.di import Provide
 
 from domain import luhn
+from domain.application import Portal
 from gateway.consistency import accepted, command
 from gateway.fields import Line, Name, Text, described
 from gateway.identity import Caller, owner
 from gateway.problems import Problem
+
+
+Country = Annotated[str, described("a country code of ISO 3166-1 such as DE (two capital letters)", r"^([A-Z]{2})?$")]
+Phone = Annotated[str, described("a phone number in international format, e.g. +49 711 123456",
+                                 r"^(\+[1-9][0-9 ]{6,19})?$")]
 
 
 class Contact(msgspec.Struct, forbid_unknown_fields=True, kw_only=True):
@@ -20,10 +26,18 @@ class Contact(msgspec.Struct, forbid_unknown_fields=True, kw_only=True):
     street: Line = ""
     postal_code: Annotated[Text, msgspec.Meta(max_length=20)] = ""
     city: Line = ""
-    country: Annotated[str, described("a country code of ISO 3166-1 such as DE (two capital letters)",
-                                      r"^([A-Z]{2})?$")] = ""
-    phone: Annotated[str, described("a phone number in international format, e.g. +49 711 123456",
-                                    r"^(\+[1-9][0-9 ]{6,19})?$")] = ""
+    country: Country = ""
+    phone: Phone = ""
+
+
+class ContactPatch(msgspec.Struct, forbid_unknown_fields=True, kw_only=True):
+    """Only what is sent changes (`PUT` replaces the whole contact)."""
+    name: Name | msgspec.UnsetType = msgspec.UNSET
+    street: Line | msgspec.UnsetType = msgspec.UNSET
+    postal_code: Annotated[Text, msgspec.Meta(max_length=20)] | msgspec.UnsetType = msgspec.UNSET
+    city: Line | msgspec.UnsetType = msgspec.UNSET
+    country: Country | msgspec.UnsetType = msgspec.UNSET
+    phone: Phone | msgspec.UnsetType = msgspec.UNSET
 
 
 class Card(msgspec.Struct, tag="card", tag_field="kind", forbid_unknown_fields=True, kw_only=True):
@@ -91,6 +105,13 @@ class AccountController(Controller):
     async def change_contact(self, data: Contact, caller: Caller, state: State) -> Response[Any]:
         fields = msgspec.structs.asdict(data)
         return accepted(await command(caller.actor, state.portal.change_contact, caller.account_id, **fields))
+
+    @patch("/contact", summary="Change some of the account holder's contact fields; the others stay")
+    async def amend_contact(self, data: ContactPatch, caller: Caller, portal: Portal) -> Response[Any]:
+        changes = {k: v for k, v in msgspec.structs.asdict(data).items() if v is not msgspec.UNSET}
+        if not changes:
+            raise Problem(422, "validation", "Give at least one contact field to change", field="body")
+        return accepted(await command(caller.actor, portal.amend_contact, caller.account_id, **changes))
 
     @put("/payment", summary="Replace the payment method; only a masked form is kept")
     async def change_payment(self, data: PaymentInput, caller: Caller, state: State) -> Response[Any]:

@@ -90,6 +90,9 @@ class PasswordController(Controller):
             await record_failure(state.pool, user.email, address)
             raise Problem(422, "wrong-password", "current_password: this is not the current password",
                           field="current_password")
+        if data.new_password == data.current_password:
+            raise Problem(422, "validation", "new_password: choose a password other than the current one",
+                          field="new_password")
         require_strong(data.new_password, user.email, field="new_password")
         position = await command(caller.actor, state.portal.change_password, user.id,
                                  await off_loop(hash_password, data.new_password))

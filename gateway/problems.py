@@ -75,6 +75,10 @@ def _validation(request: Request[Any, Any, Any], exc: ValidationException) -> Re
               for e in (exc.extra if isinstance(exc.extra, list) else []) if isinstance(e, dict)]
     if any(e["field"] == "body" and e["message"] == "'data'" for e in errors):  # no body at all
         return problem(request, 400, "malformed-body", "The request needs a JSON body")
+    if missing := MISSING_PARAMETER.match(str(exc.detail)):
+        name = missing.group(2)
+        return problem(request, 422, "validation", f"{name}: this {missing.group(1)} parameter is required",
+                       {"field": name})
     if not errors:
         return problem(request, 400, "bad-request", exc.detail)
     if any("JSON" in e["message"] or "malformed" in e["message"].lower() for e in errors):
@@ -87,6 +91,7 @@ def _validation(request: Request[Any, Any, Any], exc: ValidationException) -> Re
 HEADER_FIELDS = {"min_position": "X-Min-Position", "last_event_id": "Last-Event-ID"}  # parameters read from headers, named as sent
 
 
+MISSING_PARAMETER = re.compile(r"Missing required (query|header|path|cookie) parameter '([^']+)'")  # Litestar's
 NAMED_IN_MESSAGE = re.compile(r"field `([^`]+)`")  # msgspec: "Object missing required field `name`"
 
 
