@@ -128,14 +128,14 @@ async def test_a_bearer_token_is_not_a_signature(http, account: Account):
 
 
 async def switch_off(http, settings, account: Account, switch: str) -> None:
-    """An administrator switches the account (`enabled`) or its API access (`api-access`) off."""
+    """An administrator switches the account (`enabled`) or its API access (`api_access`) off."""
     admin = await staff_member(http, settings, "administrator")
-    response = await http.put(f"/v1/admin/accounts/{account.account_id}/{switch}", json={"enabled": False},
-                              headers=admin.auth)
+    response = await http.patch(f"/v1/admin/customers/{account.account_id}", json={switch: False},
+                                headers=admin.auth)
     assert response.status_code == 200, response.text
 
 
-@pytest.mark.parametrize(("switch", "code"), [("api-access", "api_access_disabled"), ("enabled", "account_disabled")])
+@pytest.mark.parametrize(("switch", "code"), [("api_access", "api_access_disabled"), ("enabled", "account_disabled")])
 async def test_switching_off_the_account_or_its_api_access_refuses_at_once(http, settings, account: Account,
                                                                           api: AnyDesk, switch: str, code: str):
     await switch_off(http, settings, account, switch)
@@ -144,7 +144,7 @@ async def test_switching_off_the_account_or_its_api_access_refuses_at_once(http,
 
 
 async def test_no_password_is_issued_while_api_access_is_off(http, settings, account: Account):
-    await switch_off(http, settings, account, "api-access")
+    await switch_off(http, settings, account, "api_access")
 
     problem(await http.post("/v1/license/api-password", headers=account.auth), 409)
 

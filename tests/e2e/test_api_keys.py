@@ -163,8 +163,8 @@ async def test_keys_stay_revoked_when_a_switched_off_account_is_switched_on_agai
                                                                                   read_key: Key):
     admin = await staff_member(http, settings, "administrator")
     for enabled in (False, True):
-        response = await http.put(f"/v1/admin/accounts/{account.account_id}/enabled", json={"enabled": enabled},
-                                  headers=admin.auth)
+        response = await http.patch(f"/v1/admin/customers/{account.account_id}", json={"enabled": enabled},
+                                    headers=admin.auth)
         assert response.status_code == 200, response.text
 
     problem(await http.get("/v1/auth/me", headers=read_key.auth), 401)
