@@ -199,9 +199,9 @@ class CustomersController(Controller):
         position = await command(who.caller.actor, portal.change_customer, account_id, Changes(**given), who.scope)
         if "enabled" in given or "api_access" in given:
             await reach(state, ACCOUNT_ACCESS.name, position)  # in force for every token once this answers
-        if given.get("enabled") is False:  # sessions end for good: enabling again must not revive a stolen token
+        if given.get("enabled") is False:  # sessions and API keys end for good: enabling again revives neither
             await pool.execute("UPDATE auth_tokens SET revoked_at = now() WHERE account_id = $1 "
-                               "AND kind = 'session' AND revoked_at IS NULL", account_id)
+                               "AND revoked_at IS NULL", account_id)
         return accepted(position)
 
     @post("/customers/{account_id:uuid}/email", status_code=201,

@@ -16,6 +16,7 @@ import msgspec
 
 from domain.actor import Actor, acting
 from domain.application import Portal
+from domain.history import account_log
 from domain.seeding import PastSession, import_clients, import_sessions
 from domain.store import now
 from gateway.identity import hash_password
@@ -28,7 +29,6 @@ PASSWORD = "Seeded-Harbour-42"  # every seeded login's, so a benchmark or a pers
 HISTORY = timedelta(days=90)  # seeded sessions started within this past period
 VERSIONS = ("8.0.9", "9.0.1", "9.0.4")
 PLATFORMS = ("windows", "macos", "linux", "android")
-OPENING_EVENTS = 6  # the account, its owner, license and two claims (number, key), then the upgrade
 
 
 class SeededAccount(msgspec.Struct, kw_only=True):
@@ -41,7 +41,7 @@ class SeedReport(msgspec.Struct, kw_only=True):
     password: str
     accounts: list[SeededAccount]
     sessions: int
-    events: int  # recorded by the seed, from its first to its last position
+    events: int  # recorded by the seed itself
     seconds: float
 
 
@@ -65,11 +65,17 @@ def past_sessions(client_ids: list[str], per_client: int, rng: random.Random,
                               ended_at=ended)
 
 
-def seed_account(portal: Portal, email: str, clients: int, sessions_per_client: int, password_hash: str,
-                 progress: Callable[[int], None]) -> SeededAccount:
+def open_account(portal: Portal, email: str, password_hash: str) -> tuple[UUID, int]:
+    """A seeded account opened and upgraded by the ordinary commands; answers its id and the events recorded
+    (counted in the store: other writers' events are not the seed's)."""
+    before = portal.current_position()
     account_id, _, _ = portal.open_account(email, "Seeded Customer", password_hash)
     portal.upgrade_license(account_id, TIER)
-    progress(OPENING_EVENTS)
+    return account_id, sum(1 for _ in account_log(portal, account_id, start=before + 1))
+
+
+def fill_account(portal: Portal, account_id: UUID, email: str, clients: int, sessions_per_client: int,
+                 progress: Callable[[int], None]) -> SeededAccount:
     client_ids = new_client_ids(clients)
     rng = random.Random(account_id.int)
     kinds = list(zip(VERSIONS, PLATFORMS))  # a few software versions per account, round-robin
@@ -81,26 +87,44 @@ def seed_account(portal: Portal, email: str, clients: int, sessions_per_client: 
     return SeededAccount(account_id=account_id, email=email, client_ids=client_ids)
 
 
+class Counted:
+    """The events the seed itself recorded, for the bar and the report alike."""
+
+    def __init__(self) -> None:
+        self.events = 0
+        self.bar: Progress | None = None  # drawn once the first account shows what each one records
+
+    def __call__(self, count: int) -> None:
+        self.events += count
+        if self.bar is not None:
+            self.bar(count)
+
+
 def seed(settings: Settings, accounts: int, clients_per_account: int, sessions_per_client: int,
          password: str | None = None, prefix: str | None = None) -> SeedReport:
     password = password or PASSWORD
     prefix = prefix or f"seed-{secrets.token_hex(3)}"
-    # Per account: its opening, its usage, three events per client (claimed, linked, registered), four per
-    # session (started, ended, slot taken and freed); the report's count comes from the store, and a test holds
-    # the two equal.
-    total = accounts * (OPENING_EVENTS + 1 + 3 * clients_per_account + 4 * clients_per_account * sessions_per_client)
-    progress = Progress("seeding", total)
     portal = Portal(env=event_store_env(settings.database_url))
     started = time.monotonic()
+    counted = Counted()
     try:
-        first = portal.current_position()
         password_hash = hash_password(password)
+        seeded = []
         with acting(ACTOR):
-            seeded = [seed_account(portal, f"{prefix}-{i}@seed.portal.test", clients_per_account,
-                                   sessions_per_client, password_hash, progress) for i in range(accounts)]
-        progress.finish()
+            for i in range(accounts):
+                email = f"{prefix}-{i}@seed.portal.test"
+                account_id, opening = open_account(portal, email, password_hash)
+                if i == 0:  # every account records what the first did: its opening, its usage, three events per
+                    # client (claimed, linked, registered), four per session (started, ended, slot taken, freed)
+                    counted.bar = Progress("seeding", accounts * (opening + 1 + 3 * clients_per_account + 4 *
+                                                                  clients_per_account * sessions_per_client))
+                counted(opening)
+                seeded.append(fill_account(portal, account_id, email, clients_per_account, sessions_per_client,
+                                           counted))
+        if counted.bar is not None:
+            counted.bar.finish()
         return SeedReport(password=password, accounts=seeded,
                           sessions=accounts * clients_per_account * sessions_per_client,
-                          events=portal.current_position() - first, seconds=time.monotonic() - started)
+                          events=counted.events, seconds=time.monotonic() - started)
     finally:
         portal.close()

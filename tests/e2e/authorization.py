@@ -276,6 +276,7 @@ RULES: dict[tuple[str, str], Rule] = {
     ("POST", "/v1/license/cancel"): Rule(allowed=OWNER),
     ("POST", "/v1/license/api-password"): Rule(allowed=OWNER),
     ("PUT", "/v1/account/contact"): Rule(allowed=OWNER, body=lambda w: {"name": "Ann Example"}),
+    ("PATCH", "/v1/account/contact"): Rule(allowed=OWNER, body=lambda w: {"phone": "+49 30 123456"}),
     ("PUT", "/v1/account/payment"): Rule(allowed=OWNER, body=lambda w: {"kind": "invoice"}),
     ("GET", "/v1/settings"): Rule(allowed=READERS),
     ("PATCH", "/v1/settings"): Rule(allowed=OWNER, body=lambda w: {"language": "en"}),
