@@ -15,6 +15,7 @@ from domain.claim import Claim
 from domain.email_commands import EmailCommands
 from domain.errors import EmailTaken, InvalidValue, NotAllowed, RuleViolation
 from domain.license import License
+from domain.license_commands import new_license_key
 from domain.reseller import Reseller, require_offered
 from domain.reseller_plan import PlanLimits, ResellerPlan, checked_limits, plan_fields
 from domain.reseller_store import ResellerStore
@@ -28,11 +29,6 @@ def new_customer_number() -> str:
     """Nine digits: eight random and a Luhn check digit, so support can spot a mistyped number."""
     body = str(secrets.randbelow(90_000_000) + 10_000_000)
     return body + luhn.check_digit(body)
-
-
-def new_license_key() -> str:
-    raw = secrets.token_hex(10).upper()
-    return "-".join(raw[i:i + 4] for i in range(0, 20, 4))
 
 
 class Profile(msgspec.Struct, kw_only=True):
