@@ -40,7 +40,7 @@ class ResellerPlan(TenantAggregate):
     """Belongs to the platform's account: administrators manage plans, resellers only hold them."""
 
     @staticmethod
-    def create_id(plan_id: UUID) -> UUID:
+    def id_for(plan_id: UUID) -> UUID:
         return plan_id
 
     @event("Created")
