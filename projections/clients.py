@@ -37,7 +37,7 @@ class Comment(ClientEvent):
     comment: str
 
 
-def _row(e: ClientEvent) -> dict[str, object]:
+def _key(e: ClientEvent) -> dict[str, object]:
     return {"account_id": e.account_id, "client_id": e.client_id}
 
 
@@ -51,33 +51,33 @@ async def _linked(conn: asyncpg.Connection, e: ClientEvent, position: int) -> No
 
 @CLIENTS.on(ClientUnlinked, ClientEvent)
 async def _unlinked(conn: asyncpg.Connection, e: ClientEvent, position: int) -> None:
-    await update_row(conn, "clients", _row(e), position, linked=False, alias=None)
+    await update_row(conn, "clients", _key(e), position, linked=False, alias=None)
 
 
 @CLIENTS.on(ClientRegistered, Software)
 @CLIENTS.on(ClientSoftwareChanged, Software)
 async def _software(conn: asyncpg.Connection, e: Software, position: int) -> None:
-    await update_row(conn, "clients", _row(e), position, version=e.version, platform=e.platform)
+    await update_row(conn, "clients", _key(e), position, version=e.version, platform=e.platform)
 
 
 @CLIENTS.on(ClientAliasChanged, Alias)
 async def _alias(conn: asyncpg.Connection, e: Alias, position: int) -> None:
-    await update_row(conn, "clients", _row(e), position, alias=e.alias)
+    await update_row(conn, "clients", _key(e), position, alias=e.alias)
 
 
 @CLIENTS.on(ClientCameOnline, Presence)
 async def _came_online(conn: asyncpg.Connection, e: Presence, position: int) -> None:
-    await update_row(conn, "clients", _row(e), position, online_since=e.at)
+    await update_row(conn, "clients", _key(e), position, online_since=e.at)
 
 
 @CLIENTS.on(ClientWentOffline, Presence)
 async def _went_offline(conn: asyncpg.Connection, e: Presence, position: int) -> None:
-    await update_row(conn, "clients", _row(e), position, online_since=None)
+    await update_row(conn, "clients", _key(e), position, online_since=None)
 
 
 @CLIENTS.on(ClientCommented, Comment)
 async def _commented(conn: asyncpg.Connection, e: Comment, position: int) -> None:
-    await update_row(conn, "clients", _row(e), position, comment=e.comment)
+    await update_row(conn, "clients", _key(e), position, comment=e.comment)
 
 
 # -- queries ---------------------------------------------------------------------------------------------

@@ -56,7 +56,7 @@ async def _requested(conn: asyncpg.Connection, e: Requested, position: int) -> N
         e.enrollment_fingerprint, e.public_token_fingerprint, e.occurred_at, position)
 
 
-def _row(e: Of) -> dict[str, object]:
+def _key(e: Of) -> dict[str, object]:
     return {"account_id": e.account_id, "custom_client_id": e.aggregate_id}
 
 
@@ -77,7 +77,7 @@ class VisibilityChanged(Of):
 
 @CUSTOM_CLIENTS.on(CustomClientVisibilityChanged, VisibilityChanged)
 async def _visibility(conn: asyncpg.Connection, e: VisibilityChanged, position: int) -> None:
-    await update_row(conn, "custom_clients", _row(e), position, public=e.public)
+    await update_row(conn, "custom_clients", _key(e), position, public=e.public)
 
 
 class LinkRegenerated(Of):
@@ -89,7 +89,7 @@ class LinkRegenerated(Of):
 
 @CUSTOM_CLIENTS.on(CustomClientLinkRegenerated, LinkRegenerated)
 async def _link_regenerated(conn: asyncpg.Connection, e: LinkRegenerated, position: int) -> None:
-    await update_row(conn, "custom_clients", _row(e), position,
+    await update_row(conn, "custom_clients", _key(e), position,
                      generation=e.generation, release=e.release, status="requested", failure=None,
                      enrollment_fingerprint=e.enrollment_fingerprint,
                      public_token_fingerprint=e.public_token_fingerprint)
@@ -102,13 +102,13 @@ class RebuildRequested(Of):
 
 @CUSTOM_CLIENTS.on(CustomClientRebuildRequested, RebuildRequested)
 async def _rebuild_requested(conn: asyncpg.Connection, e: RebuildRequested, position: int) -> None:
-    await update_row(conn, "custom_clients", _row(e), position,
+    await update_row(conn, "custom_clients", _key(e), position,
                      generation=e.generation, release=e.release, status="requested", failure=None)
 
 
 @CUSTOM_CLIENTS.on(CustomClientBuilding, Of)
 async def _building(conn: asyncpg.Connection, e: Of, position: int) -> None:
-    await update_row(conn, "custom_clients", _row(e), position, status="building")
+    await update_row(conn, "custom_clients", _key(e), position, status="building")
 
 
 class Built(Of):
@@ -121,7 +121,7 @@ class Built(Of):
 
 @CUSTOM_CLIENTS.on(CustomClientBuilt, Built)
 async def _built(conn: asyncpg.Connection, e: Built, position: int) -> None:
-    await update_row(conn, "custom_clients", _row(e), position,
+    await update_row(conn, "custom_clients", _key(e), position,
                      status="ready", version=e.version, sha256=e.sha256, size=e.size, object_name=e.object_name,
                      built_at=e.built_at)
 
@@ -132,7 +132,7 @@ class Failed(Of):
 
 @CUSTOM_CLIENTS.on(CustomClientBuildFailed, Failed)
 async def _failed(conn: asyncpg.Connection, e: Failed, position: int) -> None:
-    await update_row(conn, "custom_clients", _row(e), position, status="failed", failure=e.reason)
+    await update_row(conn, "custom_clients", _key(e), position, status="failed", failure=e.reason)
 
 
 @CUSTOM_CLIENTS.on(CustomClientDeleted, Of)

@@ -41,23 +41,23 @@ class DisabledChanged(UserEvent):
     disabled: bool
 
 
-def _row(e: UserEvent) -> dict[str, object]:
+def _key(e: UserEvent) -> dict[str, object]:
     return {"account_id": e.account_id, "user_id": e.aggregate_id}
 
 
 @USERS.on(UserDisabledChanged, DisabledChanged)
 async def _disabled(conn: asyncpg.Connection, e: DisabledChanged, position: int) -> None:
-    await update_row(conn, "users", _row(e), position, disabled=e.disabled)
+    await update_row(conn, "users", _key(e), position, disabled=e.disabled)
 
 
 @USERS.on(UserTwoFactorEnabled, UserEvent)
 async def _two_factor_on(conn: asyncpg.Connection, e: UserEvent, position: int) -> None:
-    await update_row(conn, "users", _row(e), position, two_factor=True)
+    await update_row(conn, "users", _key(e), position, two_factor=True)
 
 
 @USERS.on(UserTwoFactorDisabled, UserEvent)
 async def _two_factor_off(conn: asyncpg.Connection, e: UserEvent, position: int) -> None:
-    await update_row(conn, "users", _row(e), position, two_factor=False)
+    await update_row(conn, "users", _key(e), position, two_factor=False)
 
 
 class UserRow(msgspec.Struct, kw_only=True):
