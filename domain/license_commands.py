@@ -52,7 +52,7 @@ class LicenseCommands(ResellerStore):
     def account_for_key(self, key: str) -> UUID:
         """The account whose current license key this is (a reset key is refused at once)."""
         try:
-            claim = self.repository.get(Claim.id_for("license_key", key))
+            claim: Claim = self.repository.get(Claim.id_for("license_key", key))
         except AggregateNotFoundError:
             raise InvalidLicenseKey("Unknown license key") from None
         if self.account(claim.account_id).deleted:

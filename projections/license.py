@@ -15,7 +15,7 @@ from domain.contract.accounts import AccountContactChanged, AccountOpened, Accou
 from domain.contract.licenses import LicenseCancelled, LicenseExpired, LicenseIssued, LicenseKeyReset, LicenseNamespaceAssigned, LicenseUpgraded
 from domain.contract.usage import ClientCameOnline, ClientLinked, ClientUnlinked, ClientWentOffline, SessionEnded, SessionStarted
 from projections.erasure import erases_deleted_accounts
-from projections.readmodel import ReadModel, update_row
+from projections.readmodel import Handler, ReadModel, update_row
 
 LICENSE_TAB = ReadModel("license_tab", tables=("license_tab",))
 erases_deleted_accounts(LICENSE_TAB, "license_tab")
@@ -133,7 +133,7 @@ class Counted(msgspec.Struct):
     account_id: UUID
 
 
-def _count(column: str, step: int):  # type: ignore[no-untyped-def]
+def _count(column: str, step: int) -> Handler:
     async def apply(conn: asyncpg.Connection, e: Counted, position: int) -> None:
         # Safe as an increment: the projector applies each event exactly once.
         await conn.execute(f"UPDATE license_tab SET {column} = {column} + $2, position = $3 WHERE account_id = $1",
