@@ -28,7 +28,7 @@ class Recorded:
 
 def record_nul_text(portal: Portal) -> Recorded:
     # The domain now refuses such a name too; events stored before it did must still project.
-    with patch("domain.application.plain_text", lambda value, field: value):
+    with patch("domain.customer_commands.plain_text", lambda value, field: value):
         account_id = portal.open_account(f"{uuid4().hex}@nul.test", "Ann\x00Example", "not-a-hash")[0]
     portal.change_contact(account_id, name="Ann\x00", street="Haupt\x00straße 1", postal_code="10115",
                           city="Berlin", country="DE", phone="")
