@@ -36,7 +36,7 @@ class Account(TenantAggregate):
     deleted = False
 
     @staticmethod
-    def create_id(account_id: UUID) -> UUID:
+    def id_for(account_id: UUID) -> UUID:
         return account_id
 
     @event("Opened")

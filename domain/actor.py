@@ -17,8 +17,6 @@ class Actor(msgspec.Struct, frozen=True, kw_only=True):
     request_id: str | None = None
 
 
-SYSTEM = Actor(kind="system", name="portal")
-
 _current: ContextVar[Actor | None] = ContextVar("portal_actor", default=None)
 
 

@@ -23,10 +23,6 @@ def api_license_id(account_id: UUID, customer_number: str) -> str:
 
 class AnyDeskCredential(TenantAggregate):
     @staticmethod
-    def create_id(account_id: UUID) -> UUID:
-        return AnyDeskCredential.id_for(account_id)
-
-    @staticmethod
     def id_for(account_id: UUID) -> UUID:
         return uuid5(NAMESPACE_URL, f"portal:anydesk-credential:{account_id}")
 

@@ -15,10 +15,6 @@ from domain.tenant import TenantAggregate
 
 class Claim(TenantAggregate):
     @staticmethod
-    def create_id(kind: str, value: str) -> UUID:
-        return Claim.id_for(kind, value)
-
-    @staticmethod
     def id_for(kind: str, value: str) -> UUID:
         return uuid5(NAMESPACE_URL, f"portal:claim:{kind}:{value}")
 

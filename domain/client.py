@@ -22,10 +22,6 @@ class Client(TenantAggregate):
         pass
 
     @staticmethod
-    def create_id(account_id: UUID, client_id: str) -> UUID:
-        return Client.id_for(account_id, client_id)
-
-    @staticmethod
     def id_for(account_id: UUID, client_id: str) -> UUID:
         return uuid5(NAMESPACE_URL, f"portal:client:{account_id}:{client_id}")
 

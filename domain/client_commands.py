@@ -37,7 +37,7 @@ class ClientCommands(ResellerStore):
             usage.link(client_id, self.license(account_id).effective_tier(now()))
             counted = self.reseller_counts_client(account_id, linked=True) if newly_linked else []
             try:
-                client = self.repository.get(Client.id_for(account_id, client_id))
+                client: Client = self.repository.get(Client.id_for(account_id, client_id))
                 client.report_software(version, platform)  # a client linked before, removed, and back
             except AggregateNotFoundError:
                 client = Client(account_id=account_id, client_id=client_id, version=version, platform=platform)
@@ -47,7 +47,7 @@ class ClientCommands(ResellerStore):
     def _bind(self, account_id: UUID, client_id: str) -> list[Aggregate]:
         """The client id's claim for this account, and what its move from another account changes there."""
         try:
-            claim = self.repository.get(Claim.id_for("client", client_id))
+            claim: Claim = self.repository.get(Claim.id_for("client", client_id))
         except AggregateNotFoundError:
             return [Claim(account_id=account_id, kind="client", value=client_id)]
         before = claim.account_id

@@ -19,7 +19,7 @@ REQUESTED, BUILDING, READY, FAILED = "requested", "building", "ready", "failed"
 
 class CustomClient(TenantAggregate):
     @staticmethod
-    def create_id(custom_client_id: UUID) -> UUID:
+    def id_for(custom_client_id: UUID) -> UUID:
         return custom_client_id
 
     @event("Requested")

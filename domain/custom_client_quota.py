@@ -15,10 +15,6 @@ from domain.tenant import TenantAggregate
 
 class CustomClientQuota(TenantAggregate):
     @staticmethod
-    def create_id(account_id: UUID) -> UUID:
-        return CustomClientQuota.id_for(account_id)
-
-    @staticmethod
     def id_for(account_id: UUID) -> UUID:
         return uuid5(NAMESPACE_URL, f"portal:custom-client-quota:{account_id}")
 

@@ -10,11 +10,12 @@ from eventsourcing.domain import Aggregate
 
 from domain import luhn
 from domain.account import Account
-from domain.catalog import FREE, PRODUCTS
+from domain.catalog import FREE, PRODUCTS, Product
 from domain.claim import Claim
 from domain.email_commands import EmailCommands
 from domain.errors import EmailTaken, InvalidValue, NotAllowed, RuleViolation
 from domain.license import License
+from domain.license_commands import new_license_key
 from domain.reseller import Reseller, require_offered
 from domain.reseller_plan import PlanLimits, ResellerPlan, checked_limits, plan_fields
 from domain.reseller_store import ResellerStore
@@ -28,11 +29,6 @@ def new_customer_number() -> str:
     """Nine digits: eight random and a Luhn check digit, so support can spot a mistyped number."""
     body = str(secrets.randbelow(90_000_000) + 10_000_000)
     return body + luhn.check_digit(body)
-
-
-def new_license_key() -> str:
-    raw = secrets.token_hex(10).upper()
-    return "-".join(raw[i:i + 4] for i in range(0, 20, 4))
 
 
 class Profile(msgspec.Struct, kw_only=True):
@@ -94,20 +90,7 @@ class CustomerCommands(ResellerStore, EmailCommands):
         """Open an account with its owner and license; `manager_id` is the reseller who manages it (its
         account, or a staff reseller's user id). Answers (account id, customer number, position)."""
         email = plain_text(normalised_email(email), "email")
-        plain_text(profile.name, "name")
-        if manager_id is not None and profile.account_type != "customer":
-            raise NotAllowed("A reseller creates customer accounts only", field="account_type")
-        held = self.held_by(manager_id)
-        if (profile.account_type == "reseller") != (profile.plan_id is not None):
-            raise RuleViolation("A reseller account needs a plan_id, and only a reseller account holds one",
-                                field="plan_id")
-        plan_limits = self._open_plan(profile.plan_id) if profile.plan_id else None
-        tier = PRODUCTS.get(profile.product)
-        if tier is None:
-            raise InvalidValue(f"Unknown product {profile.product!r}", field="product")
-        if held is not None:
-            require_offered(held[1], product=tier.code, api_access=profile.api_access)
-
+        tier = self._checked_profile(profile, manager_id)
         opened: list[tuple[UUID, str]] = []
 
         def work() -> list[Aggregate]:
@@ -115,19 +98,7 @@ class CustomerCommands(ResellerStore, EmailCommands):
                 raise EmailTaken("An account with this e-mail address already exists", field="email")
             account_id, number = uuid4(), new_customer_number()  # fresh on a retry: the number may collide
             opened.append((account_id, number))
-            account = Account(account_id=account_id, customer_number=number, email=email, name=profile.name,
-                              reseller_id=manager_id)
-            self._apply_profile(account, profile)
-            owner = User(account_id=account_id, email=email, name=profile.name, account_role="owner",
-                         platform_role="administrator" if profile.account_type == "administrator" else None,
-                         password_hash=password_hash)
-            expires = None if tier.term_days is None else now() + timedelta(days=tier.term_days)
-            license_ = License(account_id=account_id, product=tier.code, key=new_license_key(), expires_at=expires)
-            created: list[Aggregate] = [account, owner, license_,
-                                        Claim(account_id=account_id, kind="customer_number", value=number),
-                                        Claim(account_id=account_id, kind="license_key", value=license_.key)]
-            if plan_limits is not None and profile.plan_id is not None:
-                created.append(Reseller(account_id=account_id, plan_id=profile.plan_id))
+            created = self._new_customer(account_id, number, email, password_hash, profile, tier, manager_id)
             fresh = self.held_by(manager_id)  # this attempt's state: a concurrent creation may have won
             if fresh is not None:
                 fresh[0].add_customer(account_id, fresh[1])
@@ -137,6 +108,42 @@ class CustomerCommands(ResellerStore, EmailCommands):
         position = self._transact(manager_id or uuid4(), work)
         account_id, number = opened[-1]  # the attempt that was saved
         return account_id, number, position
+
+    def _checked_profile(self, profile: Profile, manager_id: UUID | None) -> Product:
+        """Refuse a profile its creator may not give (or its reseller's plan does not offer); answers its tier."""
+        plain_text(profile.name, "name")
+        if manager_id is not None and profile.account_type != "customer":
+            raise NotAllowed("A reseller creates customer accounts only", field="account_type")
+        held = self.held_by(manager_id)
+        if (profile.account_type == "reseller") != (profile.plan_id is not None):
+            raise RuleViolation("A reseller account needs a plan_id, and only a reseller account holds one",
+                                field="plan_id")
+        if profile.plan_id is not None:
+            self._open_plan(profile.plan_id)
+        tier = PRODUCTS.get(profile.product)
+        if tier is None:
+            raise InvalidValue(f"Unknown product {profile.product!r}", field="product")
+        if held is not None:
+            require_offered(held[1], product=tier.code, api_access=profile.api_access)
+        return tier
+
+    def _new_customer(self, account_id: UUID, number: str, email: str, password_hash: str, profile: Profile,
+                      tier: Product, manager_id: UUID | None) -> list[Aggregate]:
+        """A new customer's aggregates: its account, owner and license, their claims, a reseller's usage."""
+        account = Account(account_id=account_id, customer_number=number, email=email, name=profile.name,
+                          reseller_id=manager_id)
+        self._apply_profile(account, profile)
+        owner = User(account_id=account_id, email=email, name=profile.name, account_role="owner",
+                     platform_role="administrator" if profile.account_type == "administrator" else None,
+                     password_hash=password_hash)
+        expires = None if tier.term_days is None else now() + timedelta(days=tier.term_days)
+        license_ = License(account_id=account_id, product=tier.code, key=new_license_key(), expires_at=expires)
+        created: list[Aggregate] = [account, owner, license_,
+                                    Claim(account_id=account_id, kind="customer_number", value=number),
+                                    Claim(account_id=account_id, kind="license_key", value=license_.key)]
+        if profile.plan_id is not None:
+            created.append(Reseller(account_id=account_id, plan_id=profile.plan_id))
+        return created
 
     @staticmethod
     def _apply_profile(account: Account, profile: Profile) -> None:

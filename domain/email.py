@@ -29,10 +29,6 @@ class Email(TenantAggregate):
         pass
 
     @staticmethod
-    def create_id(email_id: str) -> UUID:
-        return Email.id_for(email_id)
-
-    @staticmethod
     def id_for(email_id: str) -> UUID:
         return UUID(email_id)
 

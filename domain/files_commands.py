@@ -6,7 +6,7 @@ import secrets
 import unicodedata
 from collections.abc import Callable
 from datetime import datetime
-from typing import Any
+from typing import Any, TypedDict
 from uuid import UUID, uuid4
 
 from eventsourcing.application import AggregateNotFoundError
@@ -31,10 +31,17 @@ def fingerprint(secret: str) -> str:
     return hashlib.sha256(secret.encode()).hexdigest()
 
 
-def new_credentials() -> dict[str, str]:
+class Credentials(TypedDict):
+    enrollment_secret: str
+    enrollment_fingerprint: str
+    public_token: str
+    public_token_fingerprint: str
+
+
+def new_credentials() -> Credentials:
     secret, token = secrets.token_urlsafe(32), secrets.token_urlsafe(24)
-    return {"enrollment_secret": secret, "enrollment_fingerprint": fingerprint(secret),
-            "public_token": token, "public_token_fingerprint": fingerprint(token)}
+    return Credentials(enrollment_secret=secret, enrollment_fingerprint=fingerprint(secret),
+                       public_token=token, public_token_fingerprint=fingerprint(token))
 
 
 def check_text(field: str, value: str, longest: int) -> None:
@@ -106,8 +113,8 @@ class FileCommands(PortalStore):
         if not tier.custom_clients:
             needed = " or ".join(p.name for p in CATALOG if p.custom_clients)
             raise UpgradeRequired(f"Custom clients come with the {needed} license; the account has {tier.name}")
-        settings = {"name": name, "platform": platform, "direction": direction, "allow_install": allow_install,
-                    "program_name": program_name, "options": options}
+        settings: dict[str, Any] = {"name": name, "platform": platform, "direction": direction,
+                                    "allow_install": allow_install, "program_name": program_name, "options": options}
         check_settings(settings)
         custom_client_id = uuid4()
 

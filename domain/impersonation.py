@@ -23,10 +23,6 @@ class Impersonation(TenantAggregate):
         pass
 
     @staticmethod
-    def create_id(account_id: UUID, impersonation_id: UUID) -> UUID:
-        return Impersonation.id_for(account_id, impersonation_id)
-
-    @staticmethod
     def id_for(account_id: UUID, impersonation_id: UUID) -> UUID:
         return uuid5(NAMESPACE_URL, f"portal:impersonation:{account_id}:{impersonation_id}")
 

@@ -12,10 +12,6 @@ from domain.tenant import TenantAggregate
 
 class License(TenantAggregate):
     @staticmethod
-    def create_id(account_id: UUID) -> UUID:
-        return License.id_for(account_id)
-
-    @staticmethod
     def id_for(account_id: UUID) -> UUID:
         return uuid5(NAMESPACE_URL, f"portal:license:{account_id}")
 

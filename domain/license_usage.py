@@ -30,10 +30,6 @@ def in_namespace(alias: str, namespace: str) -> str:
 
 class LicenseUsage(TenantAggregate):
     @staticmethod
-    def create_id(account_id: UUID) -> UUID:
-        return LicenseUsage.id_for(account_id)
-
-    @staticmethod
     def id_for(account_id: UUID) -> UUID:
         return uuid5(NAMESPACE_URL, f"portal:license-usage:{account_id}")
 

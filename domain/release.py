@@ -24,10 +24,6 @@ def require_newer(platform: str, current: str, version: str) -> None:
 
 class Release(TenantAggregate):
     @staticmethod
-    def create_id(platform: str) -> UUID:
-        return Release.id_for(platform)
-
-    @staticmethod
     def id_for(platform: str) -> UUID:
         return uuid5(NAMESPACE_URL, f"portal:release:{platform}")
 

@@ -16,10 +16,6 @@ from domain.tenant import TenantAggregate
 
 class Reseller(TenantAggregate):
     @staticmethod
-    def create_id(account_id: UUID) -> UUID:
-        return Reseller.id_for(account_id)
-
-    @staticmethod
     def id_for(account_id: UUID) -> UUID:
         return uuid5(NAMESPACE_URL, f"portal:reseller:{account_id}")
 

@@ -4,6 +4,7 @@ The plan only holds the limits; what each reseller uses is counted in its own `R
 where the limits are checked (domain/reseller.py).
 """
 
+from typing import Any
 from uuid import UUID
 
 import msgspec
@@ -40,7 +41,7 @@ class ResellerPlan(TenantAggregate):
     """Belongs to the platform's account: administrators manage plans, resellers only hold them."""
 
     @staticmethod
-    def create_id(plan_id: UUID) -> UUID:
+    def id_for(plan_id: UUID) -> UUID:
         return plan_id
 
     @event("Created")
@@ -87,8 +88,9 @@ class ResellerPlan(TenantAggregate):
         self.retired = True
 
 
-def plan_fields(limits: PlanLimits) -> dict[str, object]:
-    """The limits as an event's fields (products as a list: events are stored as JSON)."""
+def plan_fields(limits: PlanLimits) -> dict[str, Any]:
+    """The limits as an event's fields, one value type per field of PlanLimits (products as a list: events are
+    stored as JSON)."""
     fields = msgspec.structs.asdict(limits)
     fields["products"] = list(limits.products)
     return fields

@@ -19,14 +19,14 @@ class ResellerStore(PortalStore):
     def reseller(self, account_id: UUID) -> Reseller | None:
         """The account's reseller usage, if the account is a reseller (holds a plan)."""
         try:
-            reseller = self.repository.get(Reseller.id_for(account_id))
+            reseller: object = self.repository.get(Reseller.id_for(account_id))
         except AggregateNotFoundError:
             return None
         return reseller if isinstance(reseller, Reseller) else None
 
     def plan(self, plan_id: UUID) -> ResellerPlan:
         try:
-            plan = self.repository.get(plan_id)
+            plan: object = self.repository.get(plan_id)
         except AggregateNotFoundError:
             raise NotFound("No such plan", field="plan_id") from None
         if not isinstance(plan, ResellerPlan):

@@ -11,8 +11,6 @@ from eventsourcing.domain import event
 from domain.errors import SessionNotActive
 from domain.tenant import TenantAggregate
 
-END_REASONS = ("ended", "closed", "timed_out")  # by a client; from the portal; past the maximum duration
-
 
 class Session(TenantAggregate):
     stamped = ("account_id", "session_id")
@@ -22,10 +20,6 @@ class Session(TenantAggregate):
 
     class Created(Event, TenantAggregate.Created):
         pass
-
-    @staticmethod
-    def create_id(account_id: UUID, session_id: str) -> UUID:
-        return Session.id_for(account_id, session_id)
 
     @staticmethod
     def id_for(account_id: UUID, session_id: str) -> UUID:

@@ -53,7 +53,7 @@ class PortalStore(Application):
 
     def _owned(self, cls: type[T], aggregate_id: UUID, account_id: UUID) -> T:
         try:
-            aggregate = self.repository.get(aggregate_id)
+            aggregate: object = self.repository.get(aggregate_id)
         except AggregateNotFoundError:
             raise NotFound(f"No such {cls.__name__.lower()}") from None
         if not isinstance(aggregate, cls) or aggregate.account_id != account_id:
@@ -68,9 +68,12 @@ class PortalStore(Application):
         if forget is None:
             raise RuntimeError("The application stores events without per-account keys; nothing can be shredded")
         forget(account_id)
-        for aggregate_id in loaded if self.repository.cache is not None else ():
+        cache = self.repository.cache
+        if cache is None:
+            return
+        for aggregate_id in loaded:
             with contextlib.suppress(KeyError):
-                self.repository.cache.get(aggregate_id, evict=True)
+                cache.get(aggregate_id, evict=True)
 
     def _exists(self, aggregate_id: UUID) -> bool:
         return bool(self.recorder.select_events(aggregate_id, desc=True, limit=1))

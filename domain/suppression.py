@@ -23,10 +23,6 @@ class Suppression(TenantAggregate):
         pass
 
     @staticmethod
-    def create_id(address: str) -> UUID:
-        return Suppression.id_for(address)
-
-    @staticmethod
     def id_for(address: str) -> UUID:
         return uuid5(NAMESPACE_URL, f"portal:suppression:{normalised_email(address)}")
 

@@ -16,7 +16,6 @@ from domain import totp
 from domain.errors import RuleViolation, TwoFactorFailed
 from domain.tenant import TenantAggregate
 
-ACCOUNT_ROLES = ("owner", "member")
 PLATFORM_ROLES = ("administrator", "reseller", "help desk", "auditor")
 
 
@@ -31,10 +30,6 @@ def recovery_digest(code: str, salt: str) -> str:
 
 
 class User(TenantAggregate):
-    @staticmethod
-    def create_id(email: str) -> UUID:
-        return User.id_for(email)
-
     @staticmethod
     def id_for(email: str) -> UUID:
         return uuid5(NAMESPACE_URL, f"portal:user:{email}")

@@ -49,7 +49,7 @@ class UserCommands(PortalStore):
 
     def user(self, user_id: UUID) -> User:
         try:
-            user = self.repository.get(user_id)
+            user: object = self.repository.get(user_id)
         except AggregateNotFoundError:
             raise NotFound("No such user") from None
         if not isinstance(user, User):

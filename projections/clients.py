@@ -9,7 +9,7 @@ import msgspec
 
 from projections.paging import Sort, page
 from domain.contract.usage import ClientAliasChanged, ClientCameOnline, ClientCommented, ClientLinked, ClientRegistered, ClientSoftwareChanged, ClientUnlinked, ClientWentOffline
-from projections.readmodel import ReadModel
+from projections.readmodel import ReadModel, update_row
 
 CLIENTS = ReadModel("clients", tables=("clients",))
 
@@ -37,11 +37,8 @@ class Comment(ClientEvent):
     comment: str
 
 
-async def _set(conn: asyncpg.Connection, e: ClientEvent, position: int, **columns: object) -> None:
-    """Update some columns of one client's row (column names come from this module, never from input)."""
-    assignments = ", ".join(f"{column} = ${i}" for i, column in enumerate(columns, start=4))
-    await conn.execute(f"UPDATE clients SET {assignments}, position = $3 WHERE account_id = $1 AND client_id = $2",
-                       e.account_id, e.client_id, position, *columns.values())
+def _key(e: ClientEvent) -> dict[str, object]:
+    return {"account_id": e.account_id, "client_id": e.client_id}
 
 
 @CLIENTS.on(ClientLinked, ClientEvent)
@@ -54,33 +51,33 @@ async def _linked(conn: asyncpg.Connection, e: ClientEvent, position: int) -> No
 
 @CLIENTS.on(ClientUnlinked, ClientEvent)
 async def _unlinked(conn: asyncpg.Connection, e: ClientEvent, position: int) -> None:
-    await _set(conn, e, position, linked=False, alias=None)
+    await update_row(conn, "clients", _key(e), position, linked=False, alias=None)
 
 
 @CLIENTS.on(ClientRegistered, Software)
 @CLIENTS.on(ClientSoftwareChanged, Software)
 async def _software(conn: asyncpg.Connection, e: Software, position: int) -> None:
-    await _set(conn, e, position, version=e.version, platform=e.platform)
+    await update_row(conn, "clients", _key(e), position, version=e.version, platform=e.platform)
 
 
 @CLIENTS.on(ClientAliasChanged, Alias)
 async def _alias(conn: asyncpg.Connection, e: Alias, position: int) -> None:
-    await _set(conn, e, position, alias=e.alias)
+    await update_row(conn, "clients", _key(e), position, alias=e.alias)
 
 
 @CLIENTS.on(ClientCameOnline, Presence)
 async def _came_online(conn: asyncpg.Connection, e: Presence, position: int) -> None:
-    await _set(conn, e, position, online_since=e.at)
+    await update_row(conn, "clients", _key(e), position, online_since=e.at)
 
 
 @CLIENTS.on(ClientWentOffline, Presence)
 async def _went_offline(conn: asyncpg.Connection, e: Presence, position: int) -> None:
-    await _set(conn, e, position, online_since=None)
+    await update_row(conn, "clients", _key(e), position, online_since=None)
 
 
 @CLIENTS.on(ClientCommented, Comment)
 async def _commented(conn: asyncpg.Connection, e: Comment, position: int) -> None:
-    await _set(conn, e, position, comment=e.comment)
+    await update_row(conn, "clients", _key(e), position, comment=e.comment)
 
 
 # -- queries ---------------------------------------------------------------------------------------------

@@ -13,7 +13,7 @@ from domain.contract.files import (CustomClientBuildFailed, CustomClientBuilding
                                    CustomClientRebuildRequested, CustomClientRequested,
                                    CustomClientVisibilityChanged, Options, SoftwareReleased)
 from projections.paging import Sort, page
-from projections.readmodel import ReadModel
+from projections.readmodel import ReadModel, update_row
 
 CUSTOM_CLIENTS = ReadModel("custom_clients", tables=("custom_clients", "software_releases"))
 
@@ -56,12 +56,8 @@ async def _requested(conn: asyncpg.Connection, e: Requested, position: int) -> N
         e.enrollment_fingerprint, e.public_token_fingerprint, e.occurred_at, position)
 
 
-async def _set(conn: asyncpg.Connection, e: Of, position: int, **columns: object) -> None:
-    """Update some columns of one custom client's row (column names come from this module, never input)."""
-    assignments = ", ".join(f"{column} = ${i}" for i, column in enumerate(columns, start=4))
-    await conn.execute(f"UPDATE custom_clients SET {assignments}, position = $3 "
-                       "WHERE account_id = $1 AND custom_client_id = $2",
-                       e.account_id, e.aggregate_id, position, *columns.values())
+def _key(e: Of) -> dict[str, object]:
+    return {"account_id": e.account_id, "custom_client_id": e.aggregate_id}
 
 
 @CUSTOM_CLIENTS.on(CustomClientChanged, Settings)
@@ -81,7 +77,7 @@ class VisibilityChanged(Of):
 
 @CUSTOM_CLIENTS.on(CustomClientVisibilityChanged, VisibilityChanged)
 async def _visibility(conn: asyncpg.Connection, e: VisibilityChanged, position: int) -> None:
-    await _set(conn, e, position, public=e.public)
+    await update_row(conn, "custom_clients", _key(e), position, public=e.public)
 
 
 class LinkRegenerated(Of):
@@ -93,8 +89,10 @@ class LinkRegenerated(Of):
 
 @CUSTOM_CLIENTS.on(CustomClientLinkRegenerated, LinkRegenerated)
 async def _link_regenerated(conn: asyncpg.Connection, e: LinkRegenerated, position: int) -> None:
-    await _set(conn, e, position, generation=e.generation, release=e.release, status="requested", failure=None,
-               enrollment_fingerprint=e.enrollment_fingerprint, public_token_fingerprint=e.public_token_fingerprint)
+    await update_row(conn, "custom_clients", _key(e), position,
+                     generation=e.generation, release=e.release, status="requested", failure=None,
+                     enrollment_fingerprint=e.enrollment_fingerprint,
+                     public_token_fingerprint=e.public_token_fingerprint)
 
 
 class RebuildRequested(Of):
@@ -104,12 +102,13 @@ class RebuildRequested(Of):
 
 @CUSTOM_CLIENTS.on(CustomClientRebuildRequested, RebuildRequested)
 async def _rebuild_requested(conn: asyncpg.Connection, e: RebuildRequested, position: int) -> None:
-    await _set(conn, e, position, generation=e.generation, release=e.release, status="requested", failure=None)
+    await update_row(conn, "custom_clients", _key(e), position,
+                     generation=e.generation, release=e.release, status="requested", failure=None)
 
 
 @CUSTOM_CLIENTS.on(CustomClientBuilding, Of)
 async def _building(conn: asyncpg.Connection, e: Of, position: int) -> None:
-    await _set(conn, e, position, status="building")
+    await update_row(conn, "custom_clients", _key(e), position, status="building")
 
 
 class Built(Of):
@@ -122,8 +121,9 @@ class Built(Of):
 
 @CUSTOM_CLIENTS.on(CustomClientBuilt, Built)
 async def _built(conn: asyncpg.Connection, e: Built, position: int) -> None:
-    await _set(conn, e, position, status="ready", version=e.version, sha256=e.sha256, size=e.size,
-               object_name=e.object_name, built_at=e.built_at)
+    await update_row(conn, "custom_clients", _key(e), position,
+                     status="ready", version=e.version, sha256=e.sha256, size=e.size, object_name=e.object_name,
+                     built_at=e.built_at)
 
 
 class Failed(Of):
@@ -132,7 +132,7 @@ class Failed(Of):
 
 @CUSTOM_CLIENTS.on(CustomClientBuildFailed, Failed)
 async def _failed(conn: asyncpg.Connection, e: Failed, position: int) -> None:
-    await _set(conn, e, position, status="failed", failure=e.reason)
+    await update_row(conn, "custom_clients", _key(e), position, status="failed", failure=e.reason)
 
 
 @CUSTOM_CLIENTS.on(CustomClientDeleted, Of)

@@ -4,10 +4,12 @@ The e-mail's stored text holds `{name}` placeholders; the caller that queued it 
 the mailer reads them at send time and deletes them in the same transaction that records the hand-over.
 """
 
+from typing import TypeAlias
+
 import asyncpg
 import msgspec
 
-Executor = asyncpg.Pool | asyncpg.Connection
+Executor: TypeAlias = asyncpg.Pool | asyncpg.Connection
 
 
 async def keep_secrets(pool: Executor, email_id: str, values: dict[str, str]) -> None:

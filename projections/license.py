@@ -15,7 +15,7 @@ from domain.contract.accounts import AccountContactChanged, AccountOpened, Accou
 from domain.contract.licenses import LicenseCancelled, LicenseExpired, LicenseIssued, LicenseKeyReset, LicenseNamespaceAssigned, LicenseUpgraded
 from domain.contract.usage import ClientCameOnline, ClientLinked, ClientUnlinked, ClientWentOffline, SessionEnded, SessionStarted
 from projections.erasure import erases_deleted_accounts
-from projections.readmodel import ReadModel
+from projections.readmodel import Handler, ReadModel, update_row
 
 LICENSE_TAB = ReadModel("license_tab", tables=("license_tab",))
 erases_deleted_accounts(LICENSE_TAB, "license_tab")
@@ -37,11 +37,6 @@ async def _opened(conn: asyncpg.Connection, e: Opened, position: int) -> None:
         e.account_id, e.customer_number, e.email, e.name, e.occurred_at, position)
 
 
-async def _set(conn: asyncpg.Connection, account_id: UUID, position: int, **columns: object) -> None:
-    """Update some columns of one account's row (column names come from this module, never from input)."""
-    assignments = ", ".join(f"{column} = ${i}" for i, column in enumerate(columns, start=3))
-    await conn.execute(f"UPDATE license_tab SET {assignments}, position = $2 WHERE account_id = $1",
-                       account_id, position, *columns.values())
 
 
 class ContactChanged(msgspec.Struct):
@@ -56,8 +51,9 @@ class ContactChanged(msgspec.Struct):
 
 @LICENSE_TAB.on(AccountContactChanged, ContactChanged)
 async def _contact_changed(conn: asyncpg.Connection, e: ContactChanged, position: int) -> None:
-    await _set(conn, e.account_id, position, contact_name=e.name, street=e.street, postal_code=e.postal_code,
-               city=e.city, country=e.country, phone=e.phone)
+    await update_row(conn, "license_tab", {"account_id": e.account_id}, position,
+                     contact_name=e.name, street=e.street, postal_code=e.postal_code, city=e.city,
+                     country=e.country, phone=e.phone)
 
 
 class PaymentMethodChanged(msgspec.Struct):
@@ -72,9 +68,10 @@ class PaymentMethodChanged(msgspec.Struct):
 
 @LICENSE_TAB.on(AccountPaymentMethodChanged, PaymentMethodChanged)
 async def _payment_changed(conn: asyncpg.Connection, e: PaymentMethodChanged, position: int) -> None:
-    await _set(conn, e.account_id, position, payment_kind=e.kind, payment_brand=e.brand,
-               payment_last4=e.last4, payment_expiry_month=e.expiry_month,
-               payment_expiry_year=e.expiry_year, payment_holder=e.holder)
+    await update_row(conn, "license_tab", {"account_id": e.account_id}, position,
+                     payment_kind=e.kind, payment_brand=e.brand, payment_last4=e.last4,
+                     payment_expiry_month=e.expiry_month, payment_expiry_year=e.expiry_year,
+                     payment_holder=e.holder)
 
 
 class Issued(msgspec.Struct):
@@ -86,8 +83,8 @@ class Issued(msgspec.Struct):
 
 @LICENSE_TAB.on(LicenseIssued, Issued)
 async def _issued(conn: asyncpg.Connection, e: Issued, position: int) -> None:
-    await _set(conn, e.account_id, position, product=e.product, key_fingerprint=e.key_fingerprint,
-               expires_at=e.expires_at)
+    await update_row(conn, "license_tab", {"account_id": e.account_id}, position,
+                     product=e.product, key_fingerprint=e.key_fingerprint, expires_at=e.expires_at)
 
 
 class Upgraded(msgspec.Struct):
@@ -98,7 +95,8 @@ class Upgraded(msgspec.Struct):
 
 @LICENSE_TAB.on(LicenseUpgraded, Upgraded)
 async def _upgraded(conn: asyncpg.Connection, e: Upgraded, position: int) -> None:
-    await _set(conn, e.account_id, position, product=e.product, expires_at=e.expires_at, cancelled_at=None)
+    await update_row(conn, "license_tab", {"account_id": e.account_id}, position,
+                     product=e.product, expires_at=e.expires_at, cancelled_at=None)
 
 
 class KeyReset(msgspec.Struct):
@@ -108,7 +106,7 @@ class KeyReset(msgspec.Struct):
 
 @LICENSE_TAB.on(LicenseKeyReset, KeyReset)
 async def _key_reset(conn: asyncpg.Connection, e: KeyReset, position: int) -> None:
-    await _set(conn, e.account_id, position, key_fingerprint=e.key_fingerprint)
+    await update_row(conn, "license_tab", {"account_id": e.account_id}, position, key_fingerprint=e.key_fingerprint)
 
 
 class Cancelled(msgspec.Struct):
@@ -118,7 +116,7 @@ class Cancelled(msgspec.Struct):
 
 @LICENSE_TAB.on(LicenseCancelled, Cancelled)
 async def _cancelled(conn: asyncpg.Connection, e: Cancelled, position: int) -> None:
-    await _set(conn, e.account_id, position, cancelled_at=e.cancelled_at)
+    await update_row(conn, "license_tab", {"account_id": e.account_id}, position, cancelled_at=e.cancelled_at)
 
 
 class NamespaceAssigned(msgspec.Struct):
@@ -128,14 +126,14 @@ class NamespaceAssigned(msgspec.Struct):
 
 @LICENSE_TAB.on(LicenseNamespaceAssigned, NamespaceAssigned)
 async def _namespace_assigned(conn: asyncpg.Connection, e: NamespaceAssigned, position: int) -> None:
-    await _set(conn, e.account_id, position, namespace=e.namespace)
+    await update_row(conn, "license_tab", {"account_id": e.account_id}, position, namespace=e.namespace)
 
 
 class Counted(msgspec.Struct):
     account_id: UUID
 
 
-def _count(column: str, step: int):  # type: ignore[no-untyped-def]
+def _count(column: str, step: int) -> Handler:
     async def apply(conn: asyncpg.Connection, e: Counted, position: int) -> None:
         # Safe as an increment: the projector applies each event exactly once.
         await conn.execute(f"UPDATE license_tab SET {column} = {column} + $2, position = $3 WHERE account_id = $1",
@@ -156,7 +154,8 @@ class Expired(msgspec.Struct):
 
 @LICENSE_TAB.on(LicenseExpired, Expired)
 async def _expired(conn: asyncpg.Connection, e: Expired, position: int) -> None:
-    await _set(conn, e.account_id, position, product="free", expires_at=None, cancelled_at=None)
+    await update_row(conn, "license_tab", {"account_id": e.account_id}, position,
+                     product="free", expires_at=None, cancelled_at=None)
 
 
 # -- queries ---------------------------------------------------------------------------------------------

@@ -10,7 +10,7 @@ from domain.contract.customers import (ResellerClientCounted, ResellerClientUnco
                                        ResellerPlanChanged, ResellerPlanCreated, ResellerPlanRetired,
                                        ResellerPlanSwitched, ResellerStarted)
 from projections.erasure import erases_deleted_accounts
-from projections.readmodel import ReadModel
+from projections.readmodel import Handler, ReadModel
 
 PLANS = ReadModel("plans", tables=("reseller_plans", "reseller_usage"))
 erases_deleted_accounts(PLANS, "reseller_usage")
@@ -78,7 +78,7 @@ class Counted(msgspec.Struct):
     account_id: UUID
 
 
-def _count(column: str, step: int):  # type: ignore[no-untyped-def]
+def _count(column: str, step: int) -> Handler:
     async def apply(conn: asyncpg.Connection, e: Counted, position: int) -> None:
         # An increment is safe: the projector applies each event exactly once.
         await conn.execute(f"UPDATE reseller_usage SET {column} = {column} + $2, position = $3 "

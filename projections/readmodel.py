@@ -9,7 +9,7 @@ the projector stalls that read model there, a rebuild fails there.
 """
 
 import re
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Mapping
 from typing import Any, TypeVar
 
 import asyncpg
@@ -25,6 +25,17 @@ AnyHandler = Callable[[asyncpg.Connection, str, bytes, int], Awaitable[None]]  #
 UNAVAILABLE = (OSError, asyncpg.InterfaceError, asyncpg.PostgresConnectionError,
                asyncpg.exceptions.OperatorInterventionError)
 QUOTED = re.compile(r"""(['"]).*?\1""")
+
+
+async def update_row(conn: asyncpg.Connection, table: str, key: Mapping[str, object], position: int,
+                     **columns: object) -> None:
+    """Set some columns of the one row with this key, and its position. Table and column names come from the
+    calling read model, never from input."""
+    names = [*columns, "position"]
+    assignments = ", ".join(f"{name} = ${i}" for i, name in enumerate(names, start=1))
+    where = " AND ".join(f"{name} = ${i}" for i, name in enumerate(key, start=len(names) + 1))
+    await conn.execute(f"UPDATE {table} SET {assignments} WHERE {where}",
+                       *columns.values(), position, *key.values())
 
 
 class Unappliable(Exception):

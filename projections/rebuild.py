@@ -6,16 +6,25 @@ The rebuilt tables live in a scratch schema and are filled by the very handlers 
 
 import asyncio
 from collections.abc import Callable, Sequence
+from typing import Any, Protocol
 
 import asyncpg
 import msgspec
 
-from domain.application import Portal
 from domain.contract import to_public
 from projections.positions import clear_stall
 from projections.readmodel import ReadModel, Unappliable
 
 PAGE = 1_000
+
+
+class EventStore(Protocol):
+    """What a rebuild reads from the domain's application (projections never import the application itself)."""
+
+    recorder: Any  # its notification log: select_notifications(start, limit, stop)
+    mapper: Any  # turns a stored notification back into its domain event
+
+    def current_position(self) -> int: ...
 
 
 async def create_scratch(conn: asyncpg.Connection, schema: str, models: Sequence[ReadModel]) -> None:
@@ -26,7 +35,7 @@ async def create_scratch(conn: asyncpg.Connection, schema: str, models: Sequence
             await conn.execute(f"CREATE TABLE {schema}.{table} (LIKE public.{table} INCLUDING ALL)")
 
 
-async def replay(pool: asyncpg.Pool, portal: Portal, models: Sequence[ReadModel], schema: str,
+async def replay(pool: asyncpg.Pool, portal: EventStore, models: Sequence[ReadModel], schema: str,
                  start: int, stop: int, progress: Callable[[int], None] | None = None) -> int:
     """Apply the events after `start` up to `stop` into the scratch tables; answers the last position applied."""
     position = start
@@ -59,7 +68,7 @@ async def differences(conn: asyncpg.Connection, model: ReadModel, schema: str) -
     return found
 
 
-async def verify(pool: asyncpg.Pool, portal: Portal, model: ReadModel) -> list[str]:
+async def verify(pool: asyncpg.Pool, portal: EventStore, model: ReadModel) -> list[str]:
     """Rebuild `model` from the event store up to its live position and compare row by row.
 
     The live projector may advance meanwhile, so the comparison holds its tracking row (the projector
@@ -82,7 +91,7 @@ async def verify(pool: asyncpg.Pool, portal: Portal, model: ReadModel) -> list[s
             await conn.execute(f"DROP SCHEMA IF EXISTS {schema} CASCADE")
 
 
-async def rebuild(pool: asyncpg.Pool, portal: Portal, model: ReadModel,
+async def rebuild(pool: asyncpg.Pool, portal: EventStore, model: ReadModel,
                   progress: Callable[[int], None] | None = None) -> int:
     """Build `model` afresh from the event store and swap it in atomically; answers its position. An event
     the model cannot apply raises `Unappliable` (naming its position and type) and nothing is swapped in.

@@ -100,7 +100,8 @@ class SessionFilter(msgspec.Struct, kw_only=True):
 
 
 def _filters(account_id: UUID, f: SessionFilter) -> tuple[str, list[object]]:
-    where, args = ["s.account_id = $1"], [account_id]
+    where = ["s.account_id = $1"]
+    args: list[object] = [account_id]
     if f.client_id:
         args.append(f.client_id)
         where.append("(" + " OR ".join(f"s.{side} = ${len(args)}" for side in SIDES[f.direction]) + ")")

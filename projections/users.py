@@ -8,7 +8,7 @@ import msgspec
 
 from domain.contract.accounts import UserDisabledChanged, UserRegistered, UserTwoFactorDisabled, UserTwoFactorEnabled
 from projections.erasure import erases_deleted_accounts
-from projections.readmodel import ReadModel
+from projections.readmodel import ReadModel, update_row
 
 USERS = ReadModel("users", tables=("users",))
 erases_deleted_accounts(USERS, "users")
@@ -41,24 +41,23 @@ class DisabledChanged(UserEvent):
     disabled: bool
 
 
-async def _set(conn: asyncpg.Connection, e: UserEvent, position: int, column: str, value: object) -> None:
-    await conn.execute(f"UPDATE users SET {column} = $3, position = $4 WHERE account_id = $1 AND user_id = $2",
-                       e.account_id, e.aggregate_id, value, position)
+def _key(e: UserEvent) -> dict[str, object]:
+    return {"account_id": e.account_id, "user_id": e.aggregate_id}
 
 
 @USERS.on(UserDisabledChanged, DisabledChanged)
 async def _disabled(conn: asyncpg.Connection, e: DisabledChanged, position: int) -> None:
-    await _set(conn, e, position, "disabled", e.disabled)
+    await update_row(conn, "users", _key(e), position, disabled=e.disabled)
 
 
 @USERS.on(UserTwoFactorEnabled, UserEvent)
 async def _two_factor_on(conn: asyncpg.Connection, e: UserEvent, position: int) -> None:
-    await _set(conn, e, position, "two_factor", True)
+    await update_row(conn, "users", _key(e), position, two_factor=True)
 
 
 @USERS.on(UserTwoFactorDisabled, UserEvent)
 async def _two_factor_off(conn: asyncpg.Connection, e: UserEvent, position: int) -> None:
-    await _set(conn, e, position, "two_factor", False)
+    await update_row(conn, "users", _key(e), position, two_factor=False)
 
 
 class UserRow(msgspec.Struct, kw_only=True):

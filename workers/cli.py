@@ -216,6 +216,9 @@ def run_seed(args: argparse.Namespace) -> None:
         print(f"  {account.email} / {report.password}  ({account.account_id})")
 
 
+Role = Callable[[str, str, Callable[[argparse.Namespace], None]], argparse.ArgumentParser]
+
+
 def parser() -> argparse.ArgumentParser:
     top = argparse.ArgumentParser(
         prog="portal", description="Portal: an event-sourced, multi-tenant customer portal.",
@@ -228,6 +231,15 @@ def parser() -> argparse.ArgumentParser:
         p.set_defaults(fn=fn)
         return p
 
+    add_service_roles(role)
+    add_operator_roles(role)
+    add_history_roles(role)
+    add_seed_role(role)
+    return top
+
+
+def add_service_roles(role: Role) -> None:
+    """The long-running roles production runs, one process each (and `dev`, which runs them all)."""
     dev = role("dev", "everything on embedded PostgreSQL and NATS (no setup needed)", run_dev)
     dev.add_argument("--data-dir", default=".portal", help="where both servers keep their data (default .portal)")
     dev.add_argument("--port", type=int, default=8000, help="gateway HTTP port (default 8000)")
@@ -241,6 +253,10 @@ def parser() -> argparse.ArgumentParser:
     role("mailer", "send queued e-mails through SMTP (or into a folder), once each; skip suppressed addresses",
          run_mailer)
     role("builder", "build, sign and store custom-client packages as their build requests arrive", run_builder)
+
+
+def add_operator_roles(role: Role) -> None:
+    """One-off commands of the platform's operators: releases, staff, migrations, checks, rebuilds."""
     release = role("release", "publish a new software version for a platform; its custom clients are rebuilt",
                    run_release)
     release.add_argument("--platform", required=True, help="e.g. windows, windows-msi, macos, linux-deb")
@@ -262,6 +278,10 @@ def parser() -> argparse.ArgumentParser:
                    run_rebuild)
     rebuild.add_argument("projection", nargs="*", help="read models to rebuild")
     rebuild.add_argument("--all", action="store_true", help="rebuild every read model")
+
+
+def add_history_roles(role: Role) -> None:
+    """Reading the events: their contract, the live stream, an account's replayed state and audit chain."""
     role("events", "print the public event contract as JSON Schema", run_events).add_argument(
         "what", choices=["schema"], help="schema: every event type with its version and NATS subject")
     tail = role("tail", "follow the live event stream on NATS and print each event", run_tail)
@@ -274,6 +294,9 @@ def parser() -> argparse.ArgumentParser:
     audit = role("audit", "recompute an account's audit hash chain from the event store", run_audit)
     audit.add_argument("what", choices=["verify"], help="verify: recompute the chain and report the first break")
     audit.add_argument("--account", type=UUID, required=True, help="the account's id")
+
+
+def add_seed_role(role: Role) -> None:
     seed = role("seed", "fill a running instance with accounts, clients and past sessions (through its commands)",
                 run_seed)
     seed.add_argument("--accounts", type=int, required=True, metavar="N", help="accounts to open (Enterprise tier)")
@@ -284,7 +307,6 @@ def parser() -> argparse.ArgumentParser:
     seed.add_argument("--password", help="every seeded login's password (default: Seeded-Harbour-42)")
     seed.add_argument("--prefix", help="e-mails read PREFIX-<n>@seed.portal.test (default: random)")
     seed.add_argument("--json", action="store_true", help="print every seeded account as JSON")
-    return top
 
 
 def main(argv: list[str] | None = None) -> None:

@@ -159,19 +159,56 @@ def master_key_file(folder: Path) -> Path:
     return path
 
 
+def role_environment(folder: Path, postgres: EmbeddedPostgres, nats: EmbeddedNats, port: int) -> dict[str, str]:
+    """The environment every role runs with: the embedded servers, and keys and mail kept in the data folder."""
+    env = {**os.environ, "PORTAL_DATABASE_URL": postgres.url, "PORTAL_NATS_URL": nats.url,
+           "PORTAL_PUBLIC_URL": os.environ.get("PORTAL_PUBLIC_URL", f"http://127.0.0.1:{port}"),
+           "PORTAL_SECRETS_KEY": os.environ.get("PORTAL_SECRETS_KEY") or secrets_key(folder)}
+    if sys.stderr.isatty():  # a person reads these lines; a log collector gets JSON
+        env.setdefault("PORTAL_LOG_FORMAT", "text")
+    if not env.get("PORTAL_SIGNING_KEY_FILE"):  # packages are signed with a key kept in the data folder
+        env["PORTAL_SIGNING_KEY_FILE"] = str(folder / "signing-key.pem")
+        create_signing_key(folder / "signing-key.pem")
+    if not env.get("PORTAL_SMTP_URL"):  # e-mail stays on this machine, where a developer can read it
+        env.setdefault("PORTAL_MAIL_DIR", str(folder / "mail"))
+    return env
+
+
+def print_welcome(folder: Path, base: str, postgres: EmbeddedPostgres, nats: EmbeddedNats, env: dict[str, str],
+                  demo: str, admin_created: bool) -> None:
+    print(f"""
+Portal is running (data in {folder})
+  gateway     {base}
+  API docs    {base}/schema/swagger   (OpenAPI JSON: {base}/schema/openapi.json)
+  AnyDesk API {base}/anydesk   (the AnyDesk-compatible REST API: see the README)
+  PostgreSQL  {postgres.url}
+  NATS        {nats.url}   (events on portal.evt.>, stream PORTAL_EVENTS)
+  e-mail      {mail_destination(env)}
+  demo login  {DEMO_EMAIL} / {DEMO_PASSWORD}  ({demo})
+  admin login {ADMIN_EMAIL} / {DEMO_PASSWORD}  ({"created" if admin_created else "exists"}; platform administrator)
+Press Ctrl-C to stop. The roles' log lines follow.
+""", flush=True)
+
+
+def supervise(children: dict[str, subprocess.Popen[str]], env: dict[str, str], port: int, console: Console,
+              stopping: threading.Event) -> None:
+    """Restart any role that exits, until asked to stop."""
+    while not stopping.is_set():
+        for role, child in children.items():
+            if child.poll() is not None and not stopping.is_set():
+                console.write(f"{role} exited with {child.returncode}; restarting it\n")
+                children[role] = spawn(role, env, port, console)
+        time.sleep(0.2)
+
+
 def run(data_dir: str, port: int) -> None:
     folder = Path(data_dir).resolve()
     folder.mkdir(parents=True, exist_ok=True)
     if not os.environ.get("PORTAL_MASTER_KEY"):  # every role (and this process) reads it from the environment
         os.environ.setdefault("PORTAL_MASTER_KEY_FILE", str(master_key_file(folder)))
-    stopping = False
-
-    def request_stop(signum: int, _frame: object) -> None:
-        nonlocal stopping
-        stopping = True
-
-    signal.signal(signal.SIGINT, request_stop)
-    signal.signal(signal.SIGTERM, request_stop)
+    stopping = threading.Event()
+    signal.signal(signal.SIGINT, lambda _signum, _frame: stopping.set())
+    signal.signal(signal.SIGTERM, lambda _signum, _frame: stopping.set())
 
     postgres = EmbeddedPostgres(folder, free_port())
     nats = EmbeddedNats(folder, free_port())
@@ -180,16 +217,7 @@ def run(data_dir: str, port: int) -> None:
     try:
         postgres.start()
         nats.start()
-        env = {**os.environ, "PORTAL_DATABASE_URL": postgres.url, "PORTAL_NATS_URL": nats.url,
-               "PORTAL_PUBLIC_URL": os.environ.get("PORTAL_PUBLIC_URL", f"http://127.0.0.1:{port}"),
-               "PORTAL_SECRETS_KEY": os.environ.get("PORTAL_SECRETS_KEY") or secrets_key(folder)}
-        if sys.stderr.isatty():  # a person reads these lines; a log collector gets JSON
-            env.setdefault("PORTAL_LOG_FORMAT", "text")
-        if not env.get("PORTAL_SIGNING_KEY_FILE"):  # packages are signed with a key kept in the data folder
-            env["PORTAL_SIGNING_KEY_FILE"] = str(folder / "signing-key.pem")
-            create_signing_key(folder / "signing-key.pem")
-        if not env.get("PORTAL_SMTP_URL"):  # e-mail stays on this machine, where a developer can read it
-            env.setdefault("PORTAL_MAIL_DIR", str(folder / "mail"))
+        env = role_environment(folder, postgres, nats, port)
         migrated = subprocess.run([sys.executable, "-m", "workers.cli", "migrate"], env=env, check=True,
                                   capture_output=True, text=True)
         console.write(migrated.stderr + migrated.stdout)
@@ -199,25 +227,9 @@ def run(data_dir: str, port: int) -> None:
         settings = Settings(database_url=postgres.url, nats_url=nats.url)
         demo = ensure_demo_account(base, settings)
         _, admin = add_staff(settings, ADMIN_EMAIL, "Demo Administrator", "administrator", DEMO_PASSWORD)
-        print(f"""
-Portal is running (data in {folder})
-  gateway     {base}
-  API docs    {base}/schema/swagger   (OpenAPI JSON: {base}/schema/openapi.json)
-  AnyDesk API {base}/anydesk   (the AnyDesk-compatible REST API: see the README)
-  PostgreSQL  {postgres.url}
-  NATS        {nats.url}   (events on portal.evt.>, stream PORTAL_EVENTS)
-  e-mail      {mail_destination(env)}
-  demo login  {DEMO_EMAIL} / {DEMO_PASSWORD}  ({demo})
-  admin login {ADMIN_EMAIL} / {DEMO_PASSWORD}  ({"created" if admin else "exists"}; platform administrator)
-Press Ctrl-C to stop. The roles' log lines follow.
-""", flush=True)
+        print_welcome(folder, base, postgres, nats, env, demo, admin)
         console.release()
-        while not stopping:
-            for role, child in children.items():
-                if child.poll() is not None and not stopping:
-                    console.write(f"{role} exited with {child.returncode}; restarting it\n")
-                    children[role] = spawn(role, env, port, console)
-            time.sleep(0.2)
+        supervise(children, env, port, console, stopping)
     finally:
         console.release()  # a start that failed shows why
         for child in children.values():

@@ -7,10 +7,10 @@ from uuid import uuid4
 import pytest
 from eventsourcing.persistence import IntegrityError
 
-from domain.application import RETRIES
 from domain.claim import Claim
 from domain.errors import ConcurrentChange, InvalidValue, NamespaceTaken, NotFound, RuleViolation
 from domain.license import License
+from domain.store import RETRIES
 
 KEY = re.compile(r"[0-9A-F]{4}(-[0-9A-F]{4}){4}")
 TERM = timedelta(days=365)
