@@ -37,7 +37,8 @@ class Feed:
         """Apply one event of `event_type` (the envelope fields filled in); answers its position."""
         self.position += 1
         fields.setdefault("occurred_at", self.at(self.position))
-        event = event_type(account_id=self.account_id, aggregate_id=uuid4(), aggregate_version=1, **fields)
+        fields.setdefault("aggregate_id", uuid4())
+        event = event_type(account_id=self.account_id, aggregate_version=1, **fields)
         self.last = (event_type.__name__, msgspec.json.encode(event), self.position)
         await self.deliver(*self.last)
         return self.position
