@@ -28,7 +28,7 @@ class Feed:
         self.models = models
         self.account_id = uuid4()
         self.position = 0
-        self.last: tuple[str, bytes, int] | None = None
+        self.delivered: list[tuple[str, bytes, int]] = []  # (event type, body, position), in order
 
     def at(self, seconds: int) -> datetime:
         return START + timedelta(seconds=seconds)
@@ -39,9 +39,13 @@ class Feed:
         fields.setdefault("occurred_at", self.at(self.position))
         fields.setdefault("aggregate_id", uuid4())
         event = event_type(account_id=self.account_id, aggregate_version=1, **fields)
-        self.last = (event_type.__name__, msgspec.json.encode(event), self.position)
+        self.delivered.append((event_type.__name__, msgspec.json.encode(event), self.position))
         await self.deliver(*self.last)
         return self.position
+
+    @property
+    def last(self) -> tuple[str, bytes, int]:
+        return self.delivered[-1]
 
     async def deliver(self, event_type: str, body: bytes, position: int) -> None:
         for model in self.models:
@@ -49,7 +53,6 @@ class Feed:
 
     async def again(self) -> None:
         """Deliver the last event once more, at its own position (a redelivery)."""
-        assert self.last is not None
         await self.deliver(*self.last)
 
 

@@ -75,10 +75,9 @@ async def test_a_redelivered_key_creation_does_not_bring_a_revoked_key_back(feed
 
 
 async def test_a_redelivered_opening_does_not_enable_a_disabled_account(feed):
-    opening = feed.last
     await feed(AccountDisabledChanged, disabled=True)
 
-    await feed.deliver(*opening)
+    await feed.deliver(*feed.delivered[0])
 
     assert await account_disabled(feed.conn, feed.account_id) is True
 
