@@ -19,7 +19,7 @@ PREFERENCES = {"language": "en", "csv_scope": "all", "csv_date_format": "iso"}
 
 
 class Reseller:
-    """Customers opened under one reseller, each through its own feed."""
+    """Customers opened under one reseller a second apart, each through its own feed."""
 
     def __init__(self, conn) -> None:
         self.conn = conn
@@ -29,6 +29,7 @@ class Reseller:
     async def open(self, name: str = "Ann", number: str | None = None, email: str | None = None,
                    **envelope) -> Feed:
         feed = Feed(self.conn, CUSTOMERS, LICENSE_TAB)
+        envelope.setdefault("occurred_at", feed.at(len(self.feeds)))  # opened one after another
         await feed(AccountOpened, customer_number=number or str(uuid4().int % 10**8), name=name,
                    email=email or f"{uuid4().hex[:12]}@example.com", reseller_id=self.id, **envelope)
         self.feeds[feed.account_id] = feed
@@ -59,7 +60,7 @@ async def test_an_opened_customer_shows_enabled_with_its_number_login_and_licens
 
     assert (shown.customer_number, shown.login, shown.name, shown.enabled, shown.level, shown.product,
             shown.reseller_id, shown.opened_at) == ("4711", "ann@example.com", "Ann", True, "customer", "free",
-                                                    reseller.id, feed.at(1))
+                                                    reseller.id, feed.at(0))
 
 
 @pytest.mark.parametrize(("event_type", "fields", "column", "value"), [

@@ -18,10 +18,11 @@ def feed(conn) -> Feed:
     return Feed(conn, EMAILS)
 
 
-async def queued(feed: Feed, to: str = "ann@example.com", **envelope) -> str:
+async def queued(feed: Feed, to: str = "ann@example.com", seconds: int | None = None) -> str:
+    """An e-mail queued at the event's own time, or `seconds` after the start."""
     email_id = str(uuid4())
     await feed(EmailQueued, email_id=email_id, to=to, template="welcome", language="en", subject="Welcome",
-               body="Hello", secret_params=[], queued_at=feed.at(feed.position + 1), **envelope)
+               body="Hello", secret_params=[], queued_at=feed.at(feed.position + 1 if seconds is None else seconds))
     return email_id
 
 
@@ -97,7 +98,7 @@ async def test_the_emails_to_an_address_come_from_every_account_newest_first(con
     address = f"{uuid4().hex}@example.com"
     other = Feed(conn, EMAILS)
     first = await queued(feed, address)
-    second = await queued(other, address, occurred_at=feed.at(100))
+    second = await queued(other, address, seconds=100)
     await queued(feed)
 
     shown = await emails_to(conn, address)
