@@ -89,8 +89,8 @@ async def test_a_package_of_an_older_software_version_shows_outdated(feed):
 @pytest.mark.parametrize(("event_type", "fields"), [
     (CustomClientChanged, {**SETTINGS, "generation": 2, "name": "Renamed"}),
     (CustomClientRebuildRequested, {"generation": 2, "release": "7.0.2"}),
-    (CustomClientLinkRegenerated, {"generation": 2, "release": "7.0.2", "enrollment_fingerprint": "e2",
-                                   "public_token_fingerprint": "t2"})], ids=["changed", "rebuild", "new-link"])
+    (CustomClientLinkRegenerated, {"generation": 2, "release": "7.0.2", "enrollment_fingerprint": uuid4().hex,
+                                   "public_token_fingerprint": uuid4().hex})], ids=["changed", "rebuild", "new-link"])
 async def test_a_change_after_a_failure_is_requested_again_without_the_failure(feed, event_type, fields):
     custom_client_id = await requested(feed)
     await feed(CustomClientBuildFailed, aggregate_id=custom_client_id, generation=1, reason="refused")
