@@ -7,7 +7,7 @@ import pytest
 
 from domain.contract.usage import (ClientAliasChanged, ClientCameOnline, ClientCommented, ClientLinked,
                                    ClientRegistered, ClientSoftwareChanged, ClientUnlinked, ClientWentOffline)
-from projections.clients import CLIENTS, client_details, client_page
+from projections.clients import CLIENTS, client_details, client_page, client_slice
 from projections.paging import BadCursor, encode_cursor
 from tests.projections.conftest import START, Feed, ids, walk
 
@@ -284,3 +284,35 @@ async def test_a_cursor_we_did_not_make_for_this_sort_is_refused(feed, sort, cur
     with pytest.raises(BadCursor):
         await client_page(feed.conn, feed.account_id, online=None, search=None, sort=sort, descending=False,
                           cursor=cursor, limit=2)
+
+
+# Offset slices (the AnyDesk-compatible API's pages)
+
+SLICE_RANKS = {"client_id": [0, 1, 2], "alias": [2, 0, 1], "online": [0, 0, 1]}  # only client 2 is online
+
+
+@pytest.mark.parametrize("descending", [False, True], ids=["asc", "desc"])
+@pytest.mark.parametrize("sort", SLICE_RANKS)
+async def test_a_slice_is_sorted_by_each_key_each_way(feed, sort, descending):
+    clients = sorted(new_client_id() for _ in range(3))
+    for client_id, name in zip(clients, ["charlie@acme", "alpha@acme", "bravo@acme"]):
+        await registered(feed, client_id=client_id)
+        await feed(ClientAliasChanged, client_id=client_id, alias=name)
+    await feed(ClientCameOnline, client_id=clients[2], at=feed.at(100))
+    expected = sorted(range(3), key=lambda i: (SLICE_RANKS[sort][i], clients[i]), reverse=descending)
+
+    _, rows = await client_slice(feed.conn, feed.account_id, online=None, search=None, sort=sort,
+                                 descending=descending, offset=0, limit=None)
+
+    assert ids(rows, "client_id") == [clients[i] for i in expected]
+
+
+@pytest.mark.parametrize(("offset", "limit", "expected"), [(1, 2, slice(1, 3)), (0, None, slice(None)),
+                                                            (3, 10, slice(3, None)), (9, 1, slice(0, 0))])
+async def test_a_slice_is_the_limit_of_clients_after_the_offset_and_counts_them_all(feed, offset, limit, expected):
+    clients = sorted([await registered(feed) for _ in range(4)])
+
+    total, rows = await client_slice(feed.conn, feed.account_id, online=None, search=None, sort="client_id",
+                                     descending=False, offset=offset, limit=limit)
+
+    assert (total, ids(rows, "client_id")) == (4, clients[expected])

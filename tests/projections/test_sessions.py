@@ -10,7 +10,8 @@ from domain.contract.usage import (ClientAliasChanged, ClientLinked, ClientUnlin
                                    SessionEnded, SessionStarted)
 from projections.clients import CLIENTS
 from projections.paging import BadCursor, encode_cursor
-from projections.sessions import SESSIONS, SessionFilter, recent_sessions, session_details, session_page
+from projections.sessions import (SESSIONS, SessionFilter, recent_sessions, session_details, session_page,
+                                  session_slice)
 from tests.projections.conftest import Feed, ids, walk
 
 
@@ -207,3 +208,46 @@ CURSORS = {
 async def test_a_cursor_we_did_not_make_is_refused(feed, cursor):
     with pytest.raises(BadCursor):
         await session_page(feed.conn, feed.account_id, SessionFilter(), descending=True, cursor=cursor, limit=2)
+
+
+# Offset slices (the AnyDesk-compatible API's pages)
+
+FROM = ["200000000", "300000000", "100000000"]  # of the sessions in start order: from order 2, 0, 1
+TO = ["900000000", "700000000", "800000000"]  # to order 1, 2, 0
+MINUTES = [30, 10, 20]  # started ten minutes apart: end order 1, 0, 2; duration order 1, 2, 0
+SLICE_RANKS = {"from_client_id": [1, 2, 0], "to_client_id": [2, 0, 1], "started_at": [0, 1, 2],
+               "ended_at": [1, 0, 2], "duration": [2, 0, 1]}
+
+
+async def slice_of_three(feed: Feed) -> list[str]:
+    sessions = [str(uuid4()) for _ in range(3)]
+    for i, session_id in enumerate(sessions):
+        await feed(SessionStarted, session_id=session_id, from_client_id=FROM[i], to_client_id=TO[i],
+                   started_at=feed.at(600 * i))
+        await feed(SessionEnded, session_id=session_id, ended_at=feed.at(600 * i + 60 * MINUTES[i]), reason="ended")
+    return sessions
+
+
+@pytest.mark.parametrize("descending", [False, True], ids=["asc", "desc"])
+@pytest.mark.parametrize("sort", SLICE_RANKS)
+async def test_a_slice_is_sorted_by_each_key_each_way(feed, sort, descending):
+    sessions = await slice_of_three(feed)
+    expected = sorted(range(3), key=lambda i: SLICE_RANKS[sort][i], reverse=descending)
+
+    found = await session_slice(feed.conn, feed.account_id, SessionFilter(), sort=sort, descending=descending,
+                                offset=0, limit=None)
+
+    assert ids(found.items, "session_id") == [sessions[i] for i in expected]
+
+
+@pytest.mark.parametrize(("offset", "limit", "expected"), [(1, 1, slice(1, 2)), (0, None, slice(None)),
+                                                            (2, 4, slice(2, None)), (5, 1, slice(0, 0))])
+async def test_a_slice_is_the_limit_after_the_offset_with_the_count_and_durations_of_all(feed, offset, limit,
+                                                                                       expected):
+    sessions = await slice_of_three(feed)
+
+    found = await session_slice(feed.conn, feed.account_id, SessionFilter(), sort="started_at", descending=False,
+                                offset=offset, limit=limit)
+
+    assert (found.total, found.shortest, found.longest, ids(found.items, "session_id")) == (
+        3, 600, 1800, sessions[expected])
