@@ -57,8 +57,7 @@ async def test_an_online_client_counts_its_time_online(http, portal, ns_account:
     assert body["online"] is True and body["list"][0]["online-time"] >= 0
 
 
-@pytest.mark.parametrize(("offset", "limit", "expected"), [(1, 2, slice(1, 3)), (0, -1, slice(None)),
-                                                            (3, 10, slice(3, None)), (9, 1, slice(0, 0))])
+@pytest.mark.parametrize(("offset", "limit", "expected"), [(1, 2, slice(1, 3)), (0, -1, slice(None))])
 async def test_pages_go_by_offset_and_limit(seeded, offset: int, limit: int, expected: slice):
     data, api = seeded
 
@@ -69,19 +68,19 @@ async def test_pages_go_by_offset_and_limit(seeded, offset: int, limit: int, exp
         4, len(data.clients[expected]), offset, limit)
 
 
-@pytest.mark.parametrize("order", ["asc", "desc"])
 @pytest.mark.parametrize("sort", ["cid", "alias", "online"])
-async def test_clients_sort_by_each_key_each_way(http, portal, ns_account: Account, seeded, sort: str, order: str):
+async def test_clients_sort_by_each_key_descending(http, portal, ns_account: Account, seeded, sort: str):
+    """Each AnyDesk sort name reaches its sort (each way: tests/projections/test_clients.py)."""
     data, api = seeded
     account_id = UUID(ns_account.account_id)
     for name, cid in zip(["c3", "a1", "d4", "b2"], data.clients):
         portal.set_alias(account_id, cid, alias(ns_account, name))
     await read(http, ns_account, "/v1/clients", portal.client_came_online(account_id, data.clients[2], "9.0.1"))
 
-    listed = (await api.get(f"/clients?sort={sort}&order={order}"))["list"]
+    listed = (await api.get(f"/clients?sort={sort}&order=desc"))["list"]
 
     key = {"cid": lambda c: c["cid"], "alias": lambda c: c["alias"], "online": lambda c: c["online"]}[sort]
-    assert [key(c) for c in listed] == sorted((key(c) for c in listed), reverse=order == "desc")
+    assert [key(c) for c in listed] == sorted((key(c) for c in listed), reverse=True)
     assert len(listed) == 4
 
 

@@ -77,20 +77,19 @@ SORT_KEYS = {"from.cid": lambda s: s["from"]["cid"], "to.cid": lambda s: s["to"]
              "duration": lambda s: s["duration"]}
 
 
-@pytest.mark.parametrize("order", ["asc", "desc"])
 @pytest.mark.parametrize("sort", sorted(SORT_KEYS))
-async def test_sessions_sort_by_each_key_each_way(seeded, sort: str, order: str):
+async def test_sessions_sort_by_each_key_descending(seeded, sort: str):
+    """Each AnyDesk sort name reaches its sort (each way: tests/projections/test_sessions.py)."""
     _, api = seeded
     key = SORT_KEYS[sort]
 
-    listed = (await api.get(f"/sessions?sort={sort}&order={order}"))["list"]
+    listed = (await api.get(f"/sessions?sort={sort}&order=desc"))["list"]
 
-    assert [key(s) for s in listed] == sorted(map(key, listed), reverse=order == "desc")
+    assert [key(s) for s in listed] == sorted(map(key, listed), reverse=True)
     assert len({key(s) for s in listed}) > 1  # the seeded values differ, so the order says something
 
 
-@pytest.mark.parametrize(("offset", "limit", "expected"), [(2, 3, slice(2, 5)), (0, -1, slice(None)),
-                                                            (5, 4, slice(5, None))])
+@pytest.mark.parametrize(("offset", "limit", "expected"), [(2, 3, slice(2, 5)), (0, -1, slice(None))])
 async def test_session_pages_go_by_offset_and_limit(seeded, offset: int, limit: int, expected: slice):
     data, api = seeded
     oldest_first = [int(s.started_at.timestamp()) for s in data.sessions]
