@@ -99,3 +99,7 @@ class NotInPlan(DomainError):
 
 class AccessEnded(DomainError):
     """The impersonation already ended (by either side) or expired."""
+
+
+class WeakPassword(InvalidValue):
+    """The password is too short, too common, or contains the login's e-mail address."""

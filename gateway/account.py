@@ -5,10 +5,10 @@ from typing import Annotated, Any
 
 import msgspec
 from litestar import Controller, Response, put
-from litestar.datastructures import State
 from litestar.di import Provide
 
 from domain import luhn
+from domain.application import Portal
 from gateway.consistency import accepted, command
 from gateway.fields import Line, Name, Text, described
 from gateway.identity import Caller, owner
@@ -88,10 +88,10 @@ class AccountController(Controller):
     dependencies = {"caller": Provide(owner)}
 
     @put("/contact", summary="Replace the account holder's name, address and phone")
-    async def change_contact(self, data: Contact, caller: Caller, state: State) -> Response[Any]:
+    async def change_contact(self, data: Contact, caller: Caller, portal: Portal) -> Response[Any]:
         fields = msgspec.structs.asdict(data)
-        return accepted(await command(caller.actor, state.portal.change_contact, caller.account_id, **fields))
+        return accepted(await command(caller.actor, portal.change_contact, caller.account_id, **fields))
 
     @put("/payment", summary="Replace the payment method; only a masked form is kept")
-    async def change_payment(self, data: PaymentInput, caller: Caller, state: State) -> Response[Any]:
-        return accepted(await command(caller.actor, state.portal.change_payment_method, caller.account_id, **masked(data)))
+    async def change_payment(self, data: PaymentInput, caller: Caller, portal: Portal) -> Response[Any]:
+        return accepted(await command(caller.actor, portal.change_payment_method, caller.account_id, **masked(data)))

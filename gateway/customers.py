@@ -20,15 +20,13 @@ from domain.i18n import N_
 from domain.user import User
 from domain.user_commands import PLATFORM_ACCOUNT
 from domain.user_commands import normalised_email
-from gateway.auth import require_strong
-from gateway.fields import EmailAddress, Name, Password
+from gateway.fields import EmailAddress, Name, Password, ProductCode, require_strong
 from gateway.consistency import MinPosition, accepted, command, off_loop, reach
 from gateway.csv_export import export
 from gateway.identity import forget_logins, hash_password
-from gateway.license import ProductCode
 from gateway.managers import Manager, managed, manager
-from gateway.passwords import send_reset_link
 from gateway.problems import Problem
+from gateway.resets import send_reset_link
 from projections.access import ACCOUNT_ACCESS
 from projections.customers import CUSTOMERS, CustomerRow, Filter, customer, customer_page, customer_rows
 from projections.license import LICENSE_TAB
@@ -167,7 +165,8 @@ class CustomersController(Controller):
 
     @post("/customers", status_code=201, summary="Create a customer (or, for administrators, an administrator or reseller "
                                        "account); with no password its owner gets an invitation link")
-    async def create(self, data: NewCustomer, who: Manager, state: State, portal: Portal) -> Response[Any]:
+    async def create(self, data: NewCustomer, who: Manager, state: State, portal: Portal,
+                     pool: asyncpg.Pool) -> Response[Any]:
         email = normalised_email(data.email)
         if data.password is not None and data.invite:
             raise Problem(422, "validation", "password: give a password or an invitation, not both",
@@ -181,7 +180,7 @@ class CustomersController(Controller):
         account_id, number, position = await command(who.caller.actor, portal.create_customer, email,
                                                      await off_loop(hash_password, secret), profile, who.scope)
         if data.password is None:
-            await send_reset_link(state, who.caller.actor, email, "invitation")
+            await send_reset_link(portal, pool, state.settings.public_url, who.caller.actor, email, "invitation")
         elif data.welcome_email:
             _, position = await command(who.caller.actor, portal.queue_email, account_id, email, "welcome",
                                         {"name": profile.name})

@@ -15,7 +15,8 @@ from litestar.status_codes import HTTP_500_INTERNAL_SERVER_ERROR
 from domain.errors import (AccessEnded, ActiveDeviceLimitReached, AliasTaken, ConcurrentChange,
                            CustomClientLimitReached, CustomerLimitReached, DomainError, EmailTaken, InvalidLicenseKey,
                            InvalidValue, NamespaceTaken, NotAllowed, NotFound, NotInPlan, ResellerClientLimitReached,
-                           RuleViolation, SeatLimitReached, SessionLimitReached, TwoFactorFailed, UpgradeRequired)
+                           RuleViolation, SeatLimitReached, SessionLimitReached, TwoFactorFailed, UpgradeRequired,
+                           WeakPassword)
 from domain.i18n import N_, translated
 from gateway.language import answer_language
 from gateway.fields import readable
@@ -30,6 +31,7 @@ DOMAIN_STATUS: dict[type[DomainError], tuple[int, str]] = {
     ConcurrentChange: (409, "concurrent-change"),
     RuleViolation: (409, "rule-violation"),
     InvalidValue: (422, "validation"),
+    WeakPassword: (422, "weak-password"),
     SeatLimitReached: (409, "seat-limit-reached"),
     SessionLimitReached: (409, "session-limit-reached"),
     ActiveDeviceLimitReached: (409, "active-device-limit-reached"),

@@ -3,6 +3,7 @@
 from datetime import datetime
 from typing import Annotated, Any
 
+import asyncpg
 import msgspec
 from litestar import Controller, Response, get, patch, post
 from litestar.datastructures import State
@@ -10,6 +11,7 @@ from litestar.di import Provide
 from litestar.params import Parameter
 from litestar.response import Stream
 
+from domain.application import Portal
 from domain.i18n import N_
 from gateway.consistency import MinPosition, accepted, command, reach
 from gateway.csv_export import export
@@ -55,45 +57,45 @@ class SessionsController(Controller):
     dependencies = {"caller": Provide(customer)}
 
     @get("/sessions", summary="The Sessions tab: past and current sessions, newest first by default")
-    async def list_sessions(self, caller: Caller, state: State, limit: Limit = 50, cursor: Cursor = None,
+    async def list_sessions(self, caller: Caller, state: State, pool: asyncpg.Pool, limit: Limit = 50, cursor: Cursor = None,
                             order: Order = "desc", client_id: ClientFilter = None, started_after: After = None,
                             started_before: Before = None, active: bool | None = None,
                             min_position: Annotated[int | None, MinPosition] = None) -> SessionList:
         await reach(state, SESSIONS.name, min_position)
         f = session_filter(client_id, started_after, started_before, active)
-        items, next_cursor = await session_page(state.pool, caller.account_id, f, descending=order == "desc",
+        items, next_cursor = await session_page(pool, caller.account_id, f, descending=order == "desc",
                                                 cursor=cursor, limit=limit)
         return SessionList(items=items, next_cursor=next_cursor)
 
     @get("/sessions.csv", summary="Export the Sessions tab as CSV (all rows or the page, per the account's "
                                   "settings)", media_type="text/csv")
-    async def export_sessions(self, caller: Caller, state: State, limit: Limit = 50, cursor: Cursor = None,
+    async def export_sessions(self, caller: Caller, pool: asyncpg.Pool, limit: Limit = 50, cursor: Cursor = None,
                               order: Order = "desc", client_id: ClientFilter = None, started_after: After = None,
                               started_before: Before = None, active: bool | None = None) -> Stream:
         f = session_filter(client_id, started_after, started_before, active)
         async def page() -> list[SessionRow]:
-            return (await session_page(state.pool, caller.account_id, f, descending=order == "desc",
+            return (await session_page(pool, caller.account_id, f, descending=order == "desc",
                                        cursor=cursor, limit=limit))[0]
 
-        return await export(state.pool, caller.account_id, "sessions.csv", CSV_HEADER, csv_cells, page=page,
-                            every=lambda: session_rows(state.pool, caller.account_id, f, descending=order == "desc"))
+        return await export(pool, caller.account_id, "sessions.csv", CSV_HEADER, csv_cells, page=page,
+                            every=lambda: session_rows(pool, caller.account_id, f, descending=order == "desc"))
 
     @get("/sessions/{session_id:str}", summary="Session details with its comment")
-    async def show_session(self, session_id: SessionId, caller: Caller, state: State,
+    async def show_session(self, session_id: SessionId, caller: Caller, state: State, pool: asyncpg.Pool,
                            min_position: Annotated[int | None, MinPosition] = None) -> SessionDetails:
         await reach(state, SESSIONS.name, min_position)
-        details = await session_details(state.pool, caller.account_id, session_id)
+        details = await session_details(pool, caller.account_id, session_id)
         if details is None:
             raise Problem(404, "not-found", "No such session")
         return details
 
     @patch("/sessions/{session_id:str}", summary="Write the session's comment")
     async def comment_session(self, session_id: SessionId, data: SessionPatch, caller: Caller,
-                              state: State) -> Response[Any]:
-        return accepted(await command(caller.actor, state.portal.comment_session, caller.account_id, session_id,
+                              portal: Portal) -> Response[Any]:
+        return accepted(await command(caller.actor, portal.comment_session, caller.account_id, session_id,
                                       data.comment))
 
     @post("/sessions/{session_id:str}/close", status_code=200,
           summary="Close an active session by force; the clients learn it from the SessionEnded event")
-    async def close_session(self, session_id: SessionId, caller: Caller, state: State) -> Response[Any]:
-        return accepted(await command(caller.actor, state.portal.close_session, caller.account_id, session_id))
+    async def close_session(self, session_id: SessionId, caller: Caller, portal: Portal) -> Response[Any]:
+        return accepted(await command(caller.actor, portal.close_session, caller.account_id, session_id))
