@@ -14,13 +14,15 @@ from litestar.di import Provide
 from domain.application import Portal, normalised_email
 from domain.totp import provisioning_uri
 from domain.user import User
-from gateway.consistency import accepted, command, off_loop
+from gateway.consistency import MinPosition, accepted, command, off_loop, reach
 from gateway.fields import Code, EmailAddress, Name, Password, described, require_strong
-from gateway.identity import (Caller, anyone, bearer_token, hash_password, issue_token, password_matches,
-                              revoke_sessions, revoke_token, user_caller)
+from gateway.identity import (Caller, anyone, bearer_token, hash_password, issue_token, revoke_sessions,
+                              revoke_token, user_caller)
+from gateway.login import Attempt, log_in
 from gateway.problems import Problem
-from gateway.throttle import counted, record_failure, refuse_when_throttled
+from gateway.throttle import counted, refuse_when_throttled
 from gateway.tracing import client_address, request_actor
+from projections.users import USERS, two_factor_on
 
 class SignUp(msgspec.Struct, forbid_unknown_fields=True, kw_only=True):
     email: EmailAddress
@@ -85,7 +87,8 @@ class AuthController(Controller):
     tags = ["auth"]
 
     @post("/signup", status_code=201, summary="Open an account with its owner and a free license")
-    async def sign_up(self, data: SignUp, request: Request, state: State, portal: Portal, pool: asyncpg.Pool) -> Response[Any]:  # type: ignore[type-arg]
+    async def sign_up(self, data: SignUp, request: Request, state: State, portal: Portal,
+                      pool: asyncpg.Pool) -> Response[Any]:
         email = normalised_email(data.email)
         name = re.sub(r"\s+", " ", data.name).strip()
         if not name:
@@ -101,31 +104,18 @@ class AuthController(Controller):
                                            position=position), status=201)
 
     @post("/auth/login", status_code=200, summary="Exchange e-mail, password (and two-factor code) for a token")
-    async def log_in(self, data: LogIn, request: Request, state: State, portal: Portal, pool: asyncpg.Pool) -> LoggedIn:  # type: ignore[type-arg]
+    async def log_in(self, data: LogIn, request: Request, state: State,
+                     portal: Portal, pool: asyncpg.Pool) -> LoggedIn:
         email = normalised_email(data.email)
-        address = client_address(request)
-        await refuse_when_throttled(pool, email, address)
-        user = await off_loop(portal.find_login_or_none, email)
-        if not await off_loop(password_matches, user.password_hash if user else None, data.password) or not user:
-            await record_failure(pool, email, address)
-            raise Problem(401, "invalid-credentials", "Wrong e-mail or password")  # never say which
-        if user.disabled or await off_loop(portal.account_disabled, user.account_id):
-            raise Problem(403, "account-disabled", "This login is disabled; contact your administrator")
-        if user.two_factor_secret is not None:
-            if data.code is None:
-                raise Problem(401, "two-factor-required", "Send the code of your authenticator app as `code`",
-                              field="code")
-            await counted(pool, email, address, command(request_actor(request, "user", email, role=user.role),
-                                                              portal.check_second_factor, user.id, data.code))
-        token = await issue_token(pool, account_id=user.account_id, user_id=user.id, email=email,
-                                  role=user.role, platform_role=user.platform_role,
-                                  ttl_seconds=state.settings.token_ttl_seconds)
+        attempt = Attempt(email=email, password=data.password, code=data.code,
+                          actor=request_actor(request, "user", email))
+        user, token = await log_in(portal, pool, attempt, state.settings.token_ttl_seconds)
         return LoggedIn(account_id=user.account_id, user_id=user.id, role=user.role, token=token.token,
                         token_type=token.token_type, expires_at=token.expires_at)
 
     @post("/auth/logout", status_code=204, dependencies={"caller": Provide(user_caller)},
           summary="End this login session (API keys are revoked on /v1/api-keys instead)")
-    async def log_out(self, request: Request, caller: Caller, pool: asyncpg.Pool) -> None:  # type: ignore[type-arg]
+    async def log_out(self, request: Request, caller: Caller, pool: asyncpg.Pool) -> None:
         await revoke_token(pool, bearer_token(request))
 
     @post("/auth/logout-everywhere", status_code=204, dependencies={"caller": Provide(user_caller)},
@@ -134,10 +124,10 @@ class AuthController(Controller):
         await revoke_sessions(pool, caller.user_id)  # type: ignore[arg-type]
 
     @get("/auth/me", dependencies={"caller": Provide(anyone)}, summary="Who this token belongs to")
-    async def me(self, caller: Caller, portal: Portal) -> Me:
-        two_factor = False
-        if caller.user_id is not None:
-            two_factor = (await off_loop(portal.user, caller.user_id)).two_factor_secret is not None
+    async def me(self, caller: Caller, state: State, pool: asyncpg.Pool,
+                 min_position: Annotated[int | None, MinPosition] = None) -> Me:
+        await reach(state, USERS.name, min_position)
+        two_factor = caller.user_id is not None and await two_factor_on(pool, caller.account_id, caller.user_id)
         return Me(account_id=caller.account_id, user_id=caller.user_id, email=caller.email, role=caller.role,
                   scope=caller.scope, two_factor=two_factor)
 
@@ -157,7 +147,7 @@ class AuthController(Controller):
     @post("/auth/2fa/disable", status_code=200, dependencies={"caller": Provide(user_caller)},
           summary="Turn two-factor authentication off with a current or recovery code (wrong codes are limited "
                   "like failed logins)")
-    async def two_factor_disable(self, data: TwoFactorCode, request: Request,  # type: ignore[type-arg]
+    async def two_factor_disable(self, data: TwoFactorCode, request: Request,
                                  caller: Caller, portal: Portal, pool: asyncpg.Pool) -> Response[Any]:
         address = client_address(request)
         await refuse_when_throttled(pool, caller.email, address)

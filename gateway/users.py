@@ -16,7 +16,6 @@ from domain.user_commands import normalised_email
 from gateway.consistency import MinPosition, accepted, command, off_loop, reach
 from gateway.fields import EmailAddress, Name
 from gateway.identity import Caller, hash_password, owner, revoke_sessions
-from gateway.problems import Problem
 from gateway.resets import send_reset_link
 from projections.users import USERS, UserRow, account_users
 
@@ -47,7 +46,7 @@ class UsersController(Controller):
         return await account_users(pool, caller.account_id)
 
     @post("", status_code=201, summary="Add a member; they get an e-mail with a link to choose their password")
-    async def add_user(self, data: NewUser, request: Request, caller: Caller,  # type: ignore[type-arg]
+    async def add_user(self, data: NewUser, request: Request, caller: Caller,
                        state: State, portal: Portal, pool: asyncpg.Pool) -> Response[Any]:
         email = normalised_email(data.email)
         unusable = await off_loop(hash_password, secrets.token_urlsafe(32))  # until they choose their own
@@ -57,11 +56,10 @@ class UsersController(Controller):
         return accepted(position, UserAdded(user_id=user_id, position=position), status=201)
 
     @patch("/{user_id:uuid}", summary="Disable a member (their sessions end at once) or enable them again")
-    async def change_user(self, user_id: UUID, data: UserPatch, caller: Caller, portal: Portal, pool: asyncpg.Pool) -> Response[Any]:
-        if user_id == caller.user_id:
-            raise Problem(409, "rule-violation", "You cannot disable yourself", field="user_id")
+    async def change_user(self, user_id: UUID, data: UserPatch, caller: Caller, portal: Portal,
+                          pool: asyncpg.Pool) -> Response[Any]:
         position = await command(caller.actor, portal.set_user_disabled, caller.account_id, user_id,
-                                 data.disabled)
+                                 data.disabled, by=caller.user_id)
         if data.disabled:
             await revoke_sessions(pool, user_id)
         return accepted(position)
