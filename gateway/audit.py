@@ -20,7 +20,7 @@ from domain.errors import NotFound
 from domain.history import AccountState, AsOf, Change, account_log, diff, parse_as_of, state_as_of
 from gateway.consistency import MinPosition, off_loop, reach
 from gateway.csv_export import export
-from gateway.fields import MAX_INT64, ZONE_RULE, After, MomentText, Plain, moment
+from gateway.fields import MAX_INT64, ZONE_RULE, After, MomentText, Plain, given, moment
 from gateway.identity import Caller, anyone, owner
 from gateway.problems import Problem
 from projections.audit import AUDIT, AuditEntry, AuditFilter, AuditPage, ChainReport, audit_entries, audit_page, \
@@ -113,7 +113,7 @@ class AuditController(Controller):
                       after: Annotated[int, After] = 0, limit: Annotated[int, Limit] = 100) -> list[HistoryEntry]:
         audited(caller, account_id)
 
-        def read() -> list[HistoryEntry]:
+        def read() -> list[HistoryEntry]:  # an event-store read by nature
             entries = []
             for position, event in account_log(portal, account_id, start=after + 1):
                 public = to_public(event)
@@ -132,9 +132,9 @@ class AuditController(Controller):
 
     @get("/accounts/{account_id:uuid}/diff", summary="What changed in the account between two moments")
     async def compare(self, caller: Caller, portal: Portal, account_id: UUID,
-                   from_: Annotated[str, Parameter(query="from")],
-                   to: Annotated[str, Parameter(query="to")]) -> StateDiff:
-        moments = as_of(from_, "from"), as_of(to, "to")
+                      from_: Annotated[str | None, Parameter(query="from")] = None,
+                      to: Annotated[str | None, Parameter(query="to")] = None) -> StateDiff:
+        moments = as_of(given(from_, "from"), "from"), as_of(given(to, "to"), "to")
         if type(moments[0]) is type(moments[1]) and moments[0] > moments[1]:  # type: ignore[operator]
             raise Problem(422, "validation", "from: must not be after to", field="from")
         before, after = [await off_loop(state_as_of, portal, audited(caller, account_id), m) for m in moments]

@@ -1,6 +1,7 @@
 """The Clients tab and client details: list (keyset pages, sort, filters), CSV export, alias, comment, removal."""
 
 from typing import Annotated, Any, Literal
+from uuid import UUID
 
 import asyncpg
 import msgspec
@@ -38,6 +39,27 @@ class ClientPatch(msgspec.Struct, forbid_unknown_fields=True, kw_only=True):
     comment: Comment | msgspec.UnsetType = msgspec.UNSET
 
 
+class ClientQuery(msgspec.Struct, frozen=True, kw_only=True):
+    online: bool | None
+    search: str | None
+    sort: Sort
+    descending: bool
+    cursor: str | None
+    limit: int
+
+
+async def client_query(caller: Caller, limit: Limit = 50, cursor: Cursor = None, sort: Sort = "client_id",
+                       order: Order = "asc", online: bool | None = None, q: SearchText = None) -> ClientQuery:
+    # `caller` is only asked for so that the credentials are checked before these parameters.
+    return ClientQuery(online=online, search=q, sort=sort, descending=order == "desc", cursor=cursor, limit=limit)
+
+
+async def clients_page(pool: asyncpg.Pool, account_id: UUID,
+                       listing: ClientQuery) -> tuple[list[ClientRow], str | None]:
+    return await client_page(pool, account_id, online=listing.online, search=listing.search, sort=listing.sort,
+                             descending=listing.descending, cursor=listing.cursor, limit=listing.limit)
+
+
 CSV_HEADER = (N_("ID"), N_("Alias"), N_("Online"), N_("Online since"), N_("Version"), N_("Platform"))
 
 
@@ -48,29 +70,25 @@ def csv_cells(c: ClientRow) -> tuple[Any, ...]:
 class ClientsController(Controller):
     path = "/v1"
     tags = ["clients"]
-    dependencies = {"caller": Provide(customer)}
+    dependencies = {"caller": Provide(customer), "listing": Provide(client_query)}
 
     @get("/clients", summary="The Clients tab: linked clients, one keyset page at a time")
-    async def list_clients(self, caller: Caller, state: State, pool: asyncpg.Pool, limit: Limit = 50, cursor: Cursor = None,
-                           sort: Sort = "client_id", order: Order = "asc", online: bool | None = None,
-                           q: SearchText = None, min_position: Annotated[int | None, MinPosition] = None) -> ClientList:
+    async def list_clients(self, caller: Caller, listing: ClientQuery, state: State, pool: asyncpg.Pool,
+                           min_position: Annotated[int | None, MinPosition] = None) -> ClientList:
         await reach(state, CLIENTS.name, min_position)
-        items, next_cursor = await client_page(pool, caller.account_id, online=online, search=q, sort=sort,
-                                               descending=order == "desc", cursor=cursor, limit=limit)
+        items, next_cursor = await clients_page(pool, caller.account_id, listing)
         return ClientList(items=items, next_cursor=next_cursor)
 
     @get("/clients.csv", summary="Export the Clients tab as CSV (all rows or the page, per the account's "
                                  "settings)", media_type="text/csv")
-    async def export_clients(self, caller: Caller, pool: asyncpg.Pool, limit: Limit = 50, cursor: Cursor = None,
-                             sort: Sort = "client_id", order: Order = "asc", online: bool | None = None,
-                             q: SearchText = None) -> Stream:
+    async def export_clients(self, caller: Caller, listing: ClientQuery, pool: asyncpg.Pool) -> Stream:
         async def page() -> list[ClientRow]:
-            return (await client_page(pool, caller.account_id, online=online, search=q, sort=sort,
-                                      descending=order == "desc", cursor=cursor, limit=limit))[0]
+            return (await clients_page(pool, caller.account_id, listing))[0]
 
         return await export(pool, caller.account_id, "clients.csv", CSV_HEADER, csv_cells, page=page,
-                            every=lambda: client_rows(pool, caller.account_id, online=online, search=q,
-                                                      sort=sort, descending=order == "desc"))
+                            every=lambda: client_rows(pool, caller.account_id, online=listing.online,
+                                                      search=listing.search, sort=listing.sort,
+                                                      descending=listing.descending))
 
     @get("/clients/{client_id:str}", summary="Client details with its five most recent sessions")
     async def show_client(self, client_id: ClientId, caller: Caller, state: State, pool: asyncpg.Pool,

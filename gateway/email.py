@@ -1,6 +1,7 @@
 """E-mail for platform staff: the last e-mails to an address and their status (the help desk's question
 "did my mail go out?"), an account's e-mails, the suppression list, and the bounce webhook of a provider."""
 
+from collections.abc import Awaitable, Callable
 from typing import Annotated, Any
 from uuid import UUID
 
@@ -14,7 +15,7 @@ from domain.application import Portal
 from domain.actor import Actor
 from domain.user_commands import PLATFORM_ACCOUNT
 from gateway.consistency import MinPosition, accepted, command, reach
-from gateway.fields import Cursor, EmailAddress, Limit, Reason
+from gateway.fields import Cursor, EmailAddress, Limit, Reason, given
 from gateway.identity import Caller, staff
 from projections.emails import (EMAILS, AddressEmail, EmailRow, SuppressedAddress, account_emails, emails_to,
                                 is_listed, suppressed_addresses)
@@ -43,6 +44,18 @@ class SuppressionRequest(msgspec.Struct, forbid_unknown_fields=True, kw_only=Tru
     reason: Reason
 
 
+class EmailPage(msgspec.Struct, frozen=True, kw_only=True):
+    cursor: str | None
+    limit: int
+
+
+def paging(default_limit: int) -> Callable[..., Awaitable[EmailPage]]:
+    async def page(caller: Caller, limit: Limit = default_limit, cursor: Cursor = None) -> EmailPage:
+        # `caller` is only asked for so that the credentials are checked before these parameters.
+        return EmailPage(cursor=cursor, limit=limit)
+    return page
+
+
 async def record_bounce(portal: Portal, pool: asyncpg.Pool, actor: Actor, address: str, reason: str) -> int:
     """The bounce of the address's last sent e-mail (which suppresses it), or just the suppression."""
     last_sent = next((e for e in await emails_to(pool, address) if e.status == "sent"), None)
@@ -58,26 +71,28 @@ class EmailController(Controller):
 
     @get("", summary="The last e-mails to an address, newest first, and whether it is suppressed")
     async def to_address(self, caller: Caller, state: State, pool: asyncpg.Pool,
-                         to: EmailAddress,
+                         to: EmailAddress | None = None,
                          min_position: Annotated[int | None, MinPosition] = None) -> AddressEmails:
         await reach(state, EMAILS.name, min_position)
-        address = to.strip().lower()
+        address = given(to, "to").strip().lower()
         return AddressEmails(to=address, suppressed=await is_listed(pool, PLATFORM_ACCOUNT, address),
                              items=await emails_to(pool, address))
 
-    @get("/accounts/{account_id:uuid}", summary="An account's e-mails, newest first, one keyset page at a time")
-    async def of_account(self, account_id: UUID, caller: Caller, state: State, pool: asyncpg.Pool, limit: Limit = 50,
-                         cursor: Cursor = None,
-                         min_position: Annotated[int | None, MinPosition] = None) -> EmailList:
+    @get("/accounts/{account_id:uuid}", summary="An account's e-mails, newest first, one keyset page at a time",
+         dependencies={"listing": Provide(paging(50))})
+    async def of_account(self, account_id: UUID, caller: Caller, listing: EmailPage, state: State,
+                         pool: asyncpg.Pool, min_position: Annotated[int | None, MinPosition] = None) -> EmailList:
         await reach(state, EMAILS.name, min_position)
-        items, next_cursor = await account_emails(pool, account_id, cursor=cursor, limit=limit)
+        items, next_cursor = await account_emails(pool, account_id, cursor=listing.cursor, limit=listing.limit)
         return EmailList(items=items, next_cursor=next_cursor)
 
-    @get("/suppressions", summary="The platform's suppressed addresses, by address")
-    async def suppressions(self, caller: Caller, state: State, pool: asyncpg.Pool, limit: Limit = 100, cursor: Cursor = None,
+    @get("/suppressions", summary="The platform's suppressed addresses, by address",
+         dependencies={"listing": Provide(paging(100))})
+    async def suppressions(self, caller: Caller, listing: EmailPage, state: State, pool: asyncpg.Pool,
                            min_position: Annotated[int | None, MinPosition] = None) -> SuppressionList:
         await reach(state, EMAILS.name, min_position)
-        items, next_cursor = await suppressed_addresses(pool, PLATFORM_ACCOUNT, cursor=cursor, limit=limit)
+        items, next_cursor = await suppressed_addresses(pool, PLATFORM_ACCOUNT, cursor=listing.cursor,
+                                                        limit=listing.limit)
         return SuppressionList(items=items, next_cursor=next_cursor)
 
     @post("/suppressions", status_code=200, summary="Stop mailing an address until someone clears it",

@@ -5,10 +5,11 @@ as the regular expression itself."""
 
 import re
 from datetime import datetime
-from typing import Annotated, Any, Literal, get_args
+from typing import Annotated, Any, Literal, TypeVar, get_args
 
 import msgspec
 from email_validator import EmailNotValidError, validate_email
+from litestar.exceptions import ValidationException
 from litestar.openapi.spec import OpenAPIFormat, OpenAPIType, Schema
 from litestar.params import Parameter
 from litestar.plugins import OpenAPISchemaPlugin
@@ -157,3 +158,14 @@ def weakness(password: str, email: str) -> str | None:
 def require_strong(password: str, email: str, field: str = "password") -> None:
     if reason := weakness(password, email):
         raise WeakPassword(f"{field}: {reason}", field=field)
+
+
+T = TypeVar("T")
+
+
+def given(value: T | None, name: str) -> T:
+    """A required query parameter, declared optional so that the credentials are checked before it: its
+    absence answers, after them, what a missing parameter always answers (400)."""
+    if value is None:
+        raise ValidationException(f"Missing required query parameter {name!r}")
+    return value

@@ -1,7 +1,7 @@
 """The Sessions tab and session details: list (keyset pages, filters), CSV export, close, comment."""
 
-from datetime import datetime
 from typing import Annotated, Any
+from uuid import UUID
 
 import asyncpg
 import msgspec
@@ -45,40 +45,49 @@ def csv_cells(s: SessionRow) -> tuple[Any, ...]:
             s.duration_seconds, s.active)
 
 
-def session_filter(client_id: str | None, started_after: str | None, started_before: str | None,
-                   active: bool | None) -> SessionFilter:
-    return SessionFilter(client_id=client_id, started_after=moment(started_after, "from"),
-                         started_before=moment(started_before, "to"), active=active)
+class SessionQuery(msgspec.Struct, frozen=True, kw_only=True):
+    filter: SessionFilter
+    descending: bool
+    cursor: str | None
+    limit: int
+
+
+async def session_query(caller: Caller, limit: Limit = 50, cursor: Cursor = None, order: Order = "desc",
+                        client_id: ClientFilter = None, started_after: After = None, started_before: Before = None,
+                        active: bool | None = None) -> SessionQuery:
+    # `caller` is only asked for so that the credentials are checked before these parameters.
+    f = SessionFilter(client_id=client_id, started_after=moment(started_after, "from"),
+                      started_before=moment(started_before, "to"), active=active)
+    return SessionQuery(filter=f, descending=order == "desc", cursor=cursor, limit=limit)
+
+
+async def sessions_page(pool: asyncpg.Pool, account_id: UUID,
+                        listing: SessionQuery) -> tuple[list[SessionRow], str | None]:
+    return await session_page(pool, account_id, listing.filter, descending=listing.descending, cursor=listing.cursor,
+                              limit=listing.limit)
 
 
 class SessionsController(Controller):
     path = "/v1"
     tags = ["sessions"]
-    dependencies = {"caller": Provide(customer)}
+    dependencies = {"caller": Provide(customer), "listing": Provide(session_query)}
 
     @get("/sessions", summary="The Sessions tab: past and current sessions, newest first by default")
-    async def list_sessions(self, caller: Caller, state: State, pool: asyncpg.Pool, limit: Limit = 50, cursor: Cursor = None,
-                            order: Order = "desc", client_id: ClientFilter = None, started_after: After = None,
-                            started_before: Before = None, active: bool | None = None,
+    async def list_sessions(self, caller: Caller, listing: SessionQuery, state: State, pool: asyncpg.Pool,
                             min_position: Annotated[int | None, MinPosition] = None) -> SessionList:
         await reach(state, SESSIONS.name, min_position)
-        f = session_filter(client_id, started_after, started_before, active)
-        items, next_cursor = await session_page(pool, caller.account_id, f, descending=order == "desc",
-                                                cursor=cursor, limit=limit)
+        items, next_cursor = await sessions_page(pool, caller.account_id, listing)
         return SessionList(items=items, next_cursor=next_cursor)
 
     @get("/sessions.csv", summary="Export the Sessions tab as CSV (all rows or the page, per the account's "
                                   "settings)", media_type="text/csv")
-    async def export_sessions(self, caller: Caller, pool: asyncpg.Pool, limit: Limit = 50, cursor: Cursor = None,
-                              order: Order = "desc", client_id: ClientFilter = None, started_after: After = None,
-                              started_before: Before = None, active: bool | None = None) -> Stream:
-        f = session_filter(client_id, started_after, started_before, active)
+    async def export_sessions(self, caller: Caller, listing: SessionQuery, pool: asyncpg.Pool) -> Stream:
         async def page() -> list[SessionRow]:
-            return (await session_page(pool, caller.account_id, f, descending=order == "desc",
-                                       cursor=cursor, limit=limit))[0]
+            return (await sessions_page(pool, caller.account_id, listing))[0]
 
         return await export(pool, caller.account_id, "sessions.csv", CSV_HEADER, csv_cells, page=page,
-                            every=lambda: session_rows(pool, caller.account_id, f, descending=order == "desc"))
+                            every=lambda: session_rows(pool, caller.account_id, listing.filter,
+                                                       descending=listing.descending))
 
     @get("/sessions/{session_id:str}", summary="Session details with its comment")
     async def show_session(self, session_id: SessionId, caller: Caller, state: State, pool: asyncpg.Pool,
