@@ -50,7 +50,8 @@ class ApiKeysController(Controller):
                         status=201)
 
     @delete("/{key_id:str}", status_code=200, summary="Revoke an API key; it stops working at once")
-    async def revoke_key(self, key_id: Annotated[str, Plain], caller: Caller, portal: Portal, pool: asyncpg.Pool) -> Response[Any]:
+    async def revoke_key(self, key_id: Annotated[str, Plain], caller: Caller, portal: Portal,
+                         pool: asyncpg.Pool) -> Response[Any]:
         position = await command(caller.actor, portal.revoke_api_key, caller.account_id, key_id)
         await revoke_api_key_token(pool, caller.account_id, key_id)
         return accepted(position)

@@ -99,7 +99,7 @@ async def registering_device(portal: Portal, pool: asyncpg.Pool, license_key: Li
     return Device(account_id=account_id, license_key="")
 
 
-def device_actor(request: Request, client_id: str) -> Actor:  # type: ignore[type-arg]
+def device_actor(request: Request, client_id: str) -> Actor:
     return request_actor(request, "device", client_id)
 
 
@@ -109,14 +109,14 @@ class DeviceController(Controller):
 
     @post("/register", status_code=200, dependencies={"caller": Provide(registering_device)},
           summary="Link a client to the account (refused past the license's maximum clients)")
-    async def register(self, data: Registration, caller: Device, request: Request,  # type: ignore[type-arg]
+    async def register(self, data: Registration, caller: Device, request: Request,
                        portal: Portal) -> Response[Any]:
         return accepted(await command(device_actor(request, data.client_id), portal.register_client,
                                       caller.account_id, data.client_id, data.version, data.platform))
 
     @post("/heartbeat", status_code=200, dependencies={"key": Provide(presented_key)},
           summary="The client is online. Cheap: only transitions become events")
-    async def heartbeat(self, data: Heartbeat, request: Request,  # type: ignore[type-arg]
+    async def heartbeat(self, data: Heartbeat, request: Request,
                         portal: Portal, pool: asyncpg.Pool, key: str) -> Response[Any]:
         if await presence.beat(pool, key, data.client_id, data.version):
             return Response({"position": None})
@@ -129,7 +129,7 @@ class DeviceController(Controller):
 
     @post("/sessions", status_code=201, dependencies={"caller": Provide(device)},
           summary="Start a session (refused past the license's concurrent sessions or active devices)")
-    async def start_session(self, data: SessionRequest, caller: Device, request: Request,  # type: ignore[type-arg]
+    async def start_session(self, data: SessionRequest, caller: Device, request: Request,
                             portal: Portal) -> Response[Any]:
         session_id, position = await command(device_actor(request, data.from_client_id), portal.start_session,
                                              caller.account_id, data.from_client_id, data.to_client_id)
@@ -137,7 +137,7 @@ class DeviceController(Controller):
 
     @post("/sessions/{session_id:str}/end", status_code=200, dependencies={"caller": Provide(device)},
           summary="The session ended (repeating it is harmless)")
-    async def end_session(self, session_id: SessionId, caller: Device, request: Request,  # type: ignore[type-arg]
+    async def end_session(self, session_id: SessionId, caller: Device, request: Request,
                           portal: Portal) -> Response[Any]:
         return accepted(await command(request_actor(request, "device", "client"), portal.end_session,
                                       caller.account_id, session_id))

@@ -99,7 +99,7 @@ async def revoke_api_key_token(pool: asyncpg.Pool, account_id: UUID, key_id: str
                        "AND revoked_at IS NULL", account_id, key_id)
 
 
-def bearer_token(request: Request) -> str:  # type: ignore[type-arg]
+def bearer_token(request: Request) -> str:
     scheme, _, token = request.headers.get("authorization", "").partition(" ")
     if scheme.lower() != "bearer" or not token.strip():
         raise Problem(401, "unauthenticated", "Log in and send `Authorization: Bearer <token>`",
@@ -107,7 +107,7 @@ def bearer_token(request: Request) -> str:  # type: ignore[type-arg]
     return token.strip()
 
 
-async def current_caller(request: Request, pool: asyncpg.Pool) -> Caller:  # type: ignore[type-arg]
+async def current_caller(request: Request, pool: asyncpg.Pool) -> Caller:
     """The authenticated caller; the account always comes from here, never from the path or body. A token of
     a disabled account, or an API key while the account's API access is off, is refused like an unknown one."""
     row = await pool.fetchrow(
@@ -141,7 +141,7 @@ NOT_WHILE_IMPERSONATING = ("/v1/auth/password", "/v1/auth/2fa", "/v1/auth/logout
                            "/v1/account/access")
 
 
-def impersonating(request: Request, row: asyncpg.Record, account_id: UUID,  # type: ignore[type-arg]
+def impersonating(request: Request, row: asyncpg.Record, account_id: UUID,
                   user_id: UUID | None) -> Caller:
     """Staff acting as the account's owner: every event names the staff member, on behalf of the account."""
     if request.url.path.startswith(NOT_WHILE_IMPERSONATING):

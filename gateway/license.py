@@ -1,6 +1,6 @@
 """The License tab: product, key, limits, namespace, contract, and the tiers one may upgrade to."""
 
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any
 
 import asyncpg
 import msgspec

@@ -45,7 +45,7 @@ class PasswordController(Controller):
     @post("", status_code=200, dependencies={"caller": Provide(user_caller)},
           summary="Change the password (needs the current one; wrong ones count like failed logins); ends the "
                   "user's other sessions")
-    async def change(self, data: PasswordChange, request: Request, caller: Caller,  # type: ignore[type-arg]
+    async def change(self, data: PasswordChange, request: Request, caller: Caller,
                      portal: Portal, pool: asyncpg.Pool) -> Response[Any]:
         user = await off_loop(portal.user, caller.user_id)  # the aggregate: its password hash is the check
         address = client_address(request)  # a stolen session must not guess the password faster than a login
@@ -63,7 +63,7 @@ class PasswordController(Controller):
 
     @post("/reset", status_code=202, summary="E-mail a reset link; the same answer whether or not the login exists, "
                                              "or the hourly limit of e-mails is reached")
-    async def request_reset(self, data: ResetRequest, request: Request,  # type: ignore[type-arg]
+    async def request_reset(self, data: ResetRequest, request: Request,
                             state: State, portal: Portal, pool: asyncpg.Pool) -> Response[Any]:
         email = normalised_email(data.email)
         actor = request_actor(request, "user", email)
@@ -72,7 +72,7 @@ class PasswordController(Controller):
                                                   actor, email, client_address(request)))
 
     @post("/reset/confirm", status_code=200, summary="Set a new password with the link's token (works once)")
-    async def confirm_reset(self, data: ResetConfirm, request: Request,  # type: ignore[type-arg]
+    async def confirm_reset(self, data: ResetConfirm, request: Request,
                             portal: Portal, pool: asyncpg.Pool) -> Response[Any]:
         user_id = await reset_link_user(pool, data.token)
         if user_id is None:
