@@ -130,8 +130,9 @@ async def test_a_bearer_token_is_not_a_signature(http, account: Account):
 async def switch_off(http, settings, account: Account, switch: str) -> None:
     """An administrator switches the account (`enabled`) or its API access (`api-access`) off."""
     admin = await staff_member(http, settings, "administrator")
-    response = await http.put(f"/v1/admin/accounts/{account.account_id}/{switch}", json={"enabled": False},
-                              headers=admin.auth)
+    field = {"enabled": "enabled", "api-access": "api_access"}[switch]
+    response = await http.patch(f"/v1/admin/customers/{account.account_id}", json={field: False},
+                                headers=admin.auth)
     assert response.status_code == 200, response.text
 
 

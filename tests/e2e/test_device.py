@@ -213,7 +213,7 @@ async def test_every_device_call_of_a_switched_off_account_is_forbidden(http, se
     await read(http, account, f"/v1/clients/{client_id}", position)  # a heartbeat would take the fast path
     session_id, _ = await device.start(client_id, new_client_id())
     admin = await staff_member(http, settings, "administrator")
-    switched = await http.put(f"/v1/admin/accounts/{account.account_id}/enabled", json={"enabled": False},
+    switched = await http.patch(f"/v1/admin/customers/{account.account_id}", json={"enabled": False},
                               headers=admin.auth)
     assert switched.status_code == 200, switched.text
     path, body = ROUTES[route]
