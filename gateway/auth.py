@@ -18,7 +18,7 @@ from gateway.consistency import MinPosition, accepted, command, off_loop, reach
 from gateway.fields import Code, EmailAddress, Name, Password, described, require_strong
 from gateway.identity import (Caller, anyone, bearer_token, hash_password, issue_token, revoke_sessions,
                               revoke_token, user_caller)
-from gateway.login import Attempt, log_in
+from gateway import login
 from gateway.problems import Problem
 from gateway.throttle import counted, refuse_when_throttled
 from gateway.tracing import client_address, request_actor
@@ -107,9 +107,9 @@ class AuthController(Controller):
     async def log_in(self, data: LogIn, request: Request, state: State,
                      portal: Portal, pool: asyncpg.Pool) -> LoggedIn:
         email = normalised_email(data.email)
-        attempt = Attempt(email=email, password=data.password, code=data.code,
-                          actor=request_actor(request, "user", email))
-        user, token = await log_in(portal, pool, attempt, state.settings.token_ttl_seconds)
+        attempt = login.Attempt(email=email, password=data.password, code=data.code,
+                                actor=request_actor(request, "user", email))
+        user, token = await login.log_in(portal, pool, attempt, state.settings.token_ttl_seconds)
         return LoggedIn(account_id=user.account_id, user_id=user.id, role=user.role, token=token.token,
                         token_type=token.token_type, expires_at=token.expires_at)
 
