@@ -99,3 +99,23 @@ class NotInPlan(DomainError):
 
 class AccessEnded(DomainError):
     """The impersonation already ended (by either side) or expired."""
+
+
+class WeakPassword(InvalidValue):
+    """The password is too short, too common, or contains the login's e-mail address."""
+
+
+class InvalidCredentials(DomainError):
+    """The e-mail address and password do not match a login (never say which is wrong)."""
+
+
+class LoginDisabled(DomainError):
+    """The login, or its whole account, is switched off."""
+
+
+class SecondFactorRequired(DomainError):
+    """The login has two-factor authentication on and no code was sent."""
+
+
+class CannotDisableSelf(RuleViolation):
+    """A user cannot disable their own login."""

@@ -9,7 +9,7 @@ from eventsourcing.domain import Aggregate
 
 from domain import totp
 from domain.account import Account
-from domain.errors import EmailTaken, NotAllowed, NotFound, RuleViolation
+from domain.errors import CannotDisableSelf, EmailTaken, NotAllowed, NotFound, RuleViolation
 from domain.store import PortalStore, now
 from domain.text import plain_text
 from domain.user import PLATFORM_ROLES, User
@@ -88,7 +88,11 @@ class UserCommands(PortalStore):
         user = self.user(user_id)
         return self._change(User, user_id, user.account_id, lambda u: u.change_password(password_hash=password_hash))
 
-    def set_user_disabled(self, account_id: UUID, user_id: UUID, disabled: bool) -> int:
+    def set_user_disabled(self, account_id: UUID, user_id: UUID, disabled: bool, by: UUID | None = None) -> int:
+        """`by`: the user giving the command, who can neither disable nor re-enable themself."""
+        if user_id == by:
+            raise CannotDisableSelf("You cannot disable yourself", field="user_id")
+
         def check(user: User) -> None:
             if user.account_role == "owner":
                 raise NotAllowed("The account's owner cannot be disabled", field="user_id")

@@ -5,7 +5,6 @@ from typing import Annotated, Any
 
 import msgspec
 from litestar import Controller, Response, patch, put
-from litestar.datastructures import State
 from litestar.di import Provide
 
 from domain import luhn
@@ -102,9 +101,9 @@ class AccountController(Controller):
     dependencies = {"caller": Provide(owner)}
 
     @put("/contact", summary="Replace the account holder's name, address and phone")
-    async def change_contact(self, data: Contact, caller: Caller, state: State) -> Response[Any]:
+    async def change_contact(self, data: Contact, caller: Caller, portal: Portal) -> Response[Any]:
         fields = msgspec.structs.asdict(data)
-        return accepted(await command(caller.actor, state.portal.change_contact, caller.account_id, **fields))
+        return accepted(await command(caller.actor, portal.change_contact, caller.account_id, **fields))
 
     @patch("/contact", summary="Change some of the account holder's contact fields; the others stay")
     async def amend_contact(self, data: ContactPatch, caller: Caller, portal: Portal) -> Response[Any]:
@@ -114,5 +113,5 @@ class AccountController(Controller):
         return accepted(await command(caller.actor, portal.amend_contact, caller.account_id, **changes))
 
     @put("/payment", summary="Replace the payment method; only a masked form is kept")
-    async def change_payment(self, data: PaymentInput, caller: Caller, state: State) -> Response[Any]:
-        return accepted(await command(caller.actor, state.portal.change_payment_method, caller.account_id, **masked(data)))
+    async def change_payment(self, data: PaymentInput, caller: Caller, portal: Portal) -> Response[Any]:
+        return accepted(await command(caller.actor, portal.change_payment_method, caller.account_id, **masked(data)))

@@ -5,6 +5,7 @@ import secrets
 from typing import Any, Literal
 from uuid import UUID
 
+import asyncpg
 import msgspec
 from litestar import Controller, Response, post
 from litestar.datastructures import State
@@ -12,13 +13,12 @@ from litestar.di import Provide
 
 from domain.application import Portal
 from domain.user_commands import PLATFORM_ACCOUNT, normalised_email
-from gateway.auth import require_strong
 from gateway.consistency import accepted, command, off_loop
-from gateway.fields import EmailAddress, Name, Password
+from gateway.fields import EmailAddress, Name, Password, require_strong
 from gateway.identity import Caller, hash_password, revoke_sessions, staff
 from gateway.managers import Manager, managed, manager
-from gateway.passwords import send_reset_link
 from gateway.problems import Problem
+from gateway.resets import send_reset_link
 from projections.email_secrets import keep_secrets
 
 administrator = staff("administrator")
@@ -45,18 +45,19 @@ class AdminController(Controller):
 
     @post("/staff", status_code=201, dependencies={"caller": Provide(administrator)},
           summary="Add a platform staff member; they get a link to set a password")
-    async def add_staff(self, data: NewStaff, caller: Caller, state: State, portal: Portal) -> Response[Any]:
+    async def add_staff(self, data: NewStaff, caller: Caller, state: State, portal: Portal,
+                        pool: asyncpg.Pool) -> Response[Any]:
         email = normalised_email(data.email)
         unusable = await off_loop(hash_password, secrets.token_urlsafe(32))
         user_id, position = await command(caller.actor, portal.add_user, PLATFORM_ACCOUNT, email,
                                           data.name.strip(), unusable, data.role)
-        await send_reset_link(state, caller.actor, email, "invitation")
+        await send_reset_link(portal, pool, state.settings.public_url, caller.actor, email, "invitation")
         return accepted(position, Created(id=user_id, position=position), status=201)
 
     @post("/users/{user_id:uuid}/password", status_code=200, dependencies={"who": Provide(manager)},
           summary="Set a user's password by hand, or (no password given) reset it and e-mail a new one; "
                   "resellers for their own customers' users")
-    async def set_password(self, user_id: UUID, data: NewPassword, who: Manager, state: State,
+    async def set_password(self, user_id: UUID, data: NewPassword, who: Manager, pool: asyncpg.Pool,
                            portal: Portal) -> Response[Any]:
         user = await off_loop(portal.user, user_id)
         if user.platform_role is not None and user.account_id == PLATFORM_ACCOUNT and who.scope is not None:
@@ -68,9 +69,9 @@ class AdminController(Controller):
             require_strong(password, user.email)
         position = await command(who.caller.actor, portal.change_password, user.id,
                                  await off_loop(hash_password, password))
-        await revoke_sessions(state.pool, user.id)
+        await revoke_sessions(pool, user.id)
         if data.password is None:
             email_id, position = await command(who.caller.actor, portal.queue_email, user.account_id, user.email,
                                                "new_password", {"name": user.name}, ("password",))
-            await keep_secrets(state.pool, email_id, {"password": password})
+            await keep_secrets(pool, email_id, {"password": password})
         return accepted(position)

@@ -3,11 +3,13 @@ while the account's API access is switched off."""
 
 from typing import Annotated, Any, Literal
 
+import asyncpg
 import msgspec
 from litestar import Controller, Response, delete, get, post
 from litestar.datastructures import State
 from litestar.di import Provide
 
+from domain.application import Portal
 from gateway.consistency import MinPosition, accepted, command, reach
 from gateway.fields import Plain, Text
 from gateway.identity import Caller, issue_api_key, new_api_key, owner, revoke_api_key_token
@@ -32,23 +34,24 @@ class ApiKeysController(Controller):
     dependencies = {"caller": Provide(owner)}
 
     @get("", summary="The account's active API keys (never the keys themselves)")
-    async def list_keys(self, caller: Caller, state: State,
+    async def list_keys(self, caller: Caller, state: State, pool: asyncpg.Pool,
                         min_position: Annotated[int | None, MinPosition] = None) -> list[ApiKey]:
         await reach(state, ACCOUNT_ACCESS.name, min_position)
-        return await api_keys(state.pool, caller.account_id)
+        return await api_keys(pool, caller.account_id)
 
     @post("", status_code=201, summary="Create an API key; use it as `Authorization: Bearer <api_key>`")
-    async def create_key(self, data: NewApiKey, caller: Caller, state: State) -> Response[Any]:
+    async def create_key(self, data: NewApiKey, caller: Caller, portal: Portal, pool: asyncpg.Pool) -> Response[Any]:
         secret = new_api_key()
-        key_id, position = await command(caller.actor, state.portal.create_api_key, caller.account_id, data.name,
+        key_id, position = await command(caller.actor, portal.create_api_key, caller.account_id, data.name,
                                          data.scope, secret[:8])
-        await issue_api_key(state.pool, account_id=caller.account_id, key_id=key_id, name=data.name,
+        await issue_api_key(pool, account_id=caller.account_id, key_id=key_id, name=data.name,
                             scope=data.scope, secret=secret)
         return accepted(position, CreatedApiKey(key_id=key_id, api_key=secret, scope=data.scope, position=position),
                         status=201)
 
     @delete("/{key_id:str}", status_code=200, summary="Revoke an API key; it stops working at once")
-    async def revoke_key(self, key_id: Annotated[str, Plain], caller: Caller, state: State) -> Response[Any]:
-        position = await command(caller.actor, state.portal.revoke_api_key, caller.account_id, key_id)
-        await revoke_api_key_token(state.pool, caller.account_id, key_id)
+    async def revoke_key(self, key_id: Annotated[str, Plain], caller: Caller, portal: Portal,
+                         pool: asyncpg.Pool) -> Response[Any]:
+        position = await command(caller.actor, portal.revoke_api_key, caller.account_id, key_id)
+        await revoke_api_key_token(pool, caller.account_id, key_id)
         return accepted(position)

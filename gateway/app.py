@@ -2,11 +2,11 @@
 
 import logging
 from collections.abc import AsyncIterator, Awaitable, Callable
-from contextlib import asynccontextmanager
+from contextlib import AbstractAsyncContextManager, asynccontextmanager
 
 import asyncpg
 from nats.aio.client import Client as NATS
-from litestar import Litestar
+from litestar import Controller, Litestar, Router
 from litestar.di import Provide
 from litestar.openapi import OpenAPIConfig
 from litestar.openapi.plugins import ScalarRenderPlugin, SwaggerRenderPlugin
@@ -49,12 +49,24 @@ MAX_BODY_BYTES = 64 * 1024  # no portal form comes near this; larger bodies are 
 log = logging.getLogger("portal.gateway")
 
 
-def create_app(settings: GatewayConfig, open_portal: Callable[[], Portal],
-               connect_bus: Callable[[], Awaitable[NATS]]) -> Litestar:
-    """The HTTP API. Whoever starts it hands over how to open the event store's application and the bus; the
-    gateway itself starts nothing and knows nothing of the roles around it."""
-    metrics = Metrics()
+ROUTE_HANDLERS: list[type[Controller] | Router] = [
+    HealthController, AuthController, LicenseController, AccountController, ClientsController,
+    SessionsController, DeviceController, SettingsController, AuditController, EventsController,
+    EmailController, PasswordController, UsersController, ApiKeysController, AdminController,
+    FilesController, PublicDownloadController, ReleasesController, ApiPasswordController, ANYDESK,
+    CustomersController, PlansController, ImpersonationController]
 
+DESCRIPTION = ("Customer portal: licenses, accounts and their event history. Errors are RFC 9457 "
+               "problem+json. Commands answer `X-Event-Position`; send it back as `X-Min-Position` "
+               "to read your own writes. The AnyDesk-compatible REST API (v1) is mounted under `/anydesk`: "
+               "point AnyDesk's clients at `<this server>/anydesk` with the license id of `GET /v1/license` "
+               "and the password of `POST /v1/license/api-password`; its errors have AnyDesk's shape.")
+
+
+def lifespan_of(settings: GatewayConfig, metrics: Metrics, open_portal: Callable[[], Portal],
+                connect_bus: Callable[[], Awaitable[NATS]]) -> Callable[[Litestar], AbstractAsyncContextManager[None]]:
+    """What the application holds while it runs: the pool, the event store's application, the bus, and the
+    projectors' notifications."""
     @asynccontextmanager
     async def lifespan(app: Litestar) -> AsyncIterator[None]:
         app.state.settings = settings
@@ -74,15 +86,17 @@ def create_app(settings: GatewayConfig, open_portal: Callable[[], Portal],
             await app.state.nats.drain()
             await app.state.pool.close()
             app.state.portal.close()
+    return lifespan
 
+
+def create_app(settings: GatewayConfig, open_portal: Callable[[], Portal],
+               connect_bus: Callable[[], Awaitable[NATS]]) -> Litestar:
+    """The HTTP API. Whoever starts it hands over how to open the event store's application and the bus; the
+    gateway itself starts nothing and knows nothing of the roles around it."""
+    metrics = Metrics()
     app = Litestar(
-        route_handlers=[HealthController, AuthController, LicenseController, AccountController,
-                        ClientsController, SessionsController, DeviceController, SettingsController,
-                        AuditController, EventsController, EmailController, PasswordController,
-                        UsersController, ApiKeysController, AdminController, FilesController,
-                        PublicDownloadController, ReleasesController, ApiPasswordController, ANYDESK,
-                        CustomersController, PlansController, ImpersonationController],
-        lifespan=[lifespan],
+        route_handlers=ROUTE_HANDLERS,
+        lifespan=[lifespan_of(settings, metrics, open_portal, connect_bus)],
         dependencies={"token_caller": Provide(current_caller),  # resolved only where a guard asks for it
                       **DEPENDENCIES},
         exception_handlers=EXCEPTION_HANDLERS,  # type: ignore[arg-type]
@@ -93,14 +107,9 @@ def create_app(settings: GatewayConfig, open_portal: Callable[[], Portal],
         before_send=[answer_headers],
         request_max_body_size=MAX_BODY_BYTES,
         logging_config=None,  # every role logs JSON lines through workers/logs.py
-        openapi_config=OpenAPIConfig(
-            title="Portal", version="1.0.0", path="/schema",
-            description="Customer portal: licenses, accounts and their event history. Errors are RFC 9457 "
-                        "problem+json. Commands answer `X-Event-Position`; send it back as `X-Min-Position` "
-                        "to read your own writes. The AnyDesk-compatible REST API (v1) is mounted under `/anydesk`: "
-                        "point AnyDesk's clients at `<this server>/anydesk` with the license id of `GET /v1/license` "
-                        "and the password of `POST /v1/license/api-password`; its errors have AnyDesk's shape.",
-            render_plugins=[SwaggerRenderPlugin(path="/swagger"), ScalarRenderPlugin(path="/")]),
+        openapi_config=OpenAPIConfig(title="Portal", version="1.0.0", path="/schema", description=DESCRIPTION,
+                                     render_plugins=[SwaggerRenderPlugin(path="/swagger"),
+                                                     ScalarRenderPlugin(path="/")]),
     )
     describe(app)
     return app

@@ -5,6 +5,7 @@ from collections.abc import Sequence
 from typing import Annotated, Any
 from uuid import UUID
 
+import asyncpg
 import msgspec
 from litestar import Controller, get
 from litestar.datastructures import State
@@ -12,13 +13,14 @@ from litestar.di import Provide
 from litestar.params import Parameter
 from litestar.response import Stream
 
+from domain.application import Portal
 from domain.chain import canonical
 from domain.contract import to_public
 from domain.errors import NotFound
 from domain.history import AccountState, AsOf, Change, account_log, diff, parse_as_of, state_as_of
 from gateway.consistency import MinPosition, off_loop, reach
 from gateway.csv_export import export
-from gateway.fields import MAX_INT64, ZONE_RULE, After, MomentText, Plain, moment
+from gateway.fields import MAX_INT64, ZONE_RULE, After, MomentText, Plain, given, moment
 from gateway.identity import Caller, anyone, owner
 from gateway.problems import Problem
 from projections.audit import AUDIT, AuditEntry, AuditFilter, AuditPage, ChainReport, audit_entries, audit_page, \
@@ -87,33 +89,33 @@ class AuditController(Controller):
 
     @get("/audit", summary="The audit trail: every event of the account, oldest first, a page at a time",
          dependencies={"caller": Provide(owner)})
-    async def trail(self, caller: Caller, state: State, filters: AuditFilter,
+    async def trail(self, caller: Caller, state: State, pool: asyncpg.Pool, filters: AuditFilter,
                     after: Annotated[int, After] = 0, limit: Annotated[int, Limit] = 100,
                     min_position: Annotated[int | None, MinPosition] = None) -> AuditPage:
         await reach(state, AUDIT.name, min_position)
-        return await audit_page(state.pool, caller.account_id, filters, after, limit)
+        return await audit_page(pool, caller.account_id, filters, after, limit)
 
     @get("/audit/export", summary="The audit trail as CSV (same filters), streamed",
          dependencies={"caller": Provide(owner)})
-    async def export(self, caller: Caller, state: State, filters: AuditFilter,
+    async def export(self, caller: Caller, state: State, pool: asyncpg.Pool, filters: AuditFilter,
                      min_position: Annotated[int | None, MinPosition] = None) -> Stream:
         await reach(state, AUDIT.name, min_position)
-        return await export(state.pool, caller.account_id, "audit.csv", CSV_HEADER, csv_row,
-                            every=lambda: audit_entries(state.pool, caller.account_id, filters))
+        return await export(pool, caller.account_id, "audit.csv", CSV_HEADER, csv_row,
+                            every=lambda: audit_entries(pool, caller.account_id, filters))
 
     @get("/audit/verify", summary="Recompute the audit hash chain from the event store; the first break",
          dependencies={"caller": Provide(owner)})
-    async def verify(self, caller: Caller, state: State) -> ChainReport:
-        return await verify_chain(state.pool, state.portal, caller.account_id)
+    async def verify(self, caller: Caller, portal: Portal, pool: asyncpg.Pool) -> ChainReport:
+        return await verify_chain(pool, portal, caller.account_id)
 
     @get("/accounts/{account_id:uuid}/history", summary="The account's events from the event store, in order")
-    async def history(self, caller: Caller, state: State, account_id: UUID,
+    async def history(self, caller: Caller, portal: Portal, account_id: UUID,
                       after: Annotated[int, After] = 0, limit: Annotated[int, Limit] = 100) -> list[HistoryEntry]:
         audited(caller, account_id)
 
-        def read() -> list[HistoryEntry]:
+        def read() -> list[HistoryEntry]:  # an event-store read by nature
             entries = []
-            for position, event in account_log(state.portal, account_id, start=after + 1):
+            for position, event in account_log(portal, account_id, start=after + 1):
                 public = to_public(event)
                 entries.append(HistoryEntry(position=position, kind=type(public).__name__,
                                             event=canonical(public)))
@@ -123,17 +125,17 @@ class AuditController(Controller):
         return await off_loop(read)
 
     @get("/accounts/{account_id:uuid}/state", summary="The account as it stood at a time or position")
-    async def replay(self, caller: Caller, state: State, account_id: UUID,
+    async def replay(self, caller: Caller, portal: Portal, account_id: UUID,
                           as_of_: Annotated[str | None, Parameter(query="as_of")] = None) -> AccountState:
-        moment = as_of(as_of_, "as_of") if as_of_ else await off_loop(state.portal.current_position)
-        return await off_loop(state_as_of, state.portal, audited(caller, account_id), moment)
+        moment = as_of(as_of_, "as_of") if as_of_ else await off_loop(portal.current_position)
+        return await off_loop(state_as_of, portal, audited(caller, account_id), moment)
 
     @get("/accounts/{account_id:uuid}/diff", summary="What changed in the account between two moments")
-    async def compare(self, caller: Caller, state: State, account_id: UUID,
-                   from_: Annotated[str, Parameter(query="from")],
-                   to: Annotated[str, Parameter(query="to")]) -> StateDiff:
-        moments = as_of(from_, "from"), as_of(to, "to")
+    async def compare(self, caller: Caller, portal: Portal, account_id: UUID,
+                      from_: Annotated[str | None, Parameter(query="from")] = None,
+                      to: Annotated[str | None, Parameter(query="to")] = None) -> StateDiff:
+        moments = as_of(given(from_, "from"), "from"), as_of(given(to, "to"), "to")
         if type(moments[0]) is type(moments[1]) and moments[0] > moments[1]:  # type: ignore[operator]
             raise Problem(422, "validation", "from: must not be after to", field="from")
-        before, after = [await off_loop(state_as_of, state.portal, audited(caller, account_id), m) for m in moments]
+        before, after = [await off_loop(state_as_of, portal, audited(caller, account_id), m) for m in moments]
         return StateDiff(before=before, after=after, changes=diff(before, after))

@@ -20,15 +20,13 @@ from domain.i18n import N_
 from domain.user import User
 from domain.user_commands import PLATFORM_ACCOUNT
 from domain.user_commands import normalised_email
-from gateway.auth import require_strong
-from gateway.fields import EmailAddress, Name, Password
+from gateway.fields import EmailAddress, Name, Password, ProductCode, require_strong
 from gateway.consistency import MinPosition, accepted, command, off_loop, reach
 from gateway.csv_export import export
 from gateway.identity import forget_logins, hash_password
-from gateway.license import ProductCode
 from gateway.managers import Manager, managed, manager
-from gateway.passwords import send_reset_link
 from gateway.problems import Problem
+from gateway.resets import send_reset_link
 from projections.access import ACCOUNT_ACCESS
 from projections.customers import CUSTOMERS, CustomerRow, Filter, customer, customer_page, customer_rows
 from projections.license import LICENSE_TAB
@@ -110,9 +108,27 @@ def checked_phone(phone: str | None) -> str:
     return phone or ""
 
 
-async def customer_filter(q: Annotated[str | None, Parameter(max_length=100)] = None, enabled: bool | None = None,
-                          plan_id: UUID | None = None, level: AccountType | None = None) -> Filter:
-    return Filter(q=q, enabled=enabled, plan_id=plan_id, level=level)
+class CustomerQuery(msgspec.Struct, frozen=True, kw_only=True):
+    filter: Filter
+    sort: Sort
+    descending: bool
+    cursor: str | None
+    limit: int
+
+
+async def customer_query(who: Manager, q: Annotated[str | None, Parameter(max_length=100)] = None,
+                         enabled: bool | None = None, plan_id: UUID | None = None, level: AccountType | None = None,
+                         limit: Limit = 50, cursor: str | None = None, sort: Sort = "opened_at",
+                         order: Order = "asc") -> CustomerQuery:
+    # `who` is only asked for so that the credentials are checked before these parameters.
+    return CustomerQuery(filter=Filter(q=q, enabled=enabled, plan_id=plan_id, level=level), sort=sort,
+                         descending=order == "desc", cursor=cursor, limit=limit)
+
+
+async def customers_page(pool: asyncpg.Pool, who: Manager,
+                         listing: CustomerQuery) -> tuple[list[CustomerRow], str | None]:
+    return await customer_page(pool, who.scope, listing.filter, sort=listing.sort, descending=listing.descending,
+                               cursor=listing.cursor, limit=listing.limit)
 
 
 CSV_HEADER = (N_("Customer ID"), N_("Customer number"), N_("Login"), N_("Name"), N_("Contact number"), N_("Level"),
@@ -129,30 +145,24 @@ def csv_cells(c: CustomerRow) -> tuple[Any, ...]:
 class CustomersController(Controller):
     path = "/v1/admin"
     tags = ["admin"]
-    dependencies = {"who": Provide(manager), "filters": Provide(customer_filter)}
+    dependencies = {"who": Provide(manager), "listing": Provide(customer_query)}
 
     @get("/customers", summary="Customers, searched by name, e-mail or number, by status, plan and level; keyset pages")
-    async def list_customers(self, who: Manager, filters: Filter, state: State, pool: asyncpg.Pool,
-                             limit: Limit = 50, cursor: str | None = None, sort: Sort = "opened_at",
-                             order: Order = "asc",
+    async def list_customers(self, who: Manager, listing: CustomerQuery, state: State, pool: asyncpg.Pool,
                              min_position: Annotated[int | None, MinPosition] = None) -> CustomerList:
         await caught_up(state, min_position)
-        items, next_cursor = await customer_page(pool, who.scope, filters, sort=sort, descending=order == "desc",
-                                                 cursor=cursor, limit=limit)
+        items, next_cursor = await customers_page(pool, who, listing)
         return CustomerList(items=items, next_cursor=next_cursor)
 
     @get("/customers.csv", summary="The customers list as CSV (all rows or the page, per the caller's settings)",
          media_type="text/csv")
-    async def export_customers(self, who: Manager, filters: Filter, pool: asyncpg.Pool,
-                               limit: Limit = 50, cursor: str | None = None, sort: Sort = "opened_at",
-                               order: Order = "asc") -> Stream:
+    async def export_customers(self, who: Manager, listing: CustomerQuery, pool: asyncpg.Pool) -> Stream:
         async def page() -> list[CustomerRow]:
-            return (await customer_page(pool, who.scope, filters, sort=sort, descending=order == "desc",
-                                        cursor=cursor, limit=limit))[0]
+            return (await customers_page(pool, who, listing))[0]
 
         return await export(pool, who.caller.account_id, "customers.csv", CSV_HEADER, csv_cells, page=page,
-                            every=lambda: customer_rows(pool, who.scope, filters, sort=sort,
-                                                        descending=order == "desc"))
+                            every=lambda: customer_rows(pool, who.scope, listing.filter, sort=listing.sort,
+                                                        descending=listing.descending))
 
     @get("/customers/{account_id:uuid}", summary="The customer overview: who, level, time zone, license and clients, "
                                        "reseller plan and usage")
@@ -167,7 +177,8 @@ class CustomersController(Controller):
 
     @post("/customers", status_code=201, summary="Create a customer (or, for administrators, an administrator or reseller "
                                        "account); with no password its owner gets an invitation link")
-    async def create(self, data: NewCustomer, who: Manager, state: State, portal: Portal) -> Response[Any]:
+    async def create(self, data: NewCustomer, who: Manager, state: State, portal: Portal,
+                     pool: asyncpg.Pool) -> Response[Any]:
         email = normalised_email(data.email)
         if data.password is not None and data.invite:
             raise Problem(422, "validation", "password: give a password or an invitation, not both",
@@ -181,7 +192,7 @@ class CustomersController(Controller):
         account_id, number, position = await command(who.caller.actor, portal.create_customer, email,
                                                      await off_loop(hash_password, secret), profile, who.scope)
         if data.password is None:
-            await send_reset_link(state, who.caller.actor, email, "invitation")
+            await send_reset_link(portal, pool, state.settings.public_url, who.caller.actor, email, "invitation")
         elif data.welcome_email:
             _, position = await command(who.caller.actor, portal.queue_email, account_id, email, "welcome",
                                         {"name": profile.name})

@@ -12,11 +12,11 @@ from domain.application import Portal
 
 
 def application(state: State) -> Portal:
-    return state.portal  # type: ignore[no-any-return]
+    return state.portal
 
 
 def read_models(state: State) -> asyncpg.Pool:
-    return state.pool  # type: ignore[no-any-return]
+    return state.pool
 
 
 DEPENDENCIES = {"portal": Provide(application, sync_to_thread=False),

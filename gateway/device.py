@@ -6,10 +6,10 @@ from uuid import UUID
 import asyncpg
 import msgspec
 from litestar import Controller, Request, Response, post
-from litestar.datastructures import State
 from litestar.di import Provide
 from litestar.params import Parameter
 
+from domain.application import Portal
 from domain.actor import Actor
 from domain.files_commands import fingerprint
 from gateway.consistency import accepted, command, off_loop
@@ -70,28 +70,28 @@ def presented(license_key: str | None) -> str:
     return license_key
 
 
-async def device(state: State, license_key: LicenseKey = None) -> Device:
+async def device(portal: Portal, pool: asyncpg.Pool, license_key: LicenseKey = None) -> Device:
     """The account of the presented license key (only the current key: a reset one is refused)."""
     key = presented(license_key)
-    return Device(account_id=await key_account(state, key), license_key=key)
+    return Device(account_id=await key_account(portal, pool, key), license_key=key)
 
 
-async def key_account(state: State, key: str) -> UUID:
+async def key_account(portal: Portal, pool: asyncpg.Pool, key: str) -> UUID:
     """The key's account, unless it is switched off: then none of its devices may do anything. The admin
     switch waits for the access view before it answers, so this view is in force from then on."""
-    account_id = await off_loop(state.portal.account_for_key, key)
-    if await account_disabled(state.pool, account_id):
+    account_id = await off_loop(portal.account_for_key, key)
+    if await account_disabled(pool, account_id):
         raise Problem(403, "account-disabled", "This account is switched off, and its devices with it; "
                       "contact your administrator")
     return account_id
 
 
-async def registering_device(state: State, pool: asyncpg.Pool, license_key: LicenseKey = None,
+async def registering_device(portal: Portal, pool: asyncpg.Pool, license_key: LicenseKey = None,
                              enrollment_secret: EnrollmentSecret = None) -> Device:
     """A device installed from a custom client registers with its enrollment secret (revoked when the custom
     client's link is regenerated or it is deleted); any other with the license key."""
     if license_key or not enrollment_secret:
-        return await device(state, license_key)
+        return await device(portal, pool, license_key)
     account_id = await enrolling_account(pool, fingerprint(enrollment_secret))
     if account_id is None:
         raise Problem(401, "invalid-enrollment-secret", "This enrollment secret is unknown or was revoked; install "
@@ -99,7 +99,7 @@ async def registering_device(state: State, pool: asyncpg.Pool, license_key: Lice
     return Device(account_id=account_id, license_key="")
 
 
-def device_actor(request: Request, client_id: str) -> Actor:  # type: ignore[type-arg]
+def device_actor(request: Request, client_id: str) -> Actor:
     return request_actor(request, "device", client_id)
 
 
@@ -109,35 +109,35 @@ class DeviceController(Controller):
 
     @post("/register", status_code=200, dependencies={"caller": Provide(registering_device)},
           summary="Link a client to the account (refused past the license's maximum clients)")
-    async def register(self, data: Registration, caller: Device, request: Request,  # type: ignore[type-arg]
-                       state: State) -> Response[Any]:
-        return accepted(await command(device_actor(request, data.client_id), state.portal.register_client,
+    async def register(self, data: Registration, caller: Device, request: Request,
+                       portal: Portal) -> Response[Any]:
+        return accepted(await command(device_actor(request, data.client_id), portal.register_client,
                                       caller.account_id, data.client_id, data.version, data.platform))
 
     @post("/heartbeat", status_code=200, dependencies={"key": Provide(presented_key)},
           summary="The client is online. Cheap: only transitions become events")
-    async def heartbeat(self, data: Heartbeat, request: Request, state: State,  # type: ignore[type-arg]
-                        key: str) -> Response[Any]:
-        if await presence.beat(state.pool, key, data.client_id, data.version):
+    async def heartbeat(self, data: Heartbeat, request: Request,
+                        portal: Portal, pool: asyncpg.Pool, key: str) -> Response[Any]:
+        if await presence.beat(pool, key, data.client_id, data.version):
             return Response({"position": None})
-        account_id = await key_account(state, key)
-        async with presence.locked(state.pool, account_id, data.client_id) as row:
-            position = await command(device_actor(request, data.client_id), state.portal.client_came_online,
+        account_id = await key_account(portal, pool, key)
+        async with presence.locked(pool, account_id, data.client_id) as row:
+            position = await command(device_actor(request, data.client_id), portal.client_came_online,
                                      account_id, data.client_id, data.version)
             await row.mark(online=True, version=data.version)
         return accepted(position)
 
     @post("/sessions", status_code=201, dependencies={"caller": Provide(device)},
           summary="Start a session (refused past the license's concurrent sessions or active devices)")
-    async def start_session(self, data: SessionRequest, caller: Device, request: Request,  # type: ignore[type-arg]
-                            state: State) -> Response[Any]:
-        session_id, position = await command(device_actor(request, data.from_client_id), state.portal.start_session,
+    async def start_session(self, data: SessionRequest, caller: Device, request: Request,
+                            portal: Portal) -> Response[Any]:
+        session_id, position = await command(device_actor(request, data.from_client_id), portal.start_session,
                                              caller.account_id, data.from_client_id, data.to_client_id)
         return accepted(position, SessionStarted(session_id=session_id, position=position), status=201)
 
     @post("/sessions/{session_id:str}/end", status_code=200, dependencies={"caller": Provide(device)},
           summary="The session ended (repeating it is harmless)")
-    async def end_session(self, session_id: SessionId, caller: Device, request: Request,  # type: ignore[type-arg]
-                          state: State) -> Response[Any]:
-        return accepted(await command(request_actor(request, "device", "client"), state.portal.end_session,
+    async def end_session(self, session_id: SessionId, caller: Device, request: Request,
+                          portal: Portal) -> Response[Any]:
+        return accepted(await command(request_actor(request, "device", "client"), portal.end_session,
                                       caller.account_id, session_id))

@@ -47,8 +47,9 @@ class EventsController(Controller):
                 if msg is None:
                     yield KEEP_ALIVE
                 elif msg.subject.startswith(own):
-                    kind = msg.headers["Portal-Event-Type"]
+                    headers = msg.headers or {}  # the relay sets both on every message
+                    kind = headers["Portal-Event-Type"]
                     yield ServerSentEventMessage(data=upcast(kind, msg.data).decode(), event=kind,
-                                                 id=msg.headers["Portal-Position"])
+                                                 id=headers["Portal-Position"])
 
         return ServerSentEvent(messages())

@@ -5,16 +5,18 @@ as the regular expression itself."""
 
 import re
 from datetime import datetime
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, Literal, TypeVar, get_args
 
 import msgspec
 from email_validator import EmailNotValidError, validate_email
+from litestar.exceptions import ValidationException
 from litestar.openapi.spec import OpenAPIFormat, OpenAPIType, Schema
 from litestar.params import Parameter
 from litestar.plugins import OpenAPISchemaPlugin
 from litestar.typing import FieldDefinition
 
-from domain.errors import InvalidValue
+from domain.catalog import CATALOG
+from domain.errors import InvalidValue, WeakPassword
 from domain.text import PLAIN, SENTENCE
 
 READABLE: dict[str, str] = {}  # repr(pattern), as msgspec quotes it in errors -> what the value must be
@@ -129,4 +131,41 @@ def moment(text: str | None, field: str) -> datetime | None:
         value = None
     if value is None or value.tzinfo is None:
         raise InvalidValue(f"{field}: {ZONE_RULE}", field=field)
+    return value
+
+
+ProductCode = Literal["free", "lite", "professional", "power", "performance", "enterprise"]  # others are a 422
+if set(get_args(ProductCode)) != {p.code for p in CATALOG}:
+    raise ImportError("gateway.fields.ProductCode must name exactly the products of domain/catalog.py")
+
+COMMON_PASSWORDS = frozenset({"password", "passwort", "contraseña", "motdepasse", "qwertzuiop", "qwertyuiop",
+                              "1234567890", "0123456789", "letmein123", "iloveyou12", "administrator",
+                              "password123", "welcome123", "changeme123", "anydesk123", "portal1234"})
+
+
+def weakness(password: str, email: str) -> str | None:
+    """Why a password is too weak, or None. Length beats complexity rules (NIST SP 800-63B)."""
+    if len(password) < 10:
+        return "must be at least 10 characters long"
+    if password.lower() in COMMON_PASSWORDS or len(set(password)) < 4:
+        return "is too common or too repetitive"
+    local = email.split("@", 1)[0].lower()
+    if len(local) >= 4 and local in password.lower():
+        return "must not contain your e-mail address"
+    return None
+
+
+def require_strong(password: str, email: str, field: str = "password") -> None:
+    if reason := weakness(password, email):
+        raise WeakPassword(f"{field}: {reason}", field=field)
+
+
+T = TypeVar("T")
+
+
+def given(value: T | None, name: str) -> T:
+    """A required query parameter, declared optional so that the credentials are checked before it: its
+    absence answers, after them, what a missing parameter always answers (a 422 naming it)."""
+    if value is None:
+        raise ValidationException(f"Missing required query parameter {name!r}")
     return value

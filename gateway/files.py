@@ -83,8 +83,9 @@ class FilesPage(msgspec.Struct, kw_only=True):
     limit: int
 
 
-async def files_page(cursor: str | None = None,
+async def files_page(caller: Caller, cursor: str | None = None,
                      limit: Annotated[int, Parameter(ge=1, le=200, description="Rows per page")] = 50) -> FilesPage:
+    # `caller` is only asked for so that the credentials are checked before these parameters.
     return FilesPage(cursor=cursor, limit=limit)
 
 

@@ -28,7 +28,7 @@ class Readiness(msgspec.Struct, kw_only=True):
     reasons: list[str]
 
 
-async def scraper(request: Request, state: State) -> None:  # type: ignore[type-arg]
+async def scraper(request: Request, state: State) -> None:
     token = state.settings.metrics_token
     if not token:
         raise Problem(404, "not-found", "Metrics are off; set PORTAL_METRICS_TOKEN to scrape them")

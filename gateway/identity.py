@@ -12,7 +12,6 @@ import msgspec
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from litestar import Request
-from litestar.datastructures import State
 
 from domain.actor import Actor
 from gateway.language import STATE_KEY as LANGUAGE
@@ -100,7 +99,7 @@ async def revoke_api_key_token(pool: asyncpg.Pool, account_id: UUID, key_id: str
                        "AND revoked_at IS NULL", account_id, key_id)
 
 
-def bearer_token(request: Request) -> str:  # type: ignore[type-arg]
+def bearer_token(request: Request) -> str:
     scheme, _, token = request.headers.get("authorization", "").partition(" ")
     if scheme.lower() != "bearer" or not token.strip():
         raise Problem(401, "unauthenticated", "Log in and send `Authorization: Bearer <token>`",
@@ -108,10 +107,10 @@ def bearer_token(request: Request) -> str:  # type: ignore[type-arg]
     return token.strip()
 
 
-async def current_caller(request: Request, state: State) -> Caller:  # type: ignore[type-arg]
+async def current_caller(request: Request, pool: asyncpg.Pool) -> Caller:
     """The authenticated caller; the account always comes from here, never from the path or body. A token of
     a disabled account, or an API key while the account's API access is off, is refused like an unknown one."""
-    row = await state.pool.fetchrow(
+    row = await pool.fetchrow(
         """SELECT t.account_id, t.user_id, t.email, t.role, t.platform_role, t.kind, t.scope, t.impersonation_id,
                   t.staff_role, p.language
            FROM auth_tokens t LEFT JOIN account_access a ON a.account_id = t.account_id
@@ -120,7 +119,7 @@ async def current_caller(request: Request, state: State) -> Caller:  # type: ign
              AND NOT coalesce(a.disabled, false) AND (t.kind <> 'api_key' OR coalesce(a.api_access, true))""",
         digest(bearer_token(request)))
     if row is None:
-        raise Problem(401, "unauthenticated", await why_refused(state.pool, digest(bearer_token(request))),
+        raise Problem(401, "unauthenticated", await why_refused(pool, digest(bearer_token(request))),
                       headers={"WWW-Authenticate": 'Bearer error="invalid_token"'})
     request.state[LANGUAGE] = row["language"] or "en"  # every answer to this caller, errors included
     if row["scope"] == "read" and request.method not in ("GET", "HEAD"):
@@ -142,7 +141,7 @@ NOT_WHILE_IMPERSONATING = ("/v1/auth/password", "/v1/auth/2fa", "/v1/auth/logout
                            "/v1/account/access")
 
 
-def impersonating(request: Request, row: asyncpg.Record, account_id: UUID,  # type: ignore[type-arg]
+def impersonating(request: Request, row: asyncpg.Record, account_id: UUID,
                   user_id: UUID | None) -> Caller:
     """Staff acting as the account's owner: every event names the staff member, on behalf of the account."""
     if request.url.path.startswith(NOT_WHILE_IMPERSONATING):

@@ -1,6 +1,6 @@
 """The License tab: product, key, limits, namespace, contract, and the tiers one may upgrade to."""
 
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any
 
 import asyncpg
 import msgspec
@@ -12,7 +12,7 @@ from domain.application import Portal
 from domain.catalog import CATALOG, Product
 from gateway.consistency import MinPosition, accepted, command, reach
 from gateway.license_key import license_tab_with_key
-from gateway.fields import described
+from gateway.fields import ProductCode, described
 from gateway.identity import Caller, customer, owner
 from gateway.problems import Problem
 from projections.license import LICENSE_TAB, LicenseTab
@@ -20,9 +20,6 @@ from projections.license import LICENSE_TAB, LicenseTab
 NamespaceName = Annotated[str, described(
     "3 to 32 lower-case letters, digits and inner hyphens (aliases read `name@namespace`)",
     r"^[a-z0-9](?:[a-z0-9-]*[a-z0-9])?$", min_length=3, max_length=32)]
-
-
-ProductCode = Literal[tuple(p.code for p in CATALOG)]  # type: ignore[misc]  # an unknown product is a 422
 
 
 class Upgrade(msgspec.Struct, forbid_unknown_fields=True, kw_only=True):

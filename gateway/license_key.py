@@ -11,5 +11,5 @@ from projections.license import LicenseTab, license_tab
 
 
 async def license_tab_with_key(pool: asyncpg.Pool, portal: Portal, account_id: UUID) -> LicenseTab | None:
-    key = (await off_loop(portal.license, account_id)).key
+    key = (await off_loop(portal.license, account_id)).key  # the aggregate: events carry only its fingerprint
     return await license_tab(pool, account_id, key)

@@ -6,14 +6,14 @@ from collections.abc import AsyncIterator
 from nats.aio.msg import Msg
 from nats.errors import TimeoutError as NatsTimeout
 from nats.js import JetStreamContext
-from nats.js.api import ConsumerConfig, DeliverPolicy
+from nats.js.api import ConsumerConfig, DeliverPolicy, RawStreamMsg
 
 from domain.contract import STREAM
 
 IDLE = 15.0  # seconds without an event before the follower yields None (a keep-alive)
 
 
-def position(msg: Msg) -> int:
+def position(msg: Msg | RawStreamMsg) -> int:
     return int((msg.headers or {})["Portal-Position"])
 
 

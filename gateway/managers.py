@@ -22,6 +22,7 @@ async def manager(token_caller: Caller, portal: Portal) -> Manager:
         return Manager(caller=token_caller, scope=None)
     if token_caller.platform_role == "reseller":
         return Manager(caller=token_caller, scope=token_caller.user_id)
+    # An authorization check: it must see the current reseller aggregate, never a lagging view.
     if token_caller.role == "owner" and token_caller.platform_role is None and \
             await off_loop(portal.reseller, token_caller.account_id) is not None:
         return Manager(caller=token_caller, scope=token_caller.account_id)
@@ -30,7 +31,7 @@ async def manager(token_caller: Caller, portal: Portal) -> Manager:
 
 async def managed(portal: Portal, who: Manager, account_id: UUID) -> Account:
     """An account this manager administers; others answer 404 (never revealing that they exist)."""
-    account = await off_loop(portal.account, account_id)
+    account = await off_loop(portal.account, account_id)  # an authorization check: the current aggregate
     if who.scope is not None and account.reseller_id != who.scope:
         raise Problem(404, "not-found", "No such account")
     return account

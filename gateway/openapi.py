@@ -15,7 +15,7 @@ from litestar.openapi.spec import (Components, OpenAPI, OpenAPIMediaType, OpenAP
                                    Reference, Schema, SecurityScheme)
 from litestar.routes import HTTPRoute
 
-SECURITY_SCHEMES = {
+SECURITY_SCHEMES: dict[str, SecurityScheme | Reference] = {
     "bearer": SecurityScheme(type="http", scheme="bearer", description="A login's token from POST /v1/auth/login "
                              "(or /v1/signup)"),
     "apiKey": SecurityScheme(type="http", scheme="bearer", bearer_format="pak_…",
@@ -60,7 +60,7 @@ def credential(handler: HTTPRouteHandler) -> str | None:
         if name == "license_key":
             return "licenseKey"
         if name in provided:
-            pending += inspect.signature(provided[name].dependency).parameters  # type: ignore[arg-type]
+            pending += inspect.signature(provided[name].dependency).parameters
     return None
 
 

@@ -13,8 +13,8 @@ from domain.application import Portal
 from domain.reseller_plan import PlanLimits
 from domain.user_commands import PLATFORM_ACCOUNT
 from gateway.consistency import MinPosition, accepted, command, off_loop, reach
+from gateway.fields import ProductCode
 from gateway.identity import Caller, staff
-from gateway.license import ProductCode
 from gateway.problems import Problem
 from projections.plans import PLANS, Plan, plan, plans
 

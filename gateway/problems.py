@@ -13,9 +13,10 @@ from litestar.exceptions import HTTPException, ValidationException
 from litestar.status_codes import HTTP_500_INTERNAL_SERVER_ERROR
 
 from domain.errors import (AccessEnded, ActiveDeviceLimitReached, AliasTaken, ConcurrentChange,
-                           CustomClientLimitReached, CustomerLimitReached, DomainError, EmailTaken, InvalidLicenseKey,
-                           InvalidValue, NamespaceTaken, NotAllowed, NotFound, NotInPlan, ResellerClientLimitReached,
-                           RuleViolation, SeatLimitReached, SessionLimitReached, TwoFactorFailed, UpgradeRequired)
+                           CustomClientLimitReached, CustomerLimitReached, DomainError, EmailTaken, InvalidCredentials,
+                           InvalidLicenseKey, InvalidValue, LoginDisabled, NamespaceTaken, NotAllowed, NotFound,
+                           NotInPlan, ResellerClientLimitReached, RuleViolation, SeatLimitReached,
+                           SecondFactorRequired, SessionLimitReached, TwoFactorFailed, UpgradeRequired, WeakPassword)
 from domain.i18n import N_, translated
 from gateway.language import answer_language
 from gateway.fields import readable
@@ -30,12 +31,16 @@ DOMAIN_STATUS: dict[type[DomainError], tuple[int, str]] = {
     ConcurrentChange: (409, "concurrent-change"),
     RuleViolation: (409, "rule-violation"),
     InvalidValue: (422, "validation"),
+    WeakPassword: (422, "weak-password"),
     SeatLimitReached: (409, "seat-limit-reached"),
     SessionLimitReached: (409, "session-limit-reached"),
     ActiveDeviceLimitReached: (409, "active-device-limit-reached"),
     AliasTaken: (409, "alias-taken"),
     InvalidLicenseKey: (401, "invalid-license-key"),
     TwoFactorFailed: (401, "two-factor-failed"),
+    InvalidCredentials: (401, "invalid-credentials"),
+    SecondFactorRequired: (401, "two-factor-required"),
+    LoginDisabled: (403, "account-disabled"),
     NotAllowed: (403, "forbidden"),
     UpgradeRequired: (402, "upgrade-required"),
     CustomClientLimitReached: (409, "custom-client-limit-reached"),
@@ -115,7 +120,8 @@ def _http(request: Request[Any, Any, Any], exc: HTTPException) -> Response[Any]:
     slug = getattr(exc, "slug", None) or TITLES.get(exc.status_code, "error").lower().replace(" ", "-")
     if exc.status_code == 400 and "JSON is malformed" in str(exc.detail):
         slug = "malformed-body"
-    extra = {"field": exc.field} if getattr(exc, "field", None) else None
+    field = getattr(exc, "field", None)  # a Problem names its field; Litestar's own exceptions do not
+    extra = {"field": field} if field else None
     return problem(request, exc.status_code, slug, exc.detail, extra, exc.headers)
 
 

@@ -1,8 +1,9 @@
 """The Sessions tab and session details: list (keyset pages, filters), CSV export, close, comment."""
 
-from datetime import datetime
 from typing import Annotated, Any
+from uuid import UUID
 
+import asyncpg
 import msgspec
 from litestar import Controller, Response, get, patch, post
 from litestar.datastructures import State
@@ -10,6 +11,7 @@ from litestar.di import Provide
 from litestar.params import Parameter
 from litestar.response import Stream
 
+from domain.application import Portal
 from domain.i18n import N_
 from gateway.consistency import MinPosition, accepted, command, reach
 from gateway.csv_export import export
@@ -43,57 +45,66 @@ def csv_cells(s: SessionRow) -> tuple[Any, ...]:
             s.duration_seconds, s.active)
 
 
-def session_filter(client_id: str | None, started_after: str | None, started_before: str | None,
-                   active: bool | None) -> SessionFilter:
-    return SessionFilter(client_id=client_id, started_after=moment(started_after, "from"),
-                         started_before=moment(started_before, "to"), active=active)
+class SessionQuery(msgspec.Struct, frozen=True, kw_only=True):
+    filter: SessionFilter
+    descending: bool
+    cursor: str | None
+    limit: int
+
+
+async def session_query(caller: Caller, limit: Limit = 50, cursor: Cursor = None, order: Order = "desc",
+                        client_id: ClientFilter = None, started_after: After = None, started_before: Before = None,
+                        active: bool | None = None) -> SessionQuery:
+    # `caller` is only asked for so that the credentials are checked before these parameters.
+    f = SessionFilter(client_id=client_id, started_after=moment(started_after, "from"),
+                      started_before=moment(started_before, "to"), active=active)
+    return SessionQuery(filter=f, descending=order == "desc", cursor=cursor, limit=limit)
+
+
+async def sessions_page(pool: asyncpg.Pool, account_id: UUID,
+                        listing: SessionQuery) -> tuple[list[SessionRow], str | None]:
+    return await session_page(pool, account_id, listing.filter, descending=listing.descending, cursor=listing.cursor,
+                              limit=listing.limit)
 
 
 class SessionsController(Controller):
     path = "/v1"
     tags = ["sessions"]
-    dependencies = {"caller": Provide(customer)}
+    dependencies = {"caller": Provide(customer), "listing": Provide(session_query)}
 
     @get("/sessions", summary="The Sessions tab: past and current sessions, newest first by default")
-    async def list_sessions(self, caller: Caller, state: State, limit: Limit = 50, cursor: Cursor = None,
-                            order: Order = "desc", client_id: ClientFilter = None, started_after: After = None,
-                            started_before: Before = None, active: bool | None = None,
+    async def list_sessions(self, caller: Caller, listing: SessionQuery, state: State, pool: asyncpg.Pool,
                             min_position: Annotated[int | None, MinPosition] = None) -> SessionList:
         await reach(state, SESSIONS.name, min_position)
-        f = session_filter(client_id, started_after, started_before, active)
-        items, next_cursor = await session_page(state.pool, caller.account_id, f, descending=order == "desc",
-                                                cursor=cursor, limit=limit)
+        items, next_cursor = await sessions_page(pool, caller.account_id, listing)
         return SessionList(items=items, next_cursor=next_cursor)
 
     @get("/sessions.csv", summary="Export the Sessions tab as CSV (all rows or the page, per the account's "
                                   "settings)", media_type="text/csv")
-    async def export_sessions(self, caller: Caller, state: State, limit: Limit = 50, cursor: Cursor = None,
-                              order: Order = "desc", client_id: ClientFilter = None, started_after: After = None,
-                              started_before: Before = None, active: bool | None = None) -> Stream:
-        f = session_filter(client_id, started_after, started_before, active)
+    async def export_sessions(self, caller: Caller, listing: SessionQuery, pool: asyncpg.Pool) -> Stream:
         async def page() -> list[SessionRow]:
-            return (await session_page(state.pool, caller.account_id, f, descending=order == "desc",
-                                       cursor=cursor, limit=limit))[0]
+            return (await sessions_page(pool, caller.account_id, listing))[0]
 
-        return await export(state.pool, caller.account_id, "sessions.csv", CSV_HEADER, csv_cells, page=page,
-                            every=lambda: session_rows(state.pool, caller.account_id, f, descending=order == "desc"))
+        return await export(pool, caller.account_id, "sessions.csv", CSV_HEADER, csv_cells, page=page,
+                            every=lambda: session_rows(pool, caller.account_id, listing.filter,
+                                                       descending=listing.descending))
 
     @get("/sessions/{session_id:str}", summary="Session details with its comment")
-    async def show_session(self, session_id: SessionId, caller: Caller, state: State,
+    async def show_session(self, session_id: SessionId, caller: Caller, state: State, pool: asyncpg.Pool,
                            min_position: Annotated[int | None, MinPosition] = None) -> SessionDetails:
         await reach(state, SESSIONS.name, min_position)
-        details = await session_details(state.pool, caller.account_id, session_id)
+        details = await session_details(pool, caller.account_id, session_id)
         if details is None:
             raise Problem(404, "not-found", "No such session")
         return details
 
     @patch("/sessions/{session_id:str}", summary="Write the session's comment")
     async def comment_session(self, session_id: SessionId, data: SessionPatch, caller: Caller,
-                              state: State) -> Response[Any]:
-        return accepted(await command(caller.actor, state.portal.comment_session, caller.account_id, session_id,
+                              portal: Portal) -> Response[Any]:
+        return accepted(await command(caller.actor, portal.comment_session, caller.account_id, session_id,
                                       data.comment))
 
     @post("/sessions/{session_id:str}/close", status_code=200,
           summary="Close an active session by force; the clients learn it from the SessionEnded event")
-    async def close_session(self, session_id: SessionId, caller: Caller, state: State) -> Response[Any]:
-        return accepted(await command(caller.actor, state.portal.close_session, caller.account_id, session_id))
+    async def close_session(self, session_id: SessionId, caller: Caller, portal: Portal) -> Response[Any]:
+        return accepted(await command(caller.actor, portal.close_session, caller.account_id, session_id))

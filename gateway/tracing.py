@@ -30,11 +30,11 @@ def request_ids(app: Any) -> Any:
     return middleware
 
 
-def client_address(request: Request) -> str:  # type: ignore[type-arg]
+def client_address(request: Request) -> str:
     """Set by gateway/addresses.py: the peer, or the first untrusted hop behind trusted proxies."""
-    return request.scope["state"]["client_address"]  # type: ignore[no-any-return]
+    return request.scope["state"]["client_address"]
 
 
-def request_actor(request: Request, kind: str, name: str, role: str | None = None) -> Actor:  # type: ignore[type-arg]
+def request_actor(request: Request, kind: str, name: str, role: str | None = None) -> Actor:
     return Actor(kind=kind, name=name, role=role, address=client_address(request),
                  user_agent=request.headers.get("user-agent"), request_id=request.scope["state"]["request_id"])

@@ -5,17 +5,18 @@ import secrets
 from typing import Annotated, Any
 from uuid import UUID
 
+import asyncpg
 import msgspec
 from litestar import Controller, Request, Response, get, patch, post
 from litestar.datastructures import State
 from litestar.di import Provide
 
+from domain.application import Portal
 from domain.user_commands import normalised_email
 from gateway.consistency import MinPosition, accepted, command, off_loop, reach
 from gateway.fields import EmailAddress, Name
 from gateway.identity import Caller, hash_password, owner, revoke_sessions
-from gateway.passwords import send_reset_link
-from gateway.problems import Problem
+from gateway.resets import send_reset_link
 from projections.users import USERS, UserRow, account_users
 
 
@@ -39,27 +40,26 @@ class UsersController(Controller):
     dependencies = {"caller": Provide(owner)}
 
     @get("", summary="The account's users and their roles")
-    async def list_users(self, caller: Caller, state: State,
+    async def list_users(self, caller: Caller, state: State, pool: asyncpg.Pool,
                          min_position: Annotated[int | None, MinPosition] = None) -> list[UserRow]:
         await reach(state, USERS.name, min_position)
-        return await account_users(state.pool, caller.account_id)
+        return await account_users(pool, caller.account_id)
 
     @post("", status_code=201, summary="Add a member; they get an e-mail with a link to choose their password")
-    async def add_user(self, data: NewUser, request: Request, caller: Caller,  # type: ignore[type-arg]
-                       state: State) -> Response[Any]:
+    async def add_user(self, data: NewUser, request: Request, caller: Caller,
+                       state: State, portal: Portal, pool: asyncpg.Pool) -> Response[Any]:
         email = normalised_email(data.email)
         unusable = await off_loop(hash_password, secrets.token_urlsafe(32))  # until they choose their own
-        user_id, position = await command(caller.actor, state.portal.add_user, caller.account_id, email,
+        user_id, position = await command(caller.actor, portal.add_user, caller.account_id, email,
                                           data.name.strip(), unusable)
-        await send_reset_link(state, caller.actor, email, "invitation")
+        await send_reset_link(portal, pool, state.settings.public_url, caller.actor, email, "invitation")
         return accepted(position, UserAdded(user_id=user_id, position=position), status=201)
 
     @patch("/{user_id:uuid}", summary="Disable a member (their sessions end at once) or enable them again")
-    async def change_user(self, user_id: UUID, data: UserPatch, caller: Caller, state: State) -> Response[Any]:
-        if user_id == caller.user_id:
-            raise Problem(409, "rule-violation", "You cannot disable yourself", field="user_id")
-        position = await command(caller.actor, state.portal.set_user_disabled, caller.account_id, user_id,
-                                 data.disabled)
+    async def change_user(self, user_id: UUID, data: UserPatch, caller: Caller, portal: Portal,
+                          pool: asyncpg.Pool) -> Response[Any]:
+        position = await command(caller.actor, portal.set_user_disabled, caller.account_id, user_id,
+                                 data.disabled, by=caller.user_id)
         if data.disabled:
-            await revoke_sessions(state.pool, user_id)
+            await revoke_sessions(pool, user_id)
         return accepted(position)

@@ -75,3 +75,9 @@ async def account_users(pool: asyncpg.Pool, account_id: UUID) -> list[UserRow]:
         """SELECT user_id, email, name, coalesce(platform_role, account_role) AS role, two_factor, disabled,
                   created_at FROM users WHERE account_id = $1 ORDER BY created_at, email""", account_id)
     return [UserRow(**dict(r)) for r in rows]
+
+
+async def two_factor_on(pool: asyncpg.Pool, account_id: UUID, user_id: UUID) -> bool:
+    """Whether the user has two-factor authentication on (False while the view has not seen the user)."""
+    return bool(await pool.fetchval("SELECT two_factor FROM users WHERE account_id = $1 AND user_id = $2",
+                                    account_id, user_id))

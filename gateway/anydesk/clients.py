@@ -13,17 +13,14 @@ from litestar.params import Parameter
 from domain.application import Portal
 from gateway.anydesk.errors import AnyDeskError
 from gateway.anydesk.guard import Licensee
-from gateway.anydesk.shapes import AnyDeskClient, AnyDeskClientDetails, applied, client, now, session
+from gateway.anydesk.shapes import (AnyDeskClient, AnyDeskClientDetails, Limit, Offset, Order, applied, client,
+                                    now, session)
 from gateway.consistency import command
 from projections.clients import CLIENTS, client_details, client_slice
 from projections.sessions import SessionFilter, session_slice
 
 SORTS = {"cid": "client_id", "alias": "alias", "online": "online"}  # AnyDesk's names -> the read model's
 LAST_SESSIONS = 5
-
-Offset = Annotated[int, Parameter(ge=0, description="Skip this many")]
-Limit = Annotated[int, Parameter(ge=-1, description="At most this many; -1: all")]
-Order = Literal["asc", "desc"]
 
 
 class ClientQuery(msgspec.Struct, frozen=True, kw_only=True):

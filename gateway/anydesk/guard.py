@@ -75,4 +75,4 @@ async def signed(connection: ASGIConnection[Any, Any, Any, Any], _: BaseRouteHan
 
 
 async def licensee(request: Request[Any, Any, Any]) -> Licensee:
-    return request.state.licensee  # type: ignore[no-any-return]  # set by the guard, which runs first
+    return request.state.licensee  # set by the guard, which runs first

@@ -12,10 +12,9 @@ from litestar.di import Provide
 from litestar.params import Parameter
 
 from domain.application import Portal
-from gateway.anydesk.clients import Limit, Offset, Order
 from gateway.anydesk.errors import AnyDeskError
 from gateway.anydesk.guard import Licensee
-from gateway.anydesk.shapes import AnyDeskSession, applied, now, session
+from gateway.anydesk.shapes import AnyDeskSession, Limit, Offset, Order, applied, now, session
 from gateway.consistency import command
 from projections.sessions import SESSIONS, SessionFilter, session_details, session_slice
 

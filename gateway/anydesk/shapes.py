@@ -2,14 +2,20 @@
 read-model rows."""
 
 from datetime import UTC, datetime
+from typing import Annotated, Literal
 
 import msgspec
 from litestar import Response
 from litestar.datastructures import State
+from litestar.params import Parameter
 
 from gateway.consistency import POSITION_HEADER, reach
 from projections.clients import ClientDetails
 from projections.sessions import Peer, SessionDetails
+
+Offset = Annotated[int, Parameter(ge=0, description="Skip this many")]  # AnyDesk's paging, for every list
+Limit = Annotated[int, Parameter(ge=-1, description="At most this many; -1: all")]
+Order = Literal["asc", "desc"]
 
 
 class AnyDeskPeer(msgspec.Struct, kw_only=True):

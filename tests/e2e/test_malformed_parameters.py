@@ -67,6 +67,24 @@ async def test_credentials_are_checked_before_parameters(http, path, params):
     problem(await http.get(path, params=params), 401)
 
 
+ACCOUNT = "00000000-0000-4000-8000-000000000001"
+
+
+@pytest.mark.parametrize("path, params", [
+    ("/v1/admin/email", {}),  # `to` missing
+    (f"/v1/accounts/{ACCOUNT}/diff", {}),  # `from` and `to` missing
+    (f"/v1/accounts/{ACCOUNT}/diff", {"from": "1"}),
+    ("/v1/admin/customers", {"limit": "0"}),
+    ("/v1/sessions.csv", {"from": "yesterday"}),
+    (f"/v1/admin/email/accounts/{ACCOUNT}", {"limit": "0"}),
+    ("/v1/admin/email/suppressions", {"limit": "0"}),
+    ("/v1/files", {"limit": "0"}),
+    ("/v1/clients.csv", {"sort": "nonsense"}),
+], ids=lambda v: v if isinstance(v, str) else None)
+async def test_credentials_are_checked_before_missing_or_bad_parameters(http, path, params):
+    problem(await http.get(path, params=params), 401)
+
+
 async def test_a_staff_lookup_of_an_address_with_nul_is_refused(http, settings):
     help_desk = await staff_member(http, settings, "help desk")
 

@@ -17,6 +17,7 @@ class TwoFactor:
     account: Account
     secret: str
     recovery_codes: list[str]
+    position: int  # of the enabling command
 
 
 def wrong_code(secret: str) -> str:
@@ -38,7 +39,7 @@ async def two_factor(http, account: Account) -> TwoFactor:
     response = await http.post("/v1/auth/2fa/enable", json={"secret": secret, "code": authenticator_code(secret)},
                                headers=account.auth)
     assert response.status_code == 200, response.text
-    return TwoFactor(account, secret, response.json()["recovery_codes"])
+    return TwoFactor(account, secret, response.json()["recovery_codes"], response.json()["position"])
 
 
 async def test_setting_up_answers_a_secret_for_the_authenticator_app(http, account: Account):
@@ -83,7 +84,8 @@ async def test_a_recovery_code_typed_in_lower_case_without_dashes_works(http, tw
 
 
 async def test_the_user_is_shown_with_two_factor_on(http, two_factor: TwoFactor):
-    me = await http.get("/v1/auth/me", headers=two_factor.account.auth)
+    me = await http.get("/v1/auth/me", headers={**two_factor.account.auth,
+                                                "X-Min-Position": str(two_factor.position)})
 
     assert me.json()["two_factor"] is True
 
