@@ -11,7 +11,9 @@ from litestar.routes import HTTPRoute
 from gateway.app import create_app
 from tests.e2e.anydesk import AnyDesk, anydesk_of
 from tests.e2e.api import PASSWORD
-from tests.e2e.authorization import ANYDESK_ROUTES, DEVICE_ROUTES, ROLES, RULES, Rule, World, build_world
+from tests.e2e.authorization import DEVICE_ROUTES, RULES, Rule
+from tests.e2e.signed_routes import ANYDESK_ROUTES
+from tests.e2e.world import ROLES, World, build_world
 from workers.config import Settings
 from workers.staff import add_staff
 
