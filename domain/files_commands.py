@@ -26,8 +26,9 @@ NOT_IN_PROGRAM_NAMES = set('/\\:*?"<>|')  # it becomes a file and folder name on
 SETTINGS = ("name", "platform", "direction", "allow_install", "program_name", "options")
 
 
-def fingerprint(secret: str) -> str:
-    """What the contract and the read model hold of a secret: enough to look it up, never to use it."""
+def lookup_digest(secret: str) -> str:
+    """What the contract and the read model hold of a secret: enough to look it up, never to use it (the whole
+    SHA-256, unlike the short fingerprint of `domain.history` that views show of a credential)."""
     return hashlib.sha256(secret.encode()).hexdigest()
 
 
@@ -40,8 +41,8 @@ class Credentials(TypedDict):
 
 def new_credentials() -> Credentials:
     secret, token = secrets.token_urlsafe(32), secrets.token_urlsafe(24)
-    return Credentials(enrollment_secret=secret, enrollment_fingerprint=fingerprint(secret),
-                       public_token=token, public_token_fingerprint=fingerprint(token))
+    return Credentials(enrollment_secret=secret, enrollment_fingerprint=lookup_digest(secret),
+                       public_token=token, public_token_fingerprint=lookup_digest(token))
 
 
 def check_text(field: str, value: str, longest: int) -> None:

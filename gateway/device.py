@@ -11,7 +11,7 @@ from litestar.params import Parameter
 
 from domain.application import Portal
 from domain.actor import Actor
-from domain.files_commands import fingerprint
+from domain.files_commands import lookup_digest
 from gateway.consistency import accepted, command, off_loop
 from gateway.fields import Plain, described
 from gateway.problems import Problem
@@ -92,7 +92,7 @@ async def registering_device(portal: Portal, pool: asyncpg.Pool, license_key: Li
     client's link is regenerated or it is deleted); any other with the license key."""
     if license_key or not enrollment_secret:
         return await device(portal, pool, license_key)
-    account_id = await enrolling_account(pool, fingerprint(enrollment_secret))
+    account_id = await enrolling_account(pool, lookup_digest(enrollment_secret))
     if account_id is None:
         raise Problem(401, "invalid-enrollment-secret", "This enrollment secret is unknown or was revoked; install "
                       "the custom client's current package", field="X-Enrollment-Secret")

@@ -13,7 +13,7 @@ from litestar.di import Provide
 from litestar.params import Parameter
 
 from domain.application import Portal
-from domain.files_commands import fingerprint
+from domain.files_commands import lookup_digest
 from gateway.consistency import MinPosition, accepted, command, off_loop, reach
 from gateway.downloads import serve
 from gateway.identity import Caller, customer, staff
@@ -172,7 +172,7 @@ class PublicDownloadController(Controller):
          media_type="application/zip")
     async def download(self, public_token: str, request: Request[Any, Any, Any], state: State,
                        pool: asyncpg.Pool) -> Response[bytes]:
-        return await serve(request, state.nats, pool, await public_package(pool, fingerprint(public_token)))
+        return await serve(request, state.nats, pool, await public_package(pool, lookup_digest(public_token)))
 
 
 class ReleasesController(Controller):
