@@ -3,7 +3,6 @@ settings checked against the catalog; the builder's outcomes; staff publishing s
 
 import hashlib
 import secrets
-import unicodedata
 from collections.abc import Callable
 from datetime import datetime
 from typing import Any, TypedDict
@@ -18,6 +17,7 @@ from domain.custom_client_quota import CustomClientQuota
 from domain.errors import InvalidValue, NotFound, UpgradeRequired
 from domain.release import Release, require_newer
 from domain.store import PortalStore, now
+from domain.text import plain_text
 from domain.user_commands import PLATFORM_ACCOUNT
 
 DIRECTIONS = ("incoming", "outgoing", "both")
@@ -48,9 +48,7 @@ def new_credentials() -> Credentials:
 def check_text(field: str, value: str, longest: int) -> None:
     if not value.strip() or len(value) > longest:
         raise InvalidValue(f"A {field.replace('_', ' ')} of 1 to {longest} characters", field=field)
-    if any(unicodedata.category(c) in ("Cc", "Cf") for c in value):
-        raise InvalidValue(f"The {field.replace('_', ' ')} may not hold control characters such as line "
-                             "breaks or tabs", field=field)
+    plain_text(value, field)  # the one rule for free text (domain/text.py)
 
 
 def check_option(key: str, value: Any) -> None:
