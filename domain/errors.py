@@ -1,4 +1,10 @@
-"""Named domain errors. The gateway maps each to an HTTP status in one place (gateway/problems.py)."""
+"""Named domain errors. The gateway maps each to an HTTP status in one place (gateway/problems.py).
+
+An error's message is a catalog id (English, marked with `N_`) with named places, and its values travel apart, so
+the gateway can say it in the caller's language: `SeatLimitReached(N_("At most {seats} clients"), seats=3)`.
+"""
+
+from domain.i18n import translated
 
 
 class DomainError(Exception):
@@ -6,10 +12,21 @@ class DomainError(Exception):
 
     field: str | None = None
 
-    def __init__(self, detail: str, *, field: str | None = None) -> None:
-        super().__init__(detail)
-        self.detail = detail
+    def __init__(self, message: str, *, field: str | None = None, **values: object) -> None:
+        self.message = message
+        self.values = values
+        self.detail = in_language("en", message, values)
+        super().__init__(self.detail)
         self.field = field
+
+    def detail_in(self, language: str) -> str:
+        return in_language(language, self.message, self.values)
+
+
+def in_language(language: str, message: str, values: dict[str, object]) -> str:
+    """The message in the language, its places filled (a message without values may hold literal braces)."""
+    said = translated(language, message)
+    return said.format(**values) if values else said
 
 
 class NotFound(DomainError):

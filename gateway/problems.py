@@ -17,6 +17,7 @@ from domain.errors import (AccessEnded, ActiveDeviceLimitReached, AliasTaken, Co
                            InvalidLicenseKey, InvalidValue, LoginDisabled, NamespaceTaken, NotAllowed, NotFound,
                            NotInPlan, ResellerClientLimitReached, RuleViolation, SeatLimitReached,
                            SecondFactorRequired, SessionLimitReached, TwoFactorFailed, UpgradeRequired, WeakPassword)
+from domain.errors import in_language
 from domain.i18n import N_, translated
 from gateway.language import answer_language
 from gateway.fields import readable
@@ -58,13 +59,19 @@ TITLES = {400: N_("Bad request"), 401: N_("Unauthorized"), 402: N_("Payment requ
 
 
 class Problem(HTTPException):
-    """An error the gateway raises itself, with a problem type and, where it applies, the field at fault."""
+    """An error the gateway raises itself, with a problem type and, where it applies, the field at fault. Its
+    message is a catalog id with named places, as a domain error's is (domain/errors.py)."""
 
-    def __init__(self, status: int, slug: str, detail: str, *, field: str | None = None,
-                 headers: dict[str, str] | None = None) -> None:
-        super().__init__(status_code=status, detail=detail, headers=headers)
+    def __init__(self, status: int, slug: str, message: str, *, field: str | None = None,
+                 headers: dict[str, str] | None = None, **values: object) -> None:
+        super().__init__(status_code=status, detail=in_language("en", message, values), headers=headers)
         self.slug = slug
         self.field = field
+        self.message = message
+        self.values = values
+
+    def detail_in(self, language: str) -> str:
+        return in_language(language, self.message, self.values)
 
 
 def problem(request: Request[Any, Any, Any], status: int, slug: str, detail: str,
@@ -122,13 +129,15 @@ def _http(request: Request[Any, Any, Any], exc: HTTPException) -> Response[Any]:
         slug = "malformed-body"
     field = getattr(exc, "field", None)  # a Problem names its field; Litestar's own exceptions do not
     extra = {"field": field} if field else None
-    return problem(request, exc.status_code, slug, exc.detail, extra, exc.headers)
+    detail = exc.detail_in(answer_language(request)) if isinstance(exc, Problem) else exc.detail
+    return problem(request, exc.status_code, slug, detail, extra, exc.headers)
 
 
 def _domain(request: Request[Any, Any, Any], exc: DomainError) -> Response[Any]:
     # The nearest mapped class: a named refinement (InvalidAlias) answers as what it refines (InvalidValue).
     status, slug = next((DOMAIN_STATUS[c] for c in type(exc).__mro__ if c in DOMAIN_STATUS), (409, "rule-violation"))
-    return problem(request, status, slug, exc.detail, {"field": exc.field} if exc.field else None)
+    return problem(request, status, slug, exc.detail_in(answer_language(request)),
+                   {"field": exc.field} if exc.field else None)
 
 
 def _bad_cursor(request: Request[Any, Any, Any], exc: BadCursor) -> Response[Any]:
