@@ -6,7 +6,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from eventsourcing.domain import event
 
 from domain.errors import InvalidValue, NotFound, RuleViolation
-from domain.i18n import LANGUAGES
+from domain.i18n import LANGUAGES, N_
 from domain.tenant import TenantAggregate
 
 CSV_SCOPES = ("all", "page")  # export every row, or only the page on screen
@@ -75,7 +75,7 @@ class Account(TenantAggregate):
                               expiry_year: int | None, holder: str) -> None:
         # Only a masked method ever reaches the event store: never a full card or account number.
         if len(last4) > 4 or (last4 and not last4.isalnum()):  # empty where nothing identifies it (invoice)
-            raise InvalidValue("Only the last four characters of a payment method may be stored",
+            raise InvalidValue(N_("Only the last four characters of a payment method may be stored"),
                                 field="last4")
         self._payment_method_changed(kind=kind, brand=brand, last4=last4, expiry_month=expiry_month,
                                      expiry_year=expiry_year, holder=holder)
@@ -93,10 +93,11 @@ class Account(TenantAggregate):
         for name, value in changes.items():
             if name == "time_zone":
                 if not known_time_zone(value):
-                    raise InvalidValue(f"Unknown time zone {value!r} (use an IANA name, e.g. Europe/Berlin)",
+                    raise InvalidValue(N_("Unknown time zone {zone} (use an IANA name, e.g. Europe/Berlin)"), zone=repr(value),
                                        field=name)
             elif name not in allowed or value not in allowed[name]:
-                raise InvalidValue(f"{name} must be one of {', '.join(allowed.get(name, ()))}", field=name)
+                raise InvalidValue(N_("{field} must be one of {choices}"), field=name,
+                                   choices=", ".join(allowed.get(name, ())))
         merged = {**self.preferences, **changes}
         if merged != self.preferences:
             self._preferences_changed(**merged)
@@ -129,11 +130,11 @@ class Account(TenantAggregate):
 
     def create_api_key(self, key_id: str, name: str, scope: str, prefix: str) -> None:
         if not self.api_access:
-            raise RuleViolation("API access is switched off for this account; ask your administrator")
+            raise RuleViolation(N_("API access is switched off for this account; ask your administrator"))
         if scope not in API_KEY_SCOPES:
-            raise InvalidValue(f"scope must be one of {', '.join(API_KEY_SCOPES)}", field="scope")
+            raise InvalidValue(N_("{field} must be one of {choices}"), field="scope", choices=", ".join(API_KEY_SCOPES))
         if len(self.api_keys) >= MAX_API_KEYS:
-            raise RuleViolation(f"An account has at most {MAX_API_KEYS} API keys; revoke one first")
+            raise RuleViolation(N_("An account has at most {most} API keys; revoke one first"), most=MAX_API_KEYS)
         self._api_key_created(key_id=key_id, name=name, scope=scope, prefix=prefix)
 
     @event("ApiKeyCreated")
@@ -142,7 +143,7 @@ class Account(TenantAggregate):
 
     def revoke_api_key(self, key_id: str) -> None:
         if key_id not in self.api_keys:
-            raise NotFound("No such API key")
+            raise NotFound(N_("No such API key"))
         self._api_key_revoked(key_id=key_id)
 
     @event("ApiKeyRevoked")
@@ -153,7 +154,8 @@ class Account(TenantAggregate):
 
     def set_level(self, level: str) -> None:
         if level not in ACCOUNT_TYPES:
-            raise RuleViolation(f"account_type must be one of {', '.join(ACCOUNT_TYPES)}", field="account_type")
+            raise RuleViolation(N_("{field} must be one of {choices}"), field="account_type",
+                                choices=", ".join(ACCOUNT_TYPES))
         if level != self.level:
             self._level_changed(level=level)
 
@@ -173,7 +175,7 @@ class Account(TenantAggregate):
     def delete(self, confirm: str) -> None:
         """Permanently: the caller typed the customer number. Deleting again records nothing."""
         if confirm.strip() != self.customer_number:
-            raise RuleViolation("confirm: type the customer number to confirm the deletion", field="confirm")
+            raise RuleViolation(N_("{field}: type the customer number to confirm the deletion"), field="confirm")
         if not self.deleted:
             self._deleted()
 

@@ -11,6 +11,7 @@ from eventsourcing.domain import event
 from domain.catalog import Product
 from domain.errors import CustomClientLimitReached
 from domain.tenant import TenantAggregate
+from domain.i18n import N_
 
 
 class CustomClientQuota(TenantAggregate):
@@ -25,8 +26,8 @@ class CustomClientQuota(TenantAggregate):
 
     def hold(self, custom_client_id: UUID, tier: Product) -> None:
         if len(self.held) >= tier.max_custom_clients:
-            raise CustomClientLimitReached(f"The {tier.name} license holds at most {tier.max_custom_clients} "
-                                           "custom clients; delete one first")
+            raise CustomClientLimitReached(N_("The {tier} license holds at most {most} custom clients; delete one first"),
+                                           tier=tier.name, most=tier.max_custom_clients)
         self._held(custom_client_id=custom_client_id)
 
     @event("Held")

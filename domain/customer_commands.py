@@ -23,6 +23,7 @@ from domain.store import now
 from domain.text import plain_text
 from domain.user import User
 from domain.user_commands import PLATFORM_ACCOUNT, normalised_email
+from domain.i18n import N_
 
 
 def new_customer_number() -> str:
@@ -80,7 +81,7 @@ class CustomerCommands(ResellerStore, EmailCommands):
     def _open_plan(self, plan_id: UUID) -> PlanLimits:
         plan = self.plan(plan_id)
         if plan.retired:
-            raise RuleViolation("The plan is retired; choose another", field="plan_id")
+            raise RuleViolation(N_("The plan is retired; choose another"), field="plan_id")
         return plan.limits
 
     # -- customers ---------------------------------------------------------------------------------------
@@ -95,7 +96,7 @@ class CustomerCommands(ResellerStore, EmailCommands):
 
         def work() -> list[Aggregate]:
             if self._exists(User.id_for(email)):
-                raise EmailTaken("An account with this e-mail address already exists", field="email")
+                raise EmailTaken(N_("An account with this e-mail address already exists"), field="email")
             account_id, number = uuid4(), new_customer_number()  # fresh on a retry: the number may collide
             opened.append((account_id, number))
             created = self._new_customer(account_id, number, email, password_hash, profile, tier, manager_id)
@@ -113,16 +114,16 @@ class CustomerCommands(ResellerStore, EmailCommands):
         """Refuse a profile its creator may not give (or its reseller's plan does not offer); answers its tier."""
         plain_text(profile.name, "name")
         if manager_id is not None and profile.account_type != "customer":
-            raise NotAllowed("A reseller creates customer accounts only", field="account_type")
+            raise NotAllowed(N_("A reseller creates customer accounts only"), field="account_type")
         held = self.held_by(manager_id)
         if (profile.account_type == "reseller") != (profile.plan_id is not None):
-            raise RuleViolation("A reseller account needs a plan_id, and only a reseller account holds one",
+            raise RuleViolation(N_("A reseller account needs a plan_id, and only a reseller account holds one"),
                                 field="plan_id")
         if profile.plan_id is not None:
             self._open_plan(profile.plan_id)
         tier = PRODUCTS.get(profile.product)
         if tier is None:
-            raise InvalidValue(f"Unknown product {profile.product!r}", field="product")
+            raise InvalidValue(N_("Unknown product {product}"), field="product", product=repr(profile.product))
         if held is not None:
             require_offered(held[1], product=tier.code, api_access=profile.api_access)
         return tier
@@ -159,7 +160,7 @@ class CustomerCommands(ResellerStore, EmailCommands):
     def change_customer(self, account_id: UUID, changes: Changes, manager_id: UUID | None = None) -> int:
         """`manager_id`: the reseller changing its customer (None for an administrator)."""
         if manager_id is not None and (changes.account_type is not None or changes.plan_id is not None):
-            raise NotAllowed("Only an administrator changes an account's type or plan", field="account_type")
+            raise NotAllowed(N_("Only an administrator changes an account's type or plan"), field="account_type")
 
         def work() -> list[Aggregate]:
             account = self.account(account_id)
@@ -209,7 +210,7 @@ class CustomerCommands(ResellerStore, EmailCommands):
     def _upgraded(self, account_id: UUID, product: str, held: tuple[Reseller, PlanLimits] | None) -> License:
         tier = PRODUCTS.get(product)
         if tier is None:
-            raise RuleViolation(f"Unknown product {product!r}", field="product")
+            raise InvalidValue(N_("Unknown product {product}"), field="product", product=repr(product))
         if held is not None:
             require_offered(held[1], product=product)
         license_ = self.license(account_id)
@@ -221,15 +222,15 @@ class CustomerCommands(ResellerStore, EmailCommands):
         """A customer becomes a reseller (with a plan), or a reseller changes plans."""
         level = changes.account_type or account.level
         if level != "reseller" or (account.level == "administrator"):
-            raise RuleViolation("The account type changes only from customer to reseller; a plan belongs to a "
-                                "reseller account", field="account_type")
+            raise RuleViolation(N_("The account type changes only from customer to reseller; a plan belongs to a "
+                                "reseller account"), field="account_type")
         if changes.plan_id is None:
-            raise RuleViolation("A reseller account needs a plan_id", field="plan_id")
+            raise RuleViolation(N_("A reseller account needs a plan_id"), field="plan_id")
         limits = self._open_plan(changes.plan_id)
         reseller = self.reseller(account.account_id)
         if reseller is None:
             if account.reseller_id is not None:
-                raise NotAllowed("A reseller's customer cannot become a reseller itself", field="account_type")
+                raise NotAllowed(N_("A reseller's customer cannot become a reseller itself"), field="account_type")
             account.set_level("reseller")
             return Reseller(account_id=account.account_id, plan_id=changes.plan_id)
         reseller.change_plan(changes.plan_id, limits)

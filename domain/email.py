@@ -12,6 +12,7 @@ from eventsourcing.domain import event
 
 from domain.errors import RuleViolation
 from domain.tenant import TenantAggregate
+from domain.i18n import N_
 
 QUEUED, SENT, BOUNCED, SUPPRESSED, FAILED = "queued", "sent", "bounced", "suppressed", "failed"
 # Which status each change may follow. A bounce may arrive after the mail was handed over (the provider's
@@ -52,7 +53,7 @@ class Email(TenantAggregate):
         if self.status == status:
             return False
         if self.status not in ALLOWED_FROM[status]:
-            raise RuleViolation(f"The e-mail is {self.status}; it cannot become {status}")
+            raise RuleViolation(N_("The e-mail is {status}; it cannot become {wanted}"), status=self.status, wanted=status)
         return True
 
     def mark_sent(self, at: datetime) -> None:

@@ -12,7 +12,7 @@ from eventsourcing.domain import Aggregate
 
 from domain.email import Email
 from domain.email_templates import render
-from domain.i18n import LANGUAGES
+from domain.i18n import LANGUAGES, N_
 from domain.errors import NotFound, RuleViolation
 from domain.store import PortalStore, now
 from domain.suppression import Suppression
@@ -25,7 +25,7 @@ ADDRESS = re.compile(r"[^@\s<>\",;:()\[\]\\]+@[^@\s<>\",;:()\[\]\\]+")  # one pl
 def checked_address(address: str) -> str:
     address = normalised_email(address)
     if len(address) > 254 or not ADDRESS.fullmatch(address) or not is_plain(address):
-        raise RuleViolation("Not an e-mail address", field="to")
+        raise RuleViolation(N_("Not an e-mail address"), field="to")
     return address
 
 
@@ -34,7 +34,7 @@ class EmailCommands(PortalStore):
         try:
             aggregate_id = Email.id_for(email_id)
         except ValueError:
-            raise NotFound("No such e-mail") from None
+            raise NotFound(N_("No such e-mail")) from None
         return self._owned(Email, aggregate_id, account_id)
 
     def suppression(self, address: str) -> Suppression | None:
@@ -87,7 +87,7 @@ class EmailCommands(PortalStore):
         def work() -> list[Aggregate]:
             mail = self.email(account_id, email_id)
             if mail.status == "queued" and not self.is_suppressed(mail.to):
-                raise RuleViolation("The address is not on the suppression list", field="to")
+                raise RuleViolation(N_("The address is not on the suppression list"), field="to")
             mail.mark_suppressed(now())
             return [mail]
         return self._transact(account_id, work)
@@ -101,7 +101,7 @@ class EmailCommands(PortalStore):
         def work() -> list[Aggregate]:
             entry = self.suppression(address)
             if entry is None or not entry.active:
-                raise NotFound("The address is not on the suppression list")
+                raise NotFound(N_("The address is not on the suppression list"))
             entry.clear(by)
             return [entry]
         return self._transact(PLATFORM_ACCOUNT, work)

@@ -78,13 +78,15 @@ def render(template: str, language: str, to: str, params: Mapping[str, str],
     """The subject and body of an e-mail, secrets left as `{name}` placeholders (their values are not read)."""
     text = TEMPLATES.get(template)
     if text is None:
-        raise RuleViolation(f"Unknown e-mail template {template!r}", field="template")
+        raise RuleViolation(N_("Unknown e-mail template {template}"), field="template", template=repr(template))
     wanted = fields(text.subject) | fields(text.body)
     if unknown := set(secret_params) - wanted:
-        raise RuleViolation(f"The template {template!r} has no {', '.join(sorted(unknown))}", field="params")
+        raise RuleViolation(N_("The template {template} has no {names}"), field="params", template=repr(template),
+                            names=", ".join(sorted(unknown)))
     missing = wanted - IMPLICIT - set(secret_params) - {k for k, v in params.items() if v}
     if missing:
-        raise RuleViolation(f"The template {template!r} needs {', '.join(sorted(missing))}", field="params")
+        raise RuleViolation(N_("The template {template} needs {names}"), field="params", template=repr(template),
+                            names=", ".join(sorted(missing)))
     defaults = {name: per_template[template] for name, per_template in DEFAULTS.items()
                 if template in per_template}
     values = {**defaults, "email": to, **{k: str(v) for k, v in params.items() if k not in secret_params},

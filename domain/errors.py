@@ -2,9 +2,11 @@
 
 An error's message is a catalog id (English, marked with `N_`) with named places, and its values travel apart, so
 the gateway can say it in the caller's language: `SeatLimitReached(N_("At most {seats} clients"), seats=3)`.
+`{field}` is the field at fault, as it is spelled in the request (never translated); a value that is itself a
+marked message (`Phrase`) is said in the same language.
 """
 
-from domain.i18n import translated
+from domain.i18n import Phrase, translated
 
 
 class DomainError(Exception):
@@ -14,8 +16,8 @@ class DomainError(Exception):
 
     def __init__(self, message: str, *, field: str | None = None, **values: object) -> None:
         self.message = message
-        self.values = values
-        self.detail = in_language("en", message, values)
+        self.values = {"field": field, **values} if field else values
+        self.detail = in_language("en", message, self.values)
         super().__init__(self.detail)
         self.field = field
 
@@ -26,7 +28,10 @@ class DomainError(Exception):
 def in_language(language: str, message: str, values: dict[str, object]) -> str:
     """The message in the language, its places filled (a message without values may hold literal braces)."""
     said = translated(language, message)
-    return said.format(**values) if values else said
+    if not values:
+        return said
+    return said.format(**{name: translated(language, value) if isinstance(value, Phrase) else value
+                          for name, value in values.items()})
 
 
 class NotFound(DomainError):

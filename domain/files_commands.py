@@ -19,6 +19,7 @@ from domain.release import Release, require_newer
 from domain.store import PortalStore, now
 from domain.text import plain_text
 from domain.user_commands import PLATFORM_ACCOUNT
+from domain.i18n import N_
 
 DIRECTIONS = ("incoming", "outgoing", "both")
 MAX_NAME, MAX_PROGRAM_NAME = 100, 64
@@ -47,41 +48,43 @@ def new_credentials() -> Credentials:
 
 def check_text(field: str, value: str, longest: int) -> None:
     if not value.strip() or len(value) > longest:
-        raise InvalidValue(f"A {field.replace('_', ' ')} of 1 to {longest} characters", field=field)
+        raise InvalidValue(N_("{field}: from 1 to {longest} characters"), field=field, longest=longest)
     plain_text(value, field)  # the one rule for free text (domain/text.py)
 
 
 def check_option(key: str, value: Any) -> None:
     option = ADVANCED_OPTIONS.get(key)
     if option is None:
-        raise InvalidValue(f"{key!r} is not an advanced option a custom client may set; the allowed ones are "
-                             f"{', '.join(sorted(ADVANCED_OPTIONS))}", field=f"options.{key}")
+        raise InvalidValue(N_("{key} is not an advanced option a custom client may set; the allowed ones are "
+                                "{allowed}"), field=f"options.{key}", key=repr(key),
+                           allowed=", ".join(sorted(ADVANCED_OPTIONS)))
     if option.kind == "bool":
-        fits = isinstance(value, bool)
-        wanted = "true or false"
+        fits, wanted = isinstance(value, bool), N_("{key} ({meaning}) takes true or false")
     elif option.kind == "int":
         fits = isinstance(value, int) and not isinstance(value, bool) and option.minimum <= value <= option.maximum
-        wanted = f"a whole number from {option.minimum} to {option.maximum}"
+        wanted = N_("{key} ({meaning}) takes a whole number from {minimum} to {maximum}")
     else:
-        fits = value in option.choices
-        wanted = f"one of {', '.join(option.choices)}"
+        fits, wanted = value in option.choices, N_("{key} ({meaning}) takes one of {choices}")
     if not fits:
-        raise InvalidValue(f"{key} ({option.meaning}) takes {wanted}", field=f"options.{key}")
+        raise InvalidValue(wanted, field=f"options.{key}", key=key, meaning=option.meaning, minimum=option.minimum,
+                           maximum=option.maximum, choices=", ".join(option.choices))
 
 
 def check_platform(platform: str) -> None:
     if platform not in PLATFORMS:
-        raise InvalidValue(f"Unknown platform {platform!r}; choose one of {', '.join(PLATFORMS)}", field="platform")
+        raise InvalidValue(N_("Unknown platform {platform}; choose one of {platforms}"), field="platform",
+                           platform=repr(platform), platforms=", ".join(PLATFORMS))
 
 
 def check_settings(settings: dict[str, Any]) -> None:
     check_text("name", settings["name"], MAX_NAME)
     check_platform(settings["platform"])
     if settings["direction"] not in DIRECTIONS:
-        raise InvalidValue(f"The connection type is one of {', '.join(DIRECTIONS)}", field="direction")
+        raise InvalidValue(N_("The connection type is one of {directions}"), field="direction",
+                           directions=", ".join(DIRECTIONS))
     check_text("program_name", settings["program_name"], MAX_PROGRAM_NAME)
     if NOT_IN_PROGRAM_NAMES & set(settings["program_name"]):
-        raise InvalidValue("The program name may not hold any of / \\ : * ? \" < > |", field="program_name")
+        raise InvalidValue(N_("The program name may not hold any of / \\ : * ? \" < > |"), field="program_name")
     for key, value in settings["options"].items():
         check_option(key, value)
 
@@ -90,7 +93,7 @@ class FileCommands(PortalStore):
     def custom_client(self, account_id: UUID, custom_client_id: UUID) -> CustomClient:
         client = self._owned(CustomClient, custom_client_id, account_id)
         if client.deleted:
-            raise NotFound("No such custom client")
+            raise NotFound(N_("No such custom client"))
         return client
 
     def current_version(self, platform: str) -> str:
@@ -111,7 +114,8 @@ class FileCommands(PortalStore):
         tier = self.license(account_id).effective_tier(now())
         if not tier.custom_clients:
             needed = " or ".join(p.name for p in CATALOG if p.custom_clients)
-            raise UpgradeRequired(f"Custom clients come with the {needed} license; the account has {tier.name}")
+            raise UpgradeRequired(N_("Custom clients come with the {needed} license; the account has {tier}"),
+                                  needed=needed, tier=tier.name)
         settings: dict[str, Any] = {"name": name, "platform": platform, "direction": direction,
                                     "allow_install": allow_install, "program_name": program_name, "options": options}
         check_settings(settings)

@@ -20,6 +20,10 @@ def N_(message: str) -> str:
     return message
 
 
+class Phrase(str):
+    """A marked message used as a value inside another message: said in the same language as the message."""
+
+
 @cache
 def catalog(language: str) -> gettext.NullTranslations:
     return gettext.translation(DOMAIN, LOCALES, languages=[language], fallback=True)

@@ -9,6 +9,7 @@ from eventsourcing.domain import event
 
 from domain.errors import AccessEnded, RuleViolation
 from domain.tenant import TenantAggregate
+from domain.i18n import N_
 
 MAX_MINUTES = 60
 
@@ -30,9 +31,9 @@ class Impersonation(TenantAggregate):
     def checked(reason: str, minutes: int) -> str:
         reason = " ".join(reason.split())
         if not reason:
-            raise RuleViolation("reason: say why you need to act in the customer's account", field="reason")
+            raise RuleViolation(N_("{field}: say why you need to act in the customer's account"), field="reason")
         if not 1 <= minutes <= MAX_MINUTES:
-            raise RuleViolation(f"minutes: from 1 to {MAX_MINUTES}", field="minutes")
+            raise RuleViolation(N_("{field}: from 1 to {most}"), field="minutes", most=MAX_MINUTES)
         return reason
 
     @event("Started")
@@ -52,7 +53,7 @@ class Impersonation(TenantAggregate):
     def end(self, now: datetime, by: str) -> None:
         """`by`: "staff" or "customer". An expired impersonation needs no end: it no longer acts."""
         if not self.active(now):
-            raise AccessEnded("This access has already ended")
+            raise AccessEnded(N_("This access has already ended"))
         self._ended(at=now, by=by)
 
     @event("Ended")

@@ -8,6 +8,7 @@ from eventsourcing.domain import event
 from domain.catalog import FREE, PRODUCTS, Product
 from domain.errors import RuleViolation
 from domain.tenant import TenantAggregate
+from domain.i18n import N_
 
 
 class License(TenantAggregate):
@@ -54,9 +55,9 @@ class License(TenantAggregate):
 
     def cancel(self, now: datetime) -> None:
         if self.tier is FREE:
-            raise RuleViolation("The free license has no contract to cancel")
+            raise RuleViolation(N_("The free license has no contract to cancel"))
         if self.cancelled_at is not None:
-            raise RuleViolation("The contract is already cancelled")
+            raise RuleViolation(N_("The contract is already cancelled"))
         self._cancelled(cancelled_at=now)
 
     @event("Cancelled")
@@ -76,10 +77,10 @@ class License(TenantAggregate):
 
     def assign_namespace(self, namespace: str) -> None:
         if self.tier.max_aliases == 0:
-            raise RuleViolation(f"The {self.tier.name} license cannot own a custom namespace; upgrade first",
+            raise RuleViolation(N_("The {tier} license cannot own a custom namespace; upgrade first"), tier=self.tier.name,
                                 field="namespace")
         if self.namespace is not None:
-            raise RuleViolation(f"The account already owns the namespace {self.namespace!r}",
+            raise RuleViolation(N_("The account already owns the namespace {namespace}"), namespace=repr(self.namespace),
                                 field="namespace")
         self._namespace_assigned(namespace=namespace)
 

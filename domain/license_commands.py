@@ -15,6 +15,7 @@ from domain.license import License
 from domain.reseller import require_offered
 from domain.reseller_store import ResellerStore
 from domain.store import RETRIES, now
+from domain.i18n import N_
 
 
 def new_license_key() -> str:
@@ -26,7 +27,7 @@ class LicenseCommands(ResellerStore):
     def upgrade_license(self, account_id: UUID, product: str) -> int:
         tier = PRODUCTS.get(product)
         if tier is None:
-            raise InvalidValue(f"Unknown product {product!r}", field="product")
+            raise InvalidValue(N_("Unknown product {product}"), field="product", product=repr(product))
         held = self.customer_plan(account_id)
         if held is not None:
             require_offered(held[1], product=product)
@@ -54,11 +55,11 @@ class LicenseCommands(ResellerStore):
         try:
             claim: Claim = self.repository.get(Claim.id_for("license_key", key))
         except AggregateNotFoundError:
-            raise InvalidLicenseKey("Unknown license key") from None
+            raise InvalidLicenseKey(N_("Unknown license key")) from None
         if self.account(claim.account_id).deleted:
-            raise InvalidLicenseKey("Unknown license key")
+            raise InvalidLicenseKey(N_("Unknown license key"))
         if self.license(claim.account_id).key != key:
-            raise InvalidLicenseKey("This license key was replaced; use the account's current key")
+            raise InvalidLicenseKey(N_("This license key was replaced; use the account's current key"))
         return claim.account_id
 
     def cancel_license(self, account_id: UUID) -> int:
@@ -74,11 +75,12 @@ class LicenseCommands(ResellerStore):
             license_ = self.license(account_id)
             license_.assign_namespace(namespace)
             if self._exists(claim_id):
-                raise NamespaceTaken(f"The namespace {namespace!r} is taken", field="namespace")
+                raise NamespaceTaken(N_("The namespace {namespace} is taken"), field="namespace",
+                                     namespace=repr(namespace))
             try:
                 recordings = self.save(license_, Claim(account_id=account_id, kind="namespace",
                                                        value=namespace))
             except IntegrityError:
                 continue
             return recordings[-1].notification.id
-        raise ConcurrentChange("The license kept changing; try again")
+        raise ConcurrentChange(N_("The license kept changing; try again"))

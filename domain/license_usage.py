@@ -13,6 +13,7 @@ from domain.catalog import Product
 from domain.errors import (ActiveDeviceLimitReached, AliasLimitReached, AliasTaken, InvalidAlias, NotFound,
                            RuleViolation, SeatLimitReached, SessionLimitReached)
 from domain.tenant import TenantAggregate
+from domain.i18n import N_
 
 ALIAS_NAME = re.compile(r"^[a-z0-9](?:[a-z0-9._-]{0,30}[a-z0-9])?$")
 
@@ -21,10 +22,11 @@ def in_namespace(alias: str, namespace: str) -> str:
     """`name@namespace` checked against the account's own namespace (InvalidAlias naming it otherwise)."""
     name, _, alias_namespace = alias.partition("@")
     if alias_namespace != namespace:
-        raise InvalidAlias(f"Your aliases end in @{namespace}; {alias!r} is in another namespace", field="alias")
+        raise InvalidAlias(N_("Your aliases end in @{namespace}; {alias} is in another namespace"), field="alias",
+                           namespace=namespace, alias=repr(alias))
     if not ALIAS_NAME.match(name):
-        raise InvalidAlias(f"An alias reads name@{namespace}, the name of lower-case letters, digits, '.', '_' "
-                           "or '-' (2 to 32)", field="alias")
+        raise InvalidAlias(N_("An alias reads name@{namespace}, the name of lower-case letters, digits, '.', '_' "
+                              "or '-' (2 to 32)"), field="alias", namespace=namespace)
     return alias
 
 
@@ -47,8 +49,8 @@ class LicenseUsage(TenantAggregate):
         if client_id in self.linked:
             return  # registering again is harmless
         if len(self.linked) >= tier.max_clients:
-            raise SeatLimitReached(f"The {tier.name} license links at most {tier.max_clients} clients; "
-                                   "remove one or upgrade", field="client_id")
+            raise SeatLimitReached(N_("The {tier} license links at most {most} clients; remove one or upgrade"),
+                                   field="client_id", tier=tier.name, most=tier.max_clients)
         self._client_linked(client_id=client_id)
 
     @event("ClientLinked")
@@ -66,7 +68,7 @@ class LicenseUsage(TenantAggregate):
 
     def require_linked(self, client_id: str) -> None:
         if client_id not in self.linked:
-            raise NotFound("No such client")
+            raise NotFound(N_("No such client"))
 
     # -- aliases -----------------------------------------------------------------------------------------
 
@@ -81,12 +83,13 @@ class LicenseUsage(TenantAggregate):
             return
         if alias is not None:
             if namespace is None:
-                raise InvalidAlias("Aliases need a custom namespace; buy one on the License tab", field="alias")
+                raise InvalidAlias(N_("Aliases need a custom namespace; buy one on the License tab"), field="alias")
             alias = in_namespace(alias, namespace)
             if alias in self.aliases:
-                raise AliasTaken(f"The alias {alias!r} belongs to another client", field="alias")
+                raise AliasTaken(N_("The alias {alias} belongs to another client"), field="alias", alias=repr(alias))
             if self.alias_of(client_id) is None and len(self.aliases) >= tier.max_aliases:
-                raise AliasLimitReached(f"The {tier.name} license allows {tier.max_aliases} aliases", field="alias")
+                raise AliasLimitReached(N_("The {tier} license allows {most} aliases"), field="alias", tier=tier.name,
+                                        most=tier.max_aliases)
         self._alias_changed(client_id=client_id, alias=alias)
 
     @event("AliasChanged")
@@ -99,19 +102,19 @@ class LicenseUsage(TenantAggregate):
 
     def admit_session(self, session_id: str, from_client_id: str, to_client_id: str, tier: Product) -> None:
         if from_client_id == to_client_id:
-            raise RuleViolation("A client cannot connect to itself", field="to_client_id")
+            raise RuleViolation(N_("A client cannot connect to itself"), field="to_client_id")
         if from_client_id not in self.linked and to_client_id not in self.linked:
-            raise RuleViolation("At least one side of a session must be a client linked to this account",
+            raise RuleViolation(N_("At least one side of a session must be a client linked to this account"),
                                 field="from_client_id")
         if len(self.sessions) >= tier.max_concurrent_sessions:
-            raise SessionLimitReached(f"The {tier.name} license allows {tier.max_concurrent_sessions} "
-                                      "concurrent session(s)")
+            raise SessionLimitReached(N_("The {tier} license allows {most} concurrent session(s)"), tier=tier.name,
+                                      most=tier.max_concurrent_sessions)
         if tier.max_active_devices is not None:
             busy = {c for pair in self.sessions.values() for c in pair if c in self.linked}
             busy |= {c for c in (from_client_id, to_client_id) if c in self.linked}
             if len(busy) > tier.max_active_devices:
-                raise ActiveDeviceLimitReached(f"The {tier.name} license allows {tier.max_active_devices} "
-                                               "concurrently active devices")
+                raise ActiveDeviceLimitReached(N_("The {tier} license allows {most} concurrently active devices"),
+                                               tier=tier.name, most=tier.max_active_devices)
         self._session_admitted(session_id=session_id, from_client_id=from_client_id, to_client_id=to_client_id)
 
     @event("SessionAdmitted")

@@ -10,6 +10,7 @@ from eventsourcing.domain import event
 
 from domain.errors import InvalidValue
 from domain.tenant import TenantAggregate
+from domain.i18n import N_
 
 
 VERSION = re.compile(r"^[0-9]{1,4}(?:\.[0-9]{1,4}){1,3}$")
@@ -17,9 +18,10 @@ VERSION = re.compile(r"^[0-9]{1,4}(?:\.[0-9]{1,4}){1,3}$")
 
 def require_newer(platform: str, current: str, version: str) -> None:
     if not VERSION.match(version):
-        raise InvalidValue("A version reads like 9.0.6: two to four numbers separated by dots", field="version")
+        raise InvalidValue(N_("A version reads like 9.0.6: two to four numbers separated by dots"), field="version")
     if tuple(map(int, version.split("."))) <= tuple(map(int, current.split("."))):
-        raise InvalidValue(f"{platform} is at {current} already; publish a newer version", field="version")
+        raise InvalidValue(N_("{platform} is at {current} already; publish a newer version"), field="version",
+                           platform=platform, current=current)
 
 
 class Release(TenantAggregate):

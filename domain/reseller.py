@@ -12,6 +12,7 @@ from eventsourcing.domain import event
 from domain.errors import CustomerLimitReached, NotInPlan, ResellerClientLimitReached, RuleViolation
 from domain.reseller_plan import PlanLimits
 from domain.tenant import TenantAggregate
+from domain.i18n import N_
 
 
 class Reseller(TenantAggregate):
@@ -33,7 +34,7 @@ class Reseller(TenantAggregate):
         if plan_id == self.plan_id:
             return
         if len(self.customers) > limits.max_customers or self.clients > limits.max_clients:
-            raise RuleViolation("The reseller already uses more than this plan allows", field="plan_id")
+            raise RuleViolation(N_("The reseller already uses more than this plan allows"), field="plan_id")
         self._plan_changed(plan_id=plan_id)
 
     @event("PlanChanged")
@@ -42,7 +43,7 @@ class Reseller(TenantAggregate):
 
     def add_customer(self, customer_id: UUID, limits: PlanLimits) -> None:
         if len(self.customers) >= limits.max_customers:
-            raise CustomerLimitReached(f"The reseller's plan allows {limits.max_customers} customers")
+            raise CustomerLimitReached(N_("The reseller's plan allows {most} customers"), most=limits.max_customers)
         self._customer_added(customer_id=customer_id)
 
     @event("CustomerAdded")
@@ -59,8 +60,8 @@ class Reseller(TenantAggregate):
 
     def count_client(self, customer_id: UUID, limits: PlanLimits) -> None:
         if self.clients >= limits.max_clients:
-            raise ResellerClientLimitReached(f"The reseller's plan allows {limits.max_clients} clients across "
-                                             "all its customers", field="client_id")
+            raise ResellerClientLimitReached(N_("The reseller's plan allows {most} clients across all its customers"),
+                                             field="client_id", most=limits.max_clients)
         self._client_counted(customer_id=customer_id)
 
     @event("ClientCounted")
@@ -81,8 +82,9 @@ def require_offered(limits: PlanLimits, *, product: str | None = None, api_acces
                     namespaces: bool = False) -> None:
     """Refuses what the plan does not let its customers have."""
     if product is not None and product not in limits.products:
-        raise NotInPlan(f"The reseller's plan offers only {', '.join(limits.products)}", field="product")
+        raise NotInPlan(N_("The reseller's plan offers only {products}"), field="product",
+                        products=", ".join(limits.products))
     if api_access and not limits.api_access:
-        raise NotInPlan("The reseller's plan does not include API access", field="api_access")
+        raise NotInPlan(N_("The reseller's plan does not include API access"), field="api_access")
     if namespaces and not limits.namespaces:
-        raise NotInPlan("The reseller's plan does not include custom namespaces", field="namespace")
+        raise NotInPlan(N_("The reseller's plan does not include custom namespaces"), field="namespace")

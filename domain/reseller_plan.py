@@ -13,6 +13,7 @@ from eventsourcing.domain import event
 from domain.catalog import PRODUCTS
 from domain.errors import RuleViolation
 from domain.tenant import TenantAggregate
+from domain.i18n import N_
 
 
 class PlanLimits(msgspec.Struct, frozen=True, kw_only=True):
@@ -27,10 +28,11 @@ class PlanLimits(msgspec.Struct, frozen=True, kw_only=True):
 def checked_limits(limits: PlanLimits) -> PlanLimits:
     for name in ("max_customers", "max_clients", "max_concurrent_sessions"):
         if getattr(limits, name) < 0:
-            raise RuleViolation(f"{name} cannot be negative", field=name)
+            raise RuleViolation(N_("{field} cannot be negative"), field=name)
     unknown = [p for p in limits.products if p not in PRODUCTS]
     if unknown or not limits.products:
-        raise RuleViolation(f"products: name at least one of {', '.join(PRODUCTS)}", field="products")
+        raise RuleViolation(N_("{field}: name at least one of {products}"), field="products",
+                            products=", ".join(PRODUCTS))
     return limits
 
 
@@ -69,7 +71,7 @@ class ResellerPlan(TenantAggregate):
 
     def change(self, name: str, limits: PlanLimits) -> None:
         if self.retired:
-            raise RuleViolation("The plan is retired; create a new one")
+            raise RuleViolation(N_("The plan is retired; create a new one"))
         checked_limits(limits)
         if name != self.name or limits != self.limits:
             self._changed(name=name, **plan_fields(limits))

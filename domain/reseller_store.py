@@ -11,6 +11,7 @@ from domain.errors import NotFound
 from domain.reseller import Reseller
 from domain.reseller_plan import PlanLimits, ResellerPlan
 from domain.store import PortalStore, now
+from domain.i18n import N_
 
 Held = tuple[Reseller, PlanLimits]  # a customer's reseller, and the limits of the plan it holds
 
@@ -28,9 +29,9 @@ class ResellerStore(PortalStore):
         try:
             plan: object = self.repository.get(plan_id)
         except AggregateNotFoundError:
-            raise NotFound("No such plan", field="plan_id") from None
+            raise NotFound(N_("No such plan"), field="plan_id") from None
         if not isinstance(plan, ResellerPlan):
-            raise NotFound("No such plan", field="plan_id")
+            raise NotFound(N_("No such plan"), field="plan_id")
         return plan
 
     def held_by(self, manager_id: UUID | None) -> Held | None:

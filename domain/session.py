@@ -10,6 +10,7 @@ from eventsourcing.domain import event
 
 from domain.errors import SessionNotActive
 from domain.tenant import TenantAggregate
+from domain.i18n import N_
 
 
 class Session(TenantAggregate):
@@ -42,7 +43,7 @@ class Session(TenantAggregate):
 
     def end(self, now: datetime, reason: str) -> None:
         if not self.active:
-            raise SessionNotActive("The session has already ended", field="session_id")
+            raise SessionNotActive(N_("The session has already ended"), field="session_id")
         self._ended(ended_at=max(now, self.started_at), reason=reason)
 
     @event("Ended")

@@ -20,6 +20,7 @@ from domain.user import User
 from domain.errors import ConcurrentChange, NotFound
 from domain.license import License
 from domain.tenant import TenantAggregate
+from domain.i18n import N_
 
 T = TypeVar("T", bound=TenantAggregate)
 
@@ -29,6 +30,20 @@ STRIPES = 64  # per-process locks, by account
 
 def now() -> datetime:
     return datetime.now(UTC)
+
+
+NOT_FOUND = {"Account": N_("No such account"), "AnyDeskCredential": N_("No such AnyDesk credential"),
+             "Client": N_("No such client"), "CustomClient": N_("No such custom client"),
+             "CustomClientQuota": N_("No such custom client"), "Email": N_("No such e-mail"),
+             "Impersonation": N_("No such access"), "License": N_("No such license"),
+             "LicenseUsage": N_("No such license"), "Session": N_("No such session"),
+             "Suppression": N_("The address is not on the suppression list"), "User": N_("No such user"),
+             "ResellerPlan": N_("No such plan")}
+
+
+def not_found(cls: type) -> str:
+    """What a missing aggregate of this class is called, in the portal's words."""
+    return NOT_FOUND.get(cls.__name__, N_("Not found"))
 
 
 class PortalStore(Application):
@@ -55,9 +70,9 @@ class PortalStore(Application):
         try:
             aggregate: object = self.repository.get(aggregate_id)
         except AggregateNotFoundError:
-            raise NotFound(f"No such {cls.__name__.lower()}") from None
+            raise NotFound(not_found(cls)) from None
         if not isinstance(aggregate, cls) or aggregate.account_id != account_id:
-            raise NotFound(f"No such {cls.__name__.lower()}")  # another account's id: never say it exists
+            raise NotFound(not_found(cls))  # another account's id: never say it exists
         return aggregate
 
     def shred(self, account_id: UUID, loaded: list[UUID]) -> None:
@@ -99,5 +114,5 @@ class PortalStore(Application):
                     return self.save(*changed)[-1].notification.id
                 except IntegrityError:
                     time.sleep(random.uniform(0, 0.002 * 2 ** attempt))  # another process won: back off, retry
-        raise ConcurrentChange("Others kept changing the same thing; try again")
+        raise ConcurrentChange(N_("Others kept changing the same thing; try again"))
 

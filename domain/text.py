@@ -5,12 +5,13 @@ read differently from what it is). The gateway builds its field types from this 
 import re
 
 from domain.errors import InvalidValue
+from domain.i18n import N_, Phrase
 
 # C0 controls, DEL and C1 controls; the embedding, override and isolate controls of Unicode's bidi algorithm.
 FORBIDDEN = r"\x00-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069"
 PLAIN = f"^[^{FORBIDDEN}]*$"  # a whole value without any of them (also a JSON Schema `pattern`)
 _FORBIDDEN = re.compile(f"[{FORBIDDEN}]")
-SENTENCE = "text without control characters (such as NUL or line breaks) or direction overrides"
+SENTENCE = N_("text without control characters (such as NUL or line breaks) or direction overrides")
 
 
 def is_plain(value: str) -> bool:
@@ -20,5 +21,5 @@ def is_plain(value: str) -> bool:
 def plain_text(value: str, field: str) -> str:
     """The value, if it is plain text; InvalidValue naming the field otherwise."""
     if not is_plain(value):
-        raise InvalidValue(f"{field}: {SENTENCE}", field=field)
+        raise InvalidValue(N_("{field}: {rule}"), field=field, rule=Phrase(SENTENCE))
     return value

@@ -15,6 +15,7 @@ from eventsourcing.domain import event
 from domain import totp
 from domain.errors import RuleViolation, TwoFactorFailed
 from domain.tenant import TenantAggregate
+from domain.i18n import N_
 
 PLATFORM_ROLES = ("administrator", "reseller", "help desk", "auditor")
 
@@ -69,10 +70,10 @@ class User(TenantAggregate):
 
     def enable_two_factor(self, secret: str, code: str, recovery_codes: list[str], now: datetime) -> None:
         if self.two_factor_secret is not None:
-            raise RuleViolation("Two-factor authentication is already on; turn it off first")
+            raise RuleViolation(N_("Two-factor authentication is already on; turn it off first"))
         step = totp.matching_step(secret, code, now)
         if step is None:
-            raise TwoFactorFailed("The code does not match: check the phone's clock and try the next code",
+            raise TwoFactorFailed(N_("The code does not match: check the phone's clock and try the next code"),
                                   field="code")
         salt = secrets.token_hex(16)
         self._two_factor_enabled(secret=secret, recovery_digests=[recovery_digest(c, salt) for c in recovery_codes],
@@ -93,7 +94,7 @@ class User(TenantAggregate):
         step = totp.matching_step(self.two_factor_secret, code, now)
         if step is not None:
             if step <= self.last_code_step:
-                raise TwoFactorFailed("This code was used already; wait for the next one", field="code")
+                raise TwoFactorFailed(N_("This code was used already; wait for the next one"), field="code")
             self._code_accepted(step=step)
             return
         digest = recovery_digest(code, self.recovery_salt)
@@ -101,7 +102,7 @@ class User(TenantAggregate):
             if hmac.compare_digest(stored, digest):
                 self._recovery_code_used(recovery_digest=stored)
                 return
-        raise TwoFactorFailed("The two-factor code is wrong", field="code")
+        raise TwoFactorFailed(N_("The two-factor code is wrong"), field="code")
 
     @event("CodeAccepted")
     def _code_accepted(self, step: int) -> None:
@@ -113,7 +114,7 @@ class User(TenantAggregate):
 
     def disable_two_factor(self, code: str, now: datetime) -> None:
         if self.two_factor_secret is None:
-            raise RuleViolation("Two-factor authentication is not on")
+            raise RuleViolation(N_("Two-factor authentication is not on"))
         self.check_second_factor(code, now)
         self._two_factor_disabled()
 

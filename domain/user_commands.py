@@ -13,6 +13,7 @@ from domain.errors import CannotDisableSelf, EmailTaken, NotAllowed, NotFound, R
 from domain.store import PortalStore, now
 from domain.text import plain_text
 from domain.user import PLATFORM_ROLES, User
+from domain.i18n import N_
 
 # The platform's own account: staff users (administrators, resellers, help desk, auditors) belong to it.
 PLATFORM_ACCOUNT = uuid5(NAMESPACE_URL, "portal:platform")
@@ -35,7 +36,7 @@ class UserCommands(PortalStore):
         try:
             return self.repository.get(User.id_for(normalised_email(email)))
         except AggregateNotFoundError:
-            raise NotFound("No such login") from None
+            raise NotFound(N_("No such login")) from None
 
     def find_login_or_none(self, email: str) -> User | None:
         try:
@@ -51,16 +52,16 @@ class UserCommands(PortalStore):
         try:
             user: object = self.repository.get(user_id)
         except AggregateNotFoundError:
-            raise NotFound("No such user") from None
+            raise NotFound(N_("No such user")) from None
         if not isinstance(user, User):
-            raise NotFound("No such user")
+            raise NotFound(N_("No such user"))
         return user
 
     def member(self, account_id: UUID, user_id: UUID) -> User:
         """A user of this account (another account's user ids are NotFound)."""
         user = self.user(user_id)
         if user.account_id != account_id:
-            raise NotFound("No such user")
+            raise NotFound(N_("No such user"))
         return user
 
     def add_user(self, account_id: UUID, email: str, name: str, password_hash: str,
@@ -70,13 +71,13 @@ class UserCommands(PortalStore):
         plain_text(name, "name")
         if (platform_role is not None) != (account_id == PLATFORM_ACCOUNT) or \
                 (platform_role is not None and platform_role not in PLATFORM_ROLES):
-            raise RuleViolation(f"Staff belong to the platform, with a role of {', '.join(PLATFORM_ROLES)}",
+            raise RuleViolation(N_("Staff belong to the platform, with a role of {roles}"), roles=", ".join(PLATFORM_ROLES),
                                 field="role")
         user_id = User.id_for(email)
 
         def work() -> list[Aggregate]:
             if self._exists(user_id):
-                raise EmailTaken("This e-mail address already has a login", field="email")
+                raise EmailTaken(N_("This e-mail address already has a login"), field="email")
             if platform_role is None:
                 self.account(account_id)  # a member joins an existing account
             return [User(account_id=account_id, email=email, name=name,
@@ -91,11 +92,11 @@ class UserCommands(PortalStore):
     def set_user_disabled(self, account_id: UUID, user_id: UUID, disabled: bool, by: UUID | None = None) -> int:
         """`by`: the user giving the command, who can neither disable nor re-enable themself."""
         if user_id == by:
-            raise CannotDisableSelf("You cannot disable yourself", field="user_id")
+            raise CannotDisableSelf(N_("You cannot disable yourself"), field="user_id")
 
         def check(user: User) -> None:
             if user.account_role == "owner":
-                raise NotAllowed("The account's owner cannot be disabled", field="user_id")
+                raise NotAllowed(N_("The account's owner cannot be disabled"), field="user_id")
             user.set_disabled(disabled)
         self.member(account_id, user_id)
         return self._change(User, user_id, account_id, check)

@@ -9,14 +9,15 @@ from litestar.di import Provide
 
 from domain import luhn
 from domain.application import Portal
+from domain.i18n import N_
 from gateway.consistency import accepted, command
 from gateway.fields import Line, Name, Text, described
 from gateway.identity import Caller, owner
 from gateway.problems import Problem
 
 
-Country = Annotated[str, described("a country code of ISO 3166-1 such as DE (two capital letters)", r"^([A-Z]{2})?$")]
-Phone = Annotated[str, described("a phone number in international format, e.g. +49 711 123456",
+Country = Annotated[str, described(N_("a country code of ISO 3166-1 such as DE (two capital letters)"), r"^([A-Z]{2})?$")]
+Phone = Annotated[str, described(N_("a phone number in international format, e.g. +49 711 123456"),
                                  r"^(\+[1-9][0-9 ]{6,19})?$")]
 
 
@@ -40,14 +41,14 @@ class ContactPatch(msgspec.Struct, forbid_unknown_fields=True, kw_only=True):
 
 
 class Card(msgspec.Struct, tag="card", tag_field="kind", forbid_unknown_fields=True, kw_only=True):
-    card_number: Annotated[str, described("12 to 19 digits, spaces allowed", r"^[0-9 ]{12,23}$")]
+    card_number: Annotated[str, described(N_("12 to 19 digits, spaces allowed"), r"^[0-9 ]{12,23}$")]
     expiry_month: Annotated[int, msgspec.Meta(ge=1, le=12)]
     expiry_year: Annotated[int, msgspec.Meta(ge=2000, le=2100)]
     holder: Name
 
 
 class SepaDebit(msgspec.Struct, tag="sepa_debit", tag_field="kind", forbid_unknown_fields=True, kw_only=True):
-    iban: Annotated[str, described("an IBAN such as DE89 3704 0044 0532 0130 00",
+    iban: Annotated[str, described(N_("an IBAN such as DE89 3704 0044 0532 0130 00"),
                                    r"^[A-Z]{2}[0-9]{2}[A-Z0-9 ]{11,38}$")]
     holder: Name
 
@@ -79,16 +80,16 @@ def masked(method: PaymentInput) -> dict[str, Any]:
     if isinstance(method, Card):
         digits = method.card_number.replace(" ", "")
         if not 12 <= len(digits) <= 19 or not luhn.valid(digits):
-            raise Problem(422, "validation", "card_number: not a valid card number", field="card_number")
+            raise Problem(422, "validation", N_("{field}: not a valid card number"), field="card_number")
         now = datetime.now(UTC)
         if (method.expiry_year, method.expiry_month) < (now.year, now.month):
-            raise Problem(422, "validation", "expiry_year: the card has expired", field="expiry_year")
+            raise Problem(422, "validation", N_("{field}: the card has expired"), field="expiry_year")
         return {"kind": "card", "brand": card_brand(digits), "last4": digits[-4:],
                 "expiry_month": method.expiry_month, "expiry_year": method.expiry_year, "holder": method.holder}
     if isinstance(method, SepaDebit):
         iban = method.iban.replace(" ", "")
         if not iban_ok(iban):
-            raise Problem(422, "validation", "iban: not a valid IBAN", field="iban")
+            raise Problem(422, "validation", N_("{field}: not a valid IBAN"), field="iban")
         return {"kind": "sepa_debit", "brand": iban[:2], "last4": iban[-4:], "expiry_month": None,
                 "expiry_year": None, "holder": method.holder}
     return {"kind": "invoice", "brand": "", "last4": "", "expiry_month": None, "expiry_year": None,
@@ -109,7 +110,7 @@ class AccountController(Controller):
     async def amend_contact(self, data: ContactPatch, caller: Caller, portal: Portal) -> Response[Any]:
         changes = {k: v for k, v in msgspec.structs.asdict(data).items() if v is not msgspec.UNSET}
         if not changes:
-            raise Problem(422, "validation", "Give at least one contact field to change", field="body")
+            raise Problem(422, "validation", N_("Give at least one contact field to change"), field="body")
         return accepted(await command(caller.actor, portal.amend_contact, caller.account_id, **changes))
 
     @put("/payment", summary="Replace the payment method; only a masked form is kept")

@@ -13,6 +13,7 @@ from litestar.di import Provide
 
 from domain.application import Portal
 from domain.user_commands import PLATFORM_ACCOUNT, normalised_email
+from domain.i18n import N_
 from gateway.consistency import accepted, command, off_loop
 from gateway.fields import EmailAddress, Name, Password, require_strong
 from gateway.identity import Caller, hash_password, revoke_sessions, staff
@@ -61,7 +62,7 @@ class AdminController(Controller):
                            portal: Portal) -> Response[Any]:
         user = await off_loop(portal.user, user_id)
         if user.platform_role is not None and user.account_id == PLATFORM_ACCOUNT and who.scope is not None:
-            raise Problem(404, "not-found", "No such user")
+            raise Problem(404, "not-found", N_("No such user"))
         if user.account_id != PLATFORM_ACCOUNT:
             await managed(portal, who, user.account_id)
         password = data.password or secrets.token_urlsafe(12)

@@ -18,6 +18,7 @@ from domain.chain import canonical
 from domain.contract import to_public
 from domain.errors import NotFound
 from domain.history import AccountState, AsOf, Change, account_log, diff, parse_as_of, state_as_of
+from domain.i18n import N_, Phrase
 from gateway.consistency import MinPosition, off_loop, reach
 from gateway.csv_export import export
 from gateway.fields import MAX_INT64, ZONE_RULE, After, MomentText, Plain, given, moment
@@ -54,7 +55,7 @@ def may_audit(caller: Caller, account_id: UUID) -> bool:
 
 def audited(caller: Caller, account_id: UUID) -> UUID:
     if not may_audit(caller, account_id):
-        raise NotFound("No such account")  # another account's id: never say it exists
+        raise NotFound(N_("No such account"))  # another account's id: never say it exists
     return account_id
 
 
@@ -64,7 +65,8 @@ def as_of(text: str, field: str) -> AsOf:
     except ValueError:
         parsed = None
     if parsed is None or isinstance(parsed, int) and parsed > MAX_INT64:
-        raise Problem(422, "validation", f"{field}: a position (digits) or {ZONE_RULE}", field=field)
+        raise Problem(422, "validation", N_("{field}: a position (digits) or {rule}"), field=field,
+                      rule=Phrase(ZONE_RULE))
     return parsed
 
 
@@ -136,6 +138,6 @@ class AuditController(Controller):
                       to: Annotated[str | None, Parameter(query="to")] = None) -> StateDiff:
         moments = as_of(given(from_, "from"), "from"), as_of(given(to, "to"), "to")
         if type(moments[0]) is type(moments[1]) and moments[0] > moments[1]:  # type: ignore[operator]
-            raise Problem(422, "validation", "from: must not be after to", field="from")
+            raise Problem(422, "validation", N_("{field}: must not be after to"), field="from")
         before, after = [await off_loop(state_as_of, portal, audited(caller, account_id), m) for m in moments]
         return StateDiff(before=before, after=after, changes=diff(before, after))

@@ -14,6 +14,7 @@ from litestar.di import Provide
 from domain.application import Portal, normalised_email
 from domain.totp import provisioning_uri
 from domain.user import User
+from domain.i18n import N_
 from gateway.consistency import MinPosition, accepted, command, off_loop, reach
 from gateway.fields import Code, EmailAddress, Name, Password, described, require_strong
 from gateway.identity import (Caller, anyone, bearer_token, hash_password, issue_token, revoke_sessions,
@@ -69,7 +70,7 @@ class TwoFactorSetup(msgspec.Struct, kw_only=True):
 
 
 class TwoFactorConfirm(msgspec.Struct, forbid_unknown_fields=True, kw_only=True):
-    secret: Annotated[str, described("the secret that /v1/auth/2fa/setup answered", r"^[A-Z2-7]{32}$")]
+    secret: Annotated[str, described(N_("the secret that /v1/auth/2fa/setup answered"), r"^[A-Z2-7]{32}$")]
     code: Code
 
 
@@ -92,7 +93,7 @@ class AuthController(Controller):
         email = normalised_email(data.email)
         name = re.sub(r"\s+", " ", data.name).strip()
         if not name:
-            raise Problem(422, "validation", "name: must not be blank", field="name")
+            raise Problem(422, "validation", N_("{field}: must not be blank"), field="name")
         require_strong(data.password, email)
         password_hash = await off_loop(hash_password, data.password)
         account_id, number, position = await command(request_actor(request, "user", email, role="owner"),

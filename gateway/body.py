@@ -12,6 +12,7 @@ from litestar import Request
 from litestar.exceptions import ValidationException
 from litestar.types import Empty
 
+from domain.i18n import N_
 from gateway.problems import REFUSED_BODY, Problem
 
 
@@ -34,8 +35,8 @@ class JsonRequest(Request[Any, Any, Any]):
         data = self.route_handler.parsed_data_field
         refusal: Exception
         if not is_json(self.content_type[0]):
-            refusal = Problem(415, "unsupported-media-type", "Send the body as JSON, with "
-                              "`Content-Type: application/json`", field="Content-Type")
+            refusal = Problem(415, "unsupported-media-type", N_("Send the body as JSON, with "
+                              "`Content-Type: application/json`"), field="Content-Type")
         else:
             try:
                 return msgspec.json.decode(body, type=data.annotation if data else Any, strict=True,
@@ -43,8 +44,8 @@ class JsonRequest(Request[Any, Any, Any]):
             except msgspec.ValidationError as e:
                 refusal = field_error(e)
             except msgspec.DecodeError:
-                refusal = Problem(400, "malformed-body", "The request body is not valid JSON")
+                refusal = Problem(400, "malformed-body", N_("The request body is not valid JSON"))
             except RecursionError:  # msgspec skipping a value nested deeper than Python's recursion limit
-                refusal = Problem(400, "malformed-body", "The request body is nested too deeply")
+                refusal = Problem(400, "malformed-body", N_("The request body is nested too deeply"))
         self.scope.setdefault("state", {})[REFUSED_BODY] = refusal
         return Empty  # the handler's `data` is then missing: the signature check raises, after the credentials

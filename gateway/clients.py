@@ -97,7 +97,7 @@ class ClientsController(Controller):
         await reach(state, SESSIONS.name, min_position)
         details = await client_details(pool, caller.account_id, client_id)
         if details is None:
-            raise Problem(404, "not-found", "No such client")
+            raise Problem(404, "not-found", N_("No such client"))
         recent = await recent_sessions(pool, caller.account_id, client_id)
         return ClientView(**msgspec.structs.asdict(details), connect_url=f"anydesk:{client_id}",
                           recent_sessions=recent)
@@ -106,7 +106,7 @@ class ClientsController(Controller):
     async def change_client(self, client_id: ClientId, data: ClientPatch, caller: Caller,
                             portal: Portal) -> Response[Any]:
         if data.alias is msgspec.UNSET and data.comment is msgspec.UNSET:
-            raise Problem(422, "validation", "Give `alias` and/or `comment`", field="body")
+            raise Problem(422, "validation", N_("Give `alias` and/or `comment`"), field="body")
         position = None
         if data.alias is not msgspec.UNSET:
             position = await command(caller.actor, portal.set_alias, caller.account_id, client_id, data.alias)

@@ -11,6 +11,7 @@ from litestar.datastructures import State
 from litestar.params import Parameter
 
 from domain.actor import Actor, acting
+from domain.i18n import N_
 from gateway.fields import MAX_INT64
 from gateway.problems import Problem
 from projections.positions import position as view_position, wait_for
@@ -35,13 +36,13 @@ async def reach(state: State, projection: str, min_position: int | None) -> None
     # otherwise hold the request for the whole wait.
     if await view_position(state.pool, projection) < min_position and \
             min_position > await off_loop(state.portal.current_position):
-        raise Problem(422, "validation", f"X-Min-Position: no event has position {min_position} yet; send the "
-                      "position a command answered", field="X-Min-Position")
+        raise Problem(422, "validation", N_("{field}: no event has position {position} yet; send the position a "
+                                            "command answered"), field="X-Min-Position", position=min_position)
     if not await wait_for(state.pool, state.advances, projection, min_position,
                           state.settings.min_position_wait_seconds):
         raise Problem(503, "projection-behind",
-                      f"The {projection} view has not yet reached position {min_position}; retry shortly",
-                      headers={"Retry-After": "1"})
+                      N_("The {view} view has not yet reached position {position}; retry shortly"),
+                      headers={"Retry-After": "1"}, view=projection, position=min_position)
 
 
 MinPosition = Parameter(header="X-Min-Position", ge=0, le=MAX_INT64, required=False,

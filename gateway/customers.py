@@ -103,7 +103,7 @@ async def caught_up(state: State, min_position: int | None) -> None:
 
 def checked_phone(phone: str | None) -> str:
     if phone and not PHONE.fullmatch(phone):
-        raise Problem(422, "validation", "phone: a number in international format, such as +34 600 123 456",
+        raise Problem(422, "validation", N_("{field}: a number in international format, such as +34 600 123 456"),
                       field="phone")
     return phone or ""
 
@@ -171,7 +171,7 @@ class CustomersController(Controller):
         await caught_up(state, min_position)
         row = await customer(pool, who.scope, account_id)
         if row is None:
-            raise Problem(404, "not-found", "No such account")
+            raise Problem(404, "not-found", N_("No such account"))
         return Overview(**msgspec.structs.asdict(row),
                         reseller_usage=await usage(pool, PLATFORM_ACCOUNT, account_id))
 
@@ -181,7 +181,7 @@ class CustomersController(Controller):
                      pool: asyncpg.Pool) -> Response[Any]:
         email = normalised_email(data.email)
         if data.password is not None and data.invite:
-            raise Problem(422, "validation", "password: give a password or an invitation, not both",
+            raise Problem(422, "validation", N_("{field}: give a password or an invitation, not both"),
                           field="password")
         if data.password is not None:
             require_strong(data.password, email)

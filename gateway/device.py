@@ -12,6 +12,7 @@ from litestar.params import Parameter
 from domain.application import Portal
 from domain.actor import Actor
 from domain.files_commands import lookup_digest
+from domain.i18n import N_
 from gateway.consistency import accepted, command, off_loop
 from gateway.fields import Plain, described
 from gateway.problems import Problem
@@ -20,10 +21,10 @@ from projections import presence
 from projections.access import account_disabled
 from projections.custom_clients import enrolling_account
 
-ClientId = Annotated[str, described("the 9 or 10 digit id the client shows", r"^[0-9]{9,10}$")]
-Version = Annotated[str, described("a version such as 9.0.1 (letters, digits, '.', '+', '_', '-')",
+ClientId = Annotated[str, described(N_("the 9 or 10 digit id the client shows"), r"^[0-9]{9,10}$")]
+Version = Annotated[str, described(N_("a version such as 9.0.1 (letters, digits, '.', '+', '_', '-')"),
                                    r"^[0-9A-Za-z][0-9A-Za-z.+_-]{0,31}$")]
-Platform = Annotated[str, described("a platform such as windows or macos", r"^[a-z][a-z0-9_-]{0,31}$")]
+Platform = Annotated[str, described(N_("a platform such as windows or macos"), r"^[a-z][a-z0-9_-]{0,31}$")]
 SessionId = Annotated[str, Plain]
 LicenseKey = Annotated[str | None, Parameter(header="X-License-Key", max_length=64,
                                               description="The account's current license key")]
@@ -65,7 +66,7 @@ async def presented_key(license_key: LicenseKey = None) -> str:
 
 def presented(license_key: str | None) -> str:
     if not license_key:
-        raise Problem(401, "invalid-license-key", "Send the account's license key in X-License-Key",
+        raise Problem(401, "invalid-license-key", N_("Send the account's license key in X-License-Key"),
                       field="X-License-Key")
     return license_key
 
@@ -81,8 +82,8 @@ async def key_account(portal: Portal, pool: asyncpg.Pool, key: str) -> UUID:
     switch waits for the access view before it answers, so this view is in force from then on."""
     account_id = await off_loop(portal.account_for_key, key)
     if await account_disabled(pool, account_id):
-        raise Problem(403, "account-disabled", "This account is switched off, and its devices with it; "
-                      "contact your administrator")
+        raise Problem(403, "account-disabled", N_("This account is switched off, and its devices with it; "
+                      "contact your administrator"))
     return account_id
 
 
@@ -94,8 +95,8 @@ async def registering_device(portal: Portal, pool: asyncpg.Pool, license_key: Li
         return await device(portal, pool, license_key)
     account_id = await enrolling_account(pool, lookup_digest(enrollment_secret))
     if account_id is None:
-        raise Problem(401, "invalid-enrollment-secret", "This enrollment secret is unknown or was revoked; install "
-                      "the custom client's current package", field="X-Enrollment-Secret")
+        raise Problem(401, "invalid-enrollment-secret", N_("This enrollment secret is unknown or was revoked; install "
+                      "the custom client's current package"), field="X-Enrollment-Secret")
     return Device(account_id=account_id, license_key="")
 
 

@@ -11,6 +11,7 @@ from nats.aio.client import Client as NATS
 from gateway.problems import Problem
 from projections.custom_clients import Found, Package, count_download
 from domain.contract.base import PACKAGES
+from domain.i18n import N_
 
 
 def file_name(package: Package) -> str:
@@ -36,17 +37,17 @@ def byte_range(header: str | None, size: int) -> tuple[int, int] | None:
     else:
         start, end = int(first), min(int(last), size - 1) if last else size - 1
     if start >= size or end < start:
-        raise Problem(416, "range-not-satisfiable", f"The package has {size} bytes; ask for a range within them",
-                      field="Range", headers={"Content-Range": f"bytes */{size}"})
+        raise Problem(416, "range-not-satisfiable", N_("The package has {size} bytes; ask for a range within them"),
+                      field="Range", headers={"Content-Range": f"bytes */{size}"}, size=size)
     return start, end
 
 
 async def serve(request: Request[Any, Any, Any], nats: NATS, pool: asyncpg.Pool, found: Found) -> Response[bytes]:
     known, package = found
     if not known:  # another account's, never public, made private, its link regenerated, or deleted
-        raise Problem(404, "not-found", "No such custom client or download link")
+        raise Problem(404, "not-found", N_("No such custom client or download link"))
     if package is None:
-        raise Problem(409, "not-built", "The package is not built yet; its status says when it is ready",
+        raise Problem(409, "not-built", N_("The package is not built yet; its status says when it is ready"),
                       headers={"Retry-After": "2"})
     data = (await (await nats.jetstream().object_store(PACKAGES)).get(package.object_name)).data or b""
     headers = {"ETag": f'"{package.sha256}"', "Accept-Ranges": "bytes", "Content-Disposition": disposition(package)}

@@ -4,6 +4,7 @@ A pattern's error reads as the sentence it was declared with (`READABLE`, used b
 as the regular expression itself."""
 
 import re
+from collections.abc import Callable
 from datetime import datetime
 from typing import Annotated, Any, Literal, TypeVar, get_args
 
@@ -16,7 +17,8 @@ from litestar.plugins import OpenAPISchemaPlugin
 from litestar.typing import FieldDefinition
 
 from domain.catalog import CATALOG
-from domain.errors import InvalidValue, WeakPassword
+from domain.errors import InvalidValue, WeakPassword, in_language
+from domain.i18n import N_, Phrase, translated
 from domain.text import PLAIN, SENTENCE
 
 READABLE: dict[str, str] = {}  # repr(pattern), as msgspec quotes it in errors -> what the value must be
@@ -35,26 +37,36 @@ def parameter(sentence: str, pattern: str, **kwargs: Any) -> Any:
     return Parameter(pattern=pattern, description=kwargs.pop("description", sentence), **kwargs)
 
 
-KINDS = {"str": "text", "int": "a whole number", "bool": "true or false", "object": "an object",
-         "array": "a list", "null": "null", "float": "a number", "datetime": "a time", "uuid": "a UUID"}
-MSGSPEC_SAYS = [  # msgspec's wording of a constraint, as a sentence
-    (re.compile(r"Expected `str` of length <= (\d+)"), lambda m: f"at most {m[1]} characters"),
-    (re.compile(r"Expected `str` of length >= (\d+)"), lambda m: f"at least {m[1]} characters"),
-    (re.compile(r"Expected `int` <= (\d+)"), lambda m: f"a whole number no greater than {m[1]}"),
-    (re.compile(r"Expected `int` >= (\d+)"), lambda m: f"a whole number of at least {m[1]}"),
-    (re.compile(r"Expected `(\w+)(?: \| null)?`, got `(\w+)`"),
-     lambda m: f"{KINDS.get(m[1], m[1])}, not {KINDS.get(m[2], m[2])}"),
+KINDS = {"str": N_("text"), "int": N_("a whole number"), "bool": N_("true or false"), "object": N_("an object"),
+         "array": N_("a list"), "null": N_("null"), "float": N_("a number"), "datetime": N_("a time"),
+         "uuid": N_("a UUID")}
+
+
+def kind(name: str) -> str:
+    return Phrase(KINDS[name]) if name in KINDS else name
+
+
+MSGSPEC_SAYS: list[tuple[re.Pattern[str], str, Callable[[re.Match[str]], dict[str, object]]]] = [
+    # msgspec's wording of a constraint, as a sentence with its values
+    (re.compile(r"Expected `str` of length <= (\d+)"), N_("at most {n} characters"), lambda m: {"n": m[1]}),
+    (re.compile(r"Expected `str` of length >= (\d+)"), N_("at least {n} characters"), lambda m: {"n": m[1]}),
+    (re.compile(r"Expected `int` <= (\d+)"), N_("a whole number no greater than {n}"), lambda m: {"n": m[1]}),
+    (re.compile(r"Expected `int` >= (\d+)"), N_("a whole number of at least {n}"), lambda m: {"n": m[1]}),
+    (re.compile(r"Expected `(\w+)(?: \| null)?`, got `(\w+)`"), N_("{wanted}, not {got}"),
+     lambda m: {"wanted": kind(m[1]), "got": kind(m[2])}),
 ]
 
 
-def readable(message: str) -> str:
+def readable(message: str, language: str = "en") -> str:
     """msgspec's "Expected `str` matching regex '...'" as the sentence the pattern was declared with, and its
-    other constraints in words."""
+    other constraints in words, in the language."""
     if sentence := READABLE.get(message.removeprefix("Expected `str` matching regex ")):
-        return sentence
-    for said, sentence_for in MSGSPEC_SAYS:
+        return translated(language, sentence)
+    if message.startswith(EMAIL_SENTENCE):  # and email-validator's reason, in English
+        return translated(language, EMAIL_SENTENCE) + message[len(EMAIL_SENTENCE):]
+    for said, sentence, values in MSGSPEC_SAYS:
         if match := said.fullmatch(message):
-            return sentence_for(match)
+            return in_language(language, sentence, values(match))
     return message
 
 
@@ -65,7 +77,7 @@ Line = Annotated[Text, msgspec.Meta(max_length=200)]
 Comment = Annotated[Text, msgspec.Meta(max_length=2_000)]
 Reason = Annotated[Text, msgspec.Meta(min_length=1, max_length=500)]
 Password = Annotated[str, msgspec.Meta(min_length=1, max_length=128)]  # any character: it is only hashed
-Code = Annotated[str, described("the 6 digits of your authenticator app, or one of your recovery codes",
+Code = Annotated[str, described(N_("the 6 digits of your authenticator app, or one of your recovery codes"),
                                 r"^[0-9A-Za-z-]{6,24}$")]  # recovery codes: 16 characters in dashed groups
 
 
@@ -74,7 +86,7 @@ class EmailAddress(str):
     literal), no control characters; deliverability is not checked (no DNS at request time)."""
 
 
-EMAIL_SENTENCE = "an e-mail address such as ann@example.com"
+EMAIL_SENTENCE = N_("an e-mail address such as ann@example.com")
 
 
 def checked_email(value: str) -> str:
@@ -112,12 +124,12 @@ class EmailAddressSchema(OpenAPISchemaPlugin):
 Plain = parameter(SENTENCE, PLAIN, max_length=200)  # a filter or an id in the path
 SearchText = Annotated[str | None, parameter(SENTENCE, PLAIN, max_length=100,
                                              description="Part of the client id or alias")]
-Cursor = Annotated[str | None, parameter("a cursor from the previous page", r"^[A-Za-z0-9_-]{1,400}$")]
+Cursor = Annotated[str | None, parameter(N_("a cursor from the previous page"), r"^[A-Za-z0-9_-]{1,400}$")]
 Limit = Annotated[int, Parameter(ge=1, le=500, description="Rows per page")]
 Order = Literal["asc", "desc"]
 After = Parameter(ge=0, le=MAX_INT64, description="Answer entries after this position (the previous page's "
                                                   "`next_after`)")
-ZONE_RULE = "an ISO 8601 time with its time zone offset, e.g. 2026-01-01T00:00:00Z"
+ZONE_RULE = N_("an ISO 8601 time with its time zone offset, e.g. 2026-01-01T00:00:00Z")
 MomentText = Annotated[str | None, Parameter(max_length=40, description=ZONE_RULE.capitalize())]
 
 
@@ -130,7 +142,7 @@ def moment(text: str | None, field: str) -> datetime | None:
     except ValueError:
         value = None
     if value is None or value.tzinfo is None:
-        raise InvalidValue(f"{field}: {ZONE_RULE}", field=field)
+        raise InvalidValue(N_("{field}: {rule}"), field=field, rule=Phrase(ZONE_RULE))
     return value
 
 
@@ -146,18 +158,18 @@ COMMON_PASSWORDS = frozenset({"password", "passwort", "contraseña", "motdepasse
 def weakness(password: str, email: str) -> str | None:
     """Why a password is too weak, or None. Length beats complexity rules (NIST SP 800-63B)."""
     if len(password) < 10:
-        return "must be at least 10 characters long"
+        return N_("must be at least 10 characters long")
     if password.lower() in COMMON_PASSWORDS or len(set(password)) < 4:
-        return "is too common or too repetitive"
+        return N_("is too common or too repetitive")
     local = email.split("@", 1)[0].lower()
     if len(local) >= 4 and local in password.lower():
-        return "must not contain your e-mail address"
+        return N_("must not contain your e-mail address")
     return None
 
 
 def require_strong(password: str, email: str, field: str = "password") -> None:
     if reason := weakness(password, email):
-        raise WeakPassword(f"{field}: {reason}", field=field)
+        raise WeakPassword(N_("{field}: {rule}"), field=field, rule=Phrase(reason))
 
 
 T = TypeVar("T")

@@ -14,6 +14,7 @@ from litestar.params import Parameter
 
 from domain.application import Portal
 from domain.files_commands import lookup_digest
+from domain.i18n import N_
 from gateway.consistency import MinPosition, accepted, command, off_loop, reach
 from gateway.downloads import serve
 from gateway.identity import Caller, customer, staff
@@ -115,7 +116,7 @@ class FilesController(Controller):
     @get("/signing-key", summary="The Ed25519 public key every package is signed with")
     async def signing_key(self, state: State) -> SigningKey:
         if not state.settings.signing_key_file:
-            raise Problem(503, "no-signing-key", "This installation has no signing key configured yet")
+            raise Problem(503, "no-signing-key", N_("This installation has no signing key configured yet"))
         return SigningKey(algorithm="Ed25519", public_key=await off_loop(public_key_text, state.settings.signing_key_file),
                           signed="SHA256SUMS (the SHA-256 of every file, manifest.json included); "
                                  "the signature is SHA256SUMS.sig")
@@ -126,7 +127,7 @@ class FilesController(Controller):
         await reach(state, CUSTOM_CLIENTS.name, min_position)
         details = await custom_client_details(pool, caller.account_id, custom_client_id)
         if details is None:
-            raise Problem(404, "not-found", "No such custom client")
+            raise Problem(404, "not-found", N_("No such custom client"))
         # The secrets are not in the read model (it is fed from NATS): the event store keeps them.
         client = await off_loop(portal.custom_client, caller.account_id, custom_client_id)
         public_url = f"{state.settings.public_url}/d/{client.public_token}" if client.public else None
@@ -138,7 +139,7 @@ class FilesController(Controller):
                      portal: Portal) -> Response[Any]:
         changes = {k: v for k, v in msgspec.structs.asdict(data).items() if v is not msgspec.UNSET}
         if not changes:
-            raise Problem(422, "validation", "Give at least one of the custom client's fields", field="body")
+            raise Problem(422, "validation", N_("Give at least one of the custom client's fields"), field="body")
         position = await command(caller.actor, portal.change_custom_client, caller.account_id, custom_client_id,
                                  changes)
         await reach(state, CUSTOM_CLIENTS.name, position)  # switched private: the public link is dead on return

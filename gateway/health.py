@@ -12,6 +12,7 @@ from litestar.datastructures import State
 from litestar.di import Provide
 
 from domain.application import Portal
+from domain.i18n import N_
 from gateway.consistency import off_loop
 from gateway.problems import Problem
 from projections.positions import READ_MODELS, Stall, stalls
@@ -31,10 +32,10 @@ class Readiness(msgspec.Struct, kw_only=True):
 async def scraper(request: Request, state: State) -> None:
     token = state.settings.metrics_token
     if not token:
-        raise Problem(404, "not-found", "Metrics are off; set PORTAL_METRICS_TOKEN to scrape them")
+        raise Problem(404, "not-found", N_("Metrics are off; set PORTAL_METRICS_TOKEN to scrape them"))
     scheme, _, given = request.headers.get("authorization", "").partition(" ")
     if scheme.lower() != "bearer" or not hmac.compare_digest(given.strip().encode(), token.encode()):
-        raise Problem(401, "unauthenticated", "Send the scrape token: `Authorization: Bearer <PORTAL_METRICS_TOKEN>`",
+        raise Problem(401, "unauthenticated", N_("Send the scrape token: `Authorization: Bearer <PORTAL_METRICS_TOKEN>`"),
                       headers={"WWW-Authenticate": "Bearer"})
 
 

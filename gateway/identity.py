@@ -14,6 +14,7 @@ from argon2.exceptions import InvalidHashError, VerificationError
 from litestar import Request
 
 from domain.actor import Actor
+from domain.i18n import N_
 from gateway.language import STATE_KEY as LANGUAGE
 from gateway.problems import Problem
 from gateway.tracing import request_actor
@@ -102,7 +103,7 @@ async def revoke_api_key_token(pool: asyncpg.Pool, account_id: UUID, key_id: str
 def bearer_token(request: Request) -> str:
     scheme, _, token = request.headers.get("authorization", "").partition(" ")
     if scheme.lower() != "bearer" or not token.strip():
-        raise Problem(401, "unauthenticated", "Log in and send `Authorization: Bearer <token>`",
+        raise Problem(401, "unauthenticated", N_("Log in and send `Authorization: Bearer <token>`"),
                       headers={"WWW-Authenticate": "Bearer"})
     return token.strip()
 
@@ -123,7 +124,7 @@ async def current_caller(request: Request, pool: asyncpg.Pool) -> Caller:
                       headers={"WWW-Authenticate": 'Bearer error="invalid_token"'})
     request.state[LANGUAGE] = row["language"] or "en"  # every answer to this caller, errors included
     if row["scope"] == "read" and request.method not in ("GET", "HEAD"):
-        raise Problem(403, "read-only-key", "This API key may only read")
+        raise Problem(403, "read-only-key", N_("This API key may only read"))
     # asyncpg's own UUID type would leak into events; the domain takes the standard library's.
     user_id = UUID(bytes=row["user_id"].bytes) if row["user_id"] else None
     account_id = UUID(bytes=row["account_id"].bytes)
@@ -145,9 +146,9 @@ def impersonating(request: Request, row: asyncpg.Record, account_id: UUID,
                   user_id: UUID | None) -> Caller:
     """Staff acting as the account's owner: every event names the staff member, on behalf of the account."""
     if request.url.path.startswith(NOT_WHILE_IMPERSONATING):
-        raise Problem(403, "forbidden", "Not while acting for a customer: its password, two-factor settings and "
+        raise Problem(403, "forbidden", N_("Not while acting for a customer: its password, two-factor settings and "
                       "API keys, deleting it and further impersonations stay with its owner; end the access with "
-                      "DELETE /v1/impersonation")
+                      "DELETE /v1/impersonation"))
     actor = request_actor(request, "user", row["email"], role=row["staff_role"])
     return Caller(account_id=account_id, user_id=user_id, email=row["email"], role="owner", platform_role=None,
                   scope="write", actor=msgspec.structs.replace(actor, on_behalf_of=str(account_id)),
@@ -189,30 +190,30 @@ async def why_refused(pool: asyncpg.Pool, token_hash: bytes) -> str:
            LEFT JOIN account_access a ON a.account_id = t.account_id
            WHERE t.token_hash = $1 AND t.revoked_at IS NULL AND t.expires_at > now()""", token_hash)
     if row is not None and row["disabled"]:
-        return "This account is switched off; contact your administrator"
+        return N_("This account is switched off; contact your administrator")
     if row is not None and row["kind"] == "api_key" and not row["api_access"]:
-        return "API access is switched off for this account; ask your administrator"
-    return "The token is unknown, expired or revoked; log in again"
+        return N_("API access is switched off for this account; ask your administrator")
+    return N_("The token is unknown, expired or revoked; log in again")
 
 
 async def user_caller(token_caller: Caller) -> Caller:
     """A person logged in (not an API key): their own login settings."""
     if token_caller.user_id is None:
-        raise Problem(403, "forbidden", "API keys cannot change login settings")
+        raise Problem(403, "forbidden", N_("API keys cannot change login settings"))
     return token_caller
 
 
 async def customer(token_caller: Caller) -> Caller:
     """Anyone of a customer account: its users and its API keys. Staff reach accounts through /v1/admin."""
     if token_caller.platform_role is not None:
-        raise Problem(403, "forbidden", "Platform staff work on accounts through the /v1/admin routes")
+        raise Problem(403, "forbidden", N_("Platform staff work on accounts through the /v1/admin routes"))
     return token_caller
 
 
 async def owner(token_caller: Caller) -> Caller:
     """The account's owner: billing, license purchases, users, API keys, settings."""
     if token_caller.role != "owner":
-        raise Problem(403, "forbidden", "Only the account's owner may do this")
+        raise Problem(403, "forbidden", N_("Only the account's owner may do this"))
     return token_caller
 
 
@@ -220,6 +221,6 @@ def staff(*roles: str) -> Callable[[Caller], Awaitable[Caller]]:
     """A guard admitting platform staff with one of `roles`."""
     async def guard(token_caller: Caller) -> Caller:
         if token_caller.platform_role not in roles:
-            raise Problem(403, "forbidden", f"Only {', '.join(roles)} may do this")
+            raise Problem(403, "forbidden", N_("Only {roles} may do this"), roles=", ".join(roles))
         return token_caller
     return guard

@@ -14,6 +14,7 @@ from litestar.di import Provide
 from domain.application import Portal
 from domain.impersonation import MAX_MINUTES
 from domain.user import User
+from domain.i18n import N_
 from gateway.consistency import MinPosition, accepted, command, reach
 from gateway.identity import Caller, customer, issue_impersonation_token, owner, revoke_impersonation
 from gateway.managers import Manager, managed, manager
@@ -39,7 +40,7 @@ async def account_owner(token_caller: Caller) -> Caller:
 
 async def impersonator(token_caller: Caller) -> Caller:
     if token_caller.impersonation_id is None:
-        raise Problem(403, "forbidden", "Only an impersonation token ends an impersonation this way")
+        raise Problem(403, "forbidden", N_("Only an impersonation token ends an impersonation this way"))
     return token_caller
 
 
@@ -53,7 +54,7 @@ class ImpersonationController(Controller):
                     pool: asyncpg.Pool) -> Response[Any]:
         account = await managed(portal, who, account_id)
         if who.caller.user_id is None:
-            raise Problem(403, "forbidden", "Only a person may act for a customer")
+            raise Problem(403, "forbidden", N_("Only a person may act for a customer"))
         started, position = await command(who.caller.actor, portal.start_impersonation, account_id,
                                           who.caller.user_id, who.caller.email, data.reason, data.minutes)
         token = await issue_impersonation_token(

@@ -10,6 +10,7 @@ from litestar.di import Provide
 
 from domain.application import Portal
 from domain.catalog import CATALOG, Product
+from domain.i18n import N_
 from gateway.consistency import MinPosition, accepted, command, reach
 from gateway.license_key import license_tab_with_key
 from gateway.fields import ProductCode, described
@@ -18,8 +19,7 @@ from gateway.problems import Problem
 from projections.license import LICENSE_TAB, LicenseTab
 
 NamespaceName = Annotated[str, described(
-    "3 to 32 lower-case letters, digits and inner hyphens (aliases read `name@namespace`)",
-    r"^[a-z0-9](?:[a-z0-9-]*[a-z0-9])?$", min_length=3, max_length=32)]
+    N_("3 to 32 lower-case letters, digits and inner hyphens (aliases read `name@namespace`)"), r"^[a-z0-9](?:[a-z0-9-]*[a-z0-9])?$", min_length=3, max_length=32)]
 
 
 class Upgrade(msgspec.Struct, forbid_unknown_fields=True, kw_only=True):
@@ -46,7 +46,7 @@ class LicenseController(Controller):
         await reach(state, LICENSE_TAB.name, min_position)
         tab = await license_tab_with_key(pool, portal, caller.account_id)
         if tab is None:  # the account exists (its token does) but its view has not caught up yet
-            raise Problem(503, "projection-behind", "The license view is being prepared; retry shortly",
+            raise Problem(503, "projection-behind", N_("The license view is being prepared; retry shortly"),
                           headers={"Retry-After": "1"})
         return tab
 

@@ -8,6 +8,7 @@ from domain.actor import Actor
 from domain.application import Portal
 from domain.errors import InvalidCredentials, LoginDisabled, SecondFactorRequired
 from domain.user import User
+from domain.i18n import N_
 from gateway.consistency import command, off_loop
 from gateway.identity import IssuedToken, issue_token, password_matches
 from gateway.throttle import counted, record_failure, refuse_when_throttled
@@ -28,12 +29,12 @@ async def log_in(portal: Portal, pool: asyncpg.Pool, attempt: Attempt, ttl_secon
     user = await off_loop(portal.find_login_or_none, attempt.email)
     if not await off_loop(password_matches, user.password_hash if user else None, attempt.password) or not user:
         await record_failure(pool, attempt.email, address)
-        raise InvalidCredentials("Wrong e-mail or password")  # never say which
+        raise InvalidCredentials(N_("Wrong e-mail or password"))  # never say which
     if user.disabled or await off_loop(portal.account_disabled, user.account_id):
-        raise LoginDisabled("This login is disabled; contact your administrator")
+        raise LoginDisabled(N_("This login is disabled; contact your administrator"))
     if user.two_factor_secret is not None:
         if attempt.code is None:
-            raise SecondFactorRequired("Send the code of your authenticator app as `code`", field="code")
+            raise SecondFactorRequired(N_("Send the code of your authenticator app as `code`"), field="code")
         actor = msgspec.structs.replace(attempt.actor, role=user.role)
         await counted(pool, attempt.email, address, command(actor, portal.check_second_factor, user.id, attempt.code))
     token = await issue_token(pool, account_id=user.account_id, user_id=user.id, email=attempt.email,

@@ -7,6 +7,7 @@ import msgspec
 
 from domain.account import Account
 from domain.application import Portal
+from domain.i18n import N_
 from gateway.consistency import off_loop
 from gateway.identity import Caller
 from gateway.problems import Problem
@@ -26,13 +27,13 @@ async def manager(token_caller: Caller, portal: Portal) -> Manager:
     if token_caller.role == "owner" and token_caller.platform_role is None and \
             await off_loop(portal.reseller, token_caller.account_id) is not None:
         return Manager(caller=token_caller, scope=token_caller.account_id)
-    raise Problem(403, "forbidden", "Only administrators and resellers may do this")
+    raise Problem(403, "forbidden", N_("Only administrators and resellers may do this"))
 
 
 async def managed(portal: Portal, who: Manager, account_id: UUID) -> Account:
     """An account this manager administers; others answer 404 (never revealing that they exist)."""
     account = await off_loop(portal.account, account_id)  # an authorization check: the current aggregate
     if who.scope is not None and account.reseller_id != who.scope:
-        raise Problem(404, "not-found", "No such account")
+        raise Problem(404, "not-found", N_("No such account"))
     return account
 

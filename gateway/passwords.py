@@ -11,17 +11,21 @@ from litestar.datastructures import State
 from litestar.di import Provide
 
 from domain.application import Portal
+from domain.i18n import N_, translated
 from domain.user_commands import normalised_email
 from gateway.consistency import accepted, command, off_loop
 from gateway.fields import EmailAddress, Password, require_strong
 from gateway.identity import Caller, bearer_token, hash_password, password_matches, revoke_sessions, user_caller
+from gateway.language import answer_language
 from gateway.problems import Problem
 from gateway.resets import reset_link_user, send_limited_reset_link, spend_reset_link, spend_reset_links
 from gateway.throttle import record_failure, refuse_when_throttled
 from gateway.tracing import client_address, request_actor
 
-INVALID_TOKEN = Problem(422, "invalid-reset-token", "token: the link is unknown, used or expired; ask for a new one",
+INVALID_TOKEN = Problem(422, "invalid-reset-token", N_("{field}: the link is unknown, used or expired; ask for a new one"),
                         field="token")
+
+RESET_ON_ITS_WAY = N_("If this address has a login, a reset link is on its way")  # whether or not it has
 
 
 class PasswordChange(msgspec.Struct, forbid_unknown_fields=True, kw_only=True):
@@ -52,10 +56,10 @@ class PasswordController(Controller):
         await refuse_when_throttled(pool, user.email, address)
         if not await off_loop(password_matches, user.password_hash, data.current_password):
             await record_failure(pool, user.email, address)
-            raise Problem(422, "wrong-password", "current_password: this is not the current password",
+            raise Problem(422, "wrong-password", N_("{field}: this is not the current password"),
                           field="current_password")
         if data.new_password == data.current_password:
-            raise Problem(422, "validation", "new_password: choose a password other than the current one",
+            raise Problem(422, "validation", N_("{field}: choose a password other than the current one"),
                           field="new_password")
         require_strong(data.new_password, user.email, field="new_password")
         position = await command(caller.actor, portal.change_password, user.id,
@@ -70,7 +74,7 @@ class PasswordController(Controller):
                             state: State, portal: Portal, pool: asyncpg.Pool) -> Response[Any]:
         email = normalised_email(data.email)
         actor = request_actor(request, "user", email)
-        return Response({"detail": "If this address has a login, a reset link is on its way"}, status_code=202,
+        return Response({"detail": translated(answer_language(request), RESET_ON_ITS_WAY)}, status_code=202,
                         background=BackgroundTask(send_limited_reset_link, portal, pool, state.settings.public_url,
                                                   actor, email, client_address(request)))
 

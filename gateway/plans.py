@@ -12,6 +12,7 @@ from litestar.di import Provide
 from domain.application import Portal
 from domain.reseller_plan import PlanLimits
 from domain.user_commands import PLATFORM_ACCOUNT
+from domain.i18n import N_
 from gateway.consistency import MinPosition, accepted, command, off_loop, reach
 from gateway.fields import ProductCode
 from gateway.identity import Caller, staff
@@ -68,7 +69,7 @@ class PlansController(Controller):
         await reach(state, PLANS.name, min_position)
         found = await plan(pool, PLATFORM_ACCOUNT, plan_id)
         if found is None:
-            raise Problem(404, "not-found", "No such plan")
+            raise Problem(404, "not-found", N_("No such plan"))
         return found
 
     @post("", status_code=201, summary="Create a reseller plan")

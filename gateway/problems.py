@@ -18,7 +18,7 @@ from domain.errors import (AccessEnded, ActiveDeviceLimitReached, AliasTaken, Co
                            NotInPlan, ResellerClientLimitReached, RuleViolation, SeatLimitReached,
                            SecondFactorRequired, SessionLimitReached, TwoFactorFailed, UpgradeRequired, WeakPassword)
 from domain.errors import in_language
-from domain.i18n import N_, translated
+from domain.i18n import N_, Phrase, translated
 from gateway.language import answer_language
 from gateway.fields import readable
 from projections.paging import BadCursor
@@ -58,17 +58,20 @@ TITLES = {400: N_("Bad request"), 401: N_("Unauthorized"), 402: N_("Payment requ
           503: N_("Service unavailable")}
 
 
+LITESTAR_SAYS = (N_("Not Found"), N_("Method Not Allowed"))  # Litestar's own details, for the catalogs
+
+
 class Problem(HTTPException):
     """An error the gateway raises itself, with a problem type and, where it applies, the field at fault. Its
     message is a catalog id with named places, as a domain error's is (domain/errors.py)."""
 
     def __init__(self, status: int, slug: str, message: str, *, field: str | None = None,
                  headers: dict[str, str] | None = None, **values: object) -> None:
-        super().__init__(status_code=status, detail=in_language("en", message, values), headers=headers)
+        self.values = {"field": field, **values} if field else values
+        super().__init__(status_code=status, detail=in_language("en", message, self.values), headers=headers)
         self.slug = slug
         self.field = field
         self.message = message
-        self.values = values
 
     def detail_in(self, language: str) -> str:
         return in_language(language, self.message, self.values)
@@ -83,18 +86,20 @@ def problem(request: Request[Any, Any, Any], status: int, slug: str, detail: str
 
 
 def _validation(request: Request[Any, Any, Any], exc: ValidationException) -> Response[Any]:
-    errors = [{"field": _field(e.get("key"), e.get("message", "")), "message": readable(e.get("message", ""))}
+    language = answer_language(request)
+    errors = [{"field": _field(e.get("key"), e.get("message", "")),
+               "message": readable(e.get("message", ""), language)}
               for e in (exc.extra if isinstance(exc.extra, list) else []) if isinstance(e, dict)]
     if any(e["field"] == "body" and e["message"] == "'data'" for e in errors):  # no body at all
-        return problem(request, 400, "malformed-body", "The request needs a JSON body")
+        return problem(request, 400, "malformed-body", translated(language, N_("The request needs a JSON body")))
     if missing := MISSING_PARAMETER.match(str(exc.detail)):
         name = missing.group(2)
-        return problem(request, 422, "validation", f"{name}: this {missing.group(1)} parameter is required",
-                       {"field": name})
+        return problem(request, 422, "validation",
+                       in_language(language, REQUIRED[missing.group(1)], {"field": name}), {"field": name})
     if not errors:
         return problem(request, 400, "bad-request", exc.detail)
     if any("JSON" in e["message"] or "malformed" in e["message"].lower() for e in errors):
-        return problem(request, 400, "malformed-body", "The request body is not valid JSON",
+        return problem(request, 400, "malformed-body", translated(language, N_("The request body is not valid JSON")),
                        {"errors": errors} if errors else None)
     detail = "; ".join(f"{e['field']}: {e['message']}" for e in errors)
     return problem(request, 422, "validation", detail, {"field": errors[0]["field"], "errors": errors})
@@ -103,6 +108,10 @@ def _validation(request: Request[Any, Any, Any], exc: ValidationException) -> Re
 HEADER_FIELDS = {"min_position": "X-Min-Position", "last_event_id": "Last-Event-ID"}  # parameters read from headers, named as sent
 
 
+REQUIRED = {"query": N_("{field}: this query parameter is required"),
+            "header": N_("{field}: this header parameter is required"),
+            "path": N_("{field}: this path parameter is required"),
+            "cookie": N_("{field}: this cookie parameter is required")}
 MISSING_PARAMETER = re.compile(r"Missing required (query|header|path|cookie) parameter '([^']+)'")  # Litestar's
 NAMED_IN_MESSAGE = re.compile(r"field `([^`]+)`")  # msgspec: "Object missing required field `name`"
 
@@ -129,7 +138,8 @@ def _http(request: Request[Any, Any, Any], exc: HTTPException) -> Response[Any]:
         slug = "malformed-body"
     field = getattr(exc, "field", None)  # a Problem names its field; Litestar's own exceptions do not
     extra = {"field": field} if field else None
-    detail = exc.detail_in(answer_language(request)) if isinstance(exc, Problem) else exc.detail
+    language = answer_language(request)  # Litestar's own words are translated where the catalogs have them
+    detail = exc.detail_in(language) if isinstance(exc, Problem) else translated(language, exc.detail)
     return problem(request, exc.status_code, slug, detail, extra, exc.headers)
 
 
@@ -141,27 +151,30 @@ def _domain(request: Request[Any, Any, Any], exc: DomainError) -> Response[Any]:
 
 
 def _bad_cursor(request: Request[Any, Any, Any], exc: BadCursor) -> Response[Any]:
-    return problem(request, 422, "validation", f"cursor: {exc}", {"field": "cursor"})
+    return problem(request, 422, "validation", in_language(answer_language(request), N_("{field}: {rule}"),
+                                                          {"field": "cursor", "rule": Phrase(str(exc))}),
+                   {"field": "cursor"})
 
 
 def _unstorable(request: Request[Any, Any, Any], exc: Exception) -> Response[Any]:
     # The last line of defence: a value PostgreSQL refuses (a NUL, a number out of range) that a field type
     # should have refused first. Log it so that field gets its type.
     log.warning("database refused a value: %s", exc, extra={"path": request.url.path})
-    return problem(request, 400, "unstorable-value", "A value in this request cannot be stored or searched "
-                   "(e.g. a NUL character or a number out of range)")
+    return problem(request, 400, "unstorable-value", translated(answer_language(request), N_(
+        "A value in this request cannot be stored or searched (e.g. a NUL character or a number out of range)")))
 
 
 def _unavailable(request: Request[Any, Any, Any], exc: Exception) -> Response[Any]:
     # The database is down or unreachable: say so; never answer a command with a false success.
     log.warning("store unavailable: %s", exc, extra={"path": request.url.path})
-    return problem(request, 503, "store-unavailable", "The event store or a read model is unavailable; "
-                   "retry shortly", headers={"Retry-After": "2"})
+    return problem(request, 503, "store-unavailable", translated(answer_language(request), N_(
+        "The event store or a read model is unavailable; retry shortly")), headers={"Retry-After": "2"})
 
 
 def _unexpected(request: Request[Any, Any, Any], exc: Exception) -> Response[Any]:
     log.exception("unhandled error", extra={"path": request.url.path})
-    return problem(request, HTTP_500_INTERNAL_SERVER_ERROR, "internal", "Something went wrong on our side")
+    return problem(request, HTTP_500_INTERNAL_SERVER_ERROR, "internal",
+                   translated(answer_language(request), N_("Something went wrong on our side")))
 
 
 EXCEPTION_HANDLERS = {HTTPException: _http, DomainError: _domain, BadCursor: _bad_cursor,

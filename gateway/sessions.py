@@ -21,7 +21,7 @@ from gateway.problems import Problem
 from projections.sessions import (SESSIONS, SessionDetails, SessionFilter, SessionRow, session_details,
                                   session_page, session_rows)
 
-ClientFilter = Annotated[str | None, parameter("a client id of 9 or 10 digits", r"^[0-9]{9,10}$")]
+ClientFilter = Annotated[str | None, parameter(N_("a client id of 9 or 10 digits"), r"^[0-9]{9,10}$")]
 After = Annotated[str | None, Parameter(query="from", max_length=40, description=f"Started at or after: {ZONE_RULE}")]
 Before = Annotated[str | None, Parameter(query="to", max_length=40, description=f"Started before: {ZONE_RULE}")]
 SessionId = Annotated[str, Plain]
@@ -95,7 +95,7 @@ class SessionsController(Controller):
         await reach(state, SESSIONS.name, min_position)
         details = await session_details(pool, caller.account_id, session_id)
         if details is None:
-            raise Problem(404, "not-found", "No such session")
+            raise Problem(404, "not-found", N_("No such session"))
         return details
 
     @patch("/sessions/{session_id:str}", summary="Write the session's comment")

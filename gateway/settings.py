@@ -9,6 +9,7 @@ from litestar.datastructures import State
 from litestar.di import Provide
 
 from domain.application import Portal
+from domain.i18n import N_
 from gateway.consistency import MinPosition, accepted, command, reach
 from gateway.fields import Text
 from gateway.identity import Caller, customer, owner
@@ -40,7 +41,7 @@ class SettingsController(Controller):
     async def change(self, data: PreferencesPatch, caller: Caller, state: State, portal: Portal) -> Response[Any]:
         changes = {k: v for k, v in msgspec.structs.asdict(data).items() if v is not msgspec.UNSET}
         if not changes:
-            raise Problem(422, "validation", "Give at least one preference to change", field="body")
+            raise Problem(422, "validation", N_("Give at least one preference to change"), field="body")
         position = await command(caller.actor, portal.change_preferences, caller.account_id, **changes)
         # Exports, and the language of every answer, read this view: once we answer, they follow the change.
         await reach(state, ACCOUNT_PREFERENCES.name, position)

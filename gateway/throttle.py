@@ -16,6 +16,7 @@ from typing import TypeVar
 import asyncpg
 
 from domain.errors import TwoFactorFailed
+from domain.i18n import N_
 from gateway.problems import Problem
 
 T = TypeVar("T")
@@ -76,8 +77,8 @@ async def refuse_when_throttled(pool: asyncpg.Pool, login: str, address: str) ->
     seconds = wait(Failures(**{k: v for k, v in dict(row).items() if k != "now"}), row["now"]).total_seconds()
     if seconds > 0:
         retry = int(seconds) + 1
-        raise Problem(429, "too-many-attempts", f"Too many failed attempts; try again in {retry} seconds",
-                      headers={"Retry-After": str(retry)})
+        raise Problem(429, "too-many-attempts", N_("Too many failed attempts; try again in {seconds} seconds"),
+                      headers={"Retry-After": str(retry)}, seconds=retry)
 
 
 async def record_failure(pool: asyncpg.Pool, login: str, address: str) -> None:

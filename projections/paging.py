@@ -8,6 +8,7 @@ from typing import Any
 
 import asyncpg
 import msgspec
+from domain.i18n import N_
 
 
 class Sort(msgspec.Struct, frozen=True):
@@ -37,11 +38,11 @@ def decode_cursor(cursor: str, sort: str, sql_type: str) -> tuple[str | None, st
         if sql_type == "timestamptz" and value is not None and datetime.fromisoformat(value).tzinfo is None:
             raise ValueError("a time without its zone")
     except (ValueError, TypeError, msgspec.DecodeError):
-        raise BadCursor("The cursor is malformed; start again without one") from None
+        raise BadCursor(N_("The cursor is malformed; start again without one")) from None
     if "\x00" in f"{value}{row_id}":
-        raise BadCursor("The cursor is malformed; start again without one")
+        raise BadCursor(N_("The cursor is malformed; start again without one"))
     if name != sort:
-        raise BadCursor("The cursor belongs to another sort order; start again without one")
+        raise BadCursor(N_("The cursor belongs to another sort order; start again without one"))
     return value, row_id
 
 

@@ -134,14 +134,15 @@ async def test_an_address_is_one_login_whatever_its_case(http):
 # Strict types
 
 async def test_a_number_is_not_a_boolean_and_the_member_stays_enabled(http, account):
-    _, user_id, _ = await added_member(http, account)
+    _, user_id, position = await added_member(http, account)
 
     body = refused_in_words(await http.patch(f"/v1/users/{user_id}", json={"disabled": 0}, headers=account.auth),
                             "disabled")
 
     assert body["detail"] == "disabled: true or false, not a whole number"
 
-    users = {u["user_id"]: u for u in (await http.get("/v1/users", headers=account.auth)).json()}
+    users = {u["user_id"]: u for u in (await http.get("/v1/users", headers={
+        **account.auth, "X-Min-Position": str(position)})).json()}
     assert users[user_id]["disabled"] is False
 
 
