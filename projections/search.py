@@ -39,7 +39,8 @@ class Entry(msgspec.Struct, kw_only=True):
 async def put_entry(conn: asyncpg.Connection, entry: Entry, position: int) -> None:
     """Insert or replace one entry; its reseller is the one its account's customer entry names."""
     await conn.execute(
-        """INSERT INTO search_entries (account_id, kind, id, title, detail, keys, email_domain, manager_id, position)
+        """INSERT INTO search_entries
+               (account_id, kind, id, title, detail, keys, email_domain, manager_id, position)
            VALUES ($1, $2, $3, $4, $5, $6, $7,
                    coalesce($8, (SELECT manager_id FROM search_entries
                                  WHERE account_id = $1 AND kind = 'customer' AND id = $1::text)), $9)
@@ -71,7 +72,8 @@ class Contact(msgspec.Struct):
 @SEARCH.on(AccountContactChanged, Contact)
 async def _renamed(conn: asyncpg.Connection, e: Contact, position: int) -> None:
     await conn.execute("UPDATE search_entries SET title = $2, position = $3 "
-                       "WHERE account_id = $1 AND kind = 'customer' AND id = $1::text", e.account_id, e.name, position)
+                       "WHERE account_id = $1 AND kind = 'customer' AND id = $1::text",
+                       e.account_id, e.name, position)
 
 
 class Registered(msgspec.Struct):
@@ -97,7 +99,8 @@ class Client(msgspec.Struct):
 
 @SEARCH.on(ClientLinked, Client)
 async def _linked(conn: asyncpg.Connection, e: Client, position: int) -> None:
-    await put_entry(conn, Entry(account_id=e.account_id, kind="client", id=e.client_id, title=e.client_id), position)
+    await put_entry(conn, Entry(account_id=e.account_id, kind="client", id=e.client_id, title=e.client_id),
+                    position)
 
 
 @SEARCH.on(ClientUnlinked, Client)
@@ -159,27 +162,31 @@ def _like(text: str) -> str:
     return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
 
 
-# A word matches whole, by its start, anywhere, or by trigram likeness (`<%`, the typo); the GIN index serves
-# both LIKE and `<%`. A user's detail names the account that verified its address's domain, where the caller
-# may see that account; the scope admits what the reseller manages, by the entry's account or that one.
-SEARCH_SQL = """
-WITH matched AS (
-    SELECT e.*, greatest(CASE WHEN ' ' || e.terms || ' ' LIKE $2 THEN 1.0
-                              WHEN ' ' || e.terms LIKE $3 THEN 0.9 ELSE 0 END,
-                         round((word_similarity($1, e.terms) * 0.8)::numeric, 3)) AS score
+# A word matches whole (score 1), by its start (0.9), anywhere, or by trigram likeness (`<%`, the typo); the GIN
+# index serves both LIKE and `<%`. Likeness is the costly part (many rows share a trigram), so it is asked only
+# when the text matched nothing as typed (PostgreSQL skips a step whose one-time filter fails), and only for text
+# with a letter: numbers and ids are found by their digits, whole or by their start.
+# A user's detail names the account that verified its address's domain, where the caller may see that account;
+# the scope admits what the reseller manages, by the entry's account or that one.
+def _step(name: str, where: str) -> str:
+    return f"""{name} AS (
+    SELECT e.kind, e.id, e.account_id, e.title, greatest(
+               CASE WHEN ' ' || e.terms || ' ' LIKE $2 THEN 1.0 WHEN ' ' || e.terms LIKE $3 THEN 0.9 ELSE 0 END,
+               round((word_similarity($1, e.terms) * 0.8)::numeric, 3))::float8 AS score,
+           concat_ws(' · ', nullif(e.detail, ''), nullif(replace(e.domains, ' ', ', '), ''),
+                     CASE WHEN h.account_id <> e.account_id AND ($6::uuid IS NULL OR h.manager_id = $6)
+                          THEN d.domain || ': ' || h.title END) AS detail
     FROM search_entries e
-    WHERE (e.terms LIKE $4 OR $1 <% e.terms) AND ($5::text IS NULL OR e.kind = $5)
-)
-SELECT m.kind, m.id, m.account_id, m.title, m.score::float8 AS score,
-       concat_ws(' · ', nullif(m.detail, ''), nullif(replace(m.domains, ' ', ', '), ''),
-                 CASE WHEN h.account_id <> m.account_id AND ($6::uuid IS NULL OR h.manager_id = $6)
-                      THEN d.domain || ': ' || h.title END) AS detail
-FROM matched m
-LEFT JOIN search_domains d ON d.domain = m.email_domain
-LEFT JOIN search_entries h ON h.account_id = d.account_id AND h.kind = 'customer' AND h.id = d.account_id::text
-WHERE $6::uuid IS NULL OR m.manager_id = $6 OR h.manager_id = $6
-ORDER BY score DESC, m.title, m.id
-LIMIT $7"""
+    LEFT JOIN search_domains d ON d.domain = e.email_domain
+    LEFT JOIN search_entries h ON h.account_id = d.account_id AND h.kind = 'customer' AND h.id = d.account_id::text
+    WHERE {where} AND ($5::text IS NULL OR e.kind = $5)
+      AND ($6::uuid IS NULL OR e.manager_id = $6 OR h.manager_id = $6)
+    ORDER BY score DESC, e.title, e.id LIMIT $7)"""
+
+
+SEARCH_SQL = f"""WITH {_step("worded", "e.terms LIKE $4")},
+{_step("alike", "$8 AND $1 <% e.terms AND NOT EXISTS (SELECT FROM worded)")}
+SELECT * FROM (SELECT * FROM worded UNION ALL SELECT * FROM alike) found ORDER BY score DESC, title, id LIMIT $7"""
 
 
 async def search(db: asyncpg.Pool | asyncpg.Connection, scope: UUID | None, q: str, kind: str | None,
@@ -193,7 +200,8 @@ async def search(db: asyncpg.Pool | asyncpg.Connection, scope: UUID | None, q: s
     word = _like(text)
     async with db.transaction():  # the threshold holds for this query only
         await db.execute(f"SET LOCAL pg_trgm.word_similarity_threshold = {TYPO_THRESHOLD}")
-        rows = await db.fetch(SEARCH_SQL, text, f"% {word} %", f"% {word}%", f"%{word}%", kind, scope, limit)
+        rows = await db.fetch(SEARCH_SQL, text, f"% {word} %", f"% {word}%", f"%{word}%", kind, scope, limit,
+                              any(c.isalpha() for c in text))
     return [Hit(**dict(r)) for r in rows]
 
 

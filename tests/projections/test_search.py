@@ -125,16 +125,30 @@ async def test_an_unlinked_client_is_not_found(conn, acme):
     assert await found(conn, client_id) == []
 
 
-async def test_a_whole_word_ranks_above_its_start_and_a_likeness(conn):
+async def test_a_whole_word_ranks_above_its_start_and_its_start_above_a_part(conn):
     stem = word()
     exact = await customer(conn, f"{stem} Ltd")
     prefix = await customer(conn, f"{stem}s Ltd")
-    typo = await customer(conn, f"{stem[:-1]}x Ltd")
+    inside = await customer(conn, f"x{stem} Ltd")
 
     hits = await search(conn, None, stem, "customer")
 
-    assert [h.id for h in hits] == [str(c.feed.account_id) for c in (exact, prefix, typo)]
+    assert [h.id for h in hits] == [str(c.feed.account_id) for c in (exact, prefix, inside)]
     assert hits[0].score == 1.0 and hits[1].score == 0.9 and hits[2].score < 0.9
+
+
+async def test_a_likeness_is_sought_only_when_nothing_matches_as_typed(conn):
+    stem = word()
+    typed = await customer(conn, f"{stem} Ltd")
+    await customer(conn, f"{mistyped(stem)} Ltd")
+
+    assert await found(conn, stem, "customer") == [("customer", str(typed.feed.account_id))]
+
+
+async def test_digits_are_matched_as_typed_never_by_likeness(conn, acme):
+    await acme.feed(ClientLinked, client_id="1234567890")
+
+    assert await found(conn, "1234567899") == []
 
 
 async def test_kind_narrows_the_results(conn, acme):
