@@ -68,8 +68,3 @@ async def domains_of(db: asyncpg.Pool | asyncpg.Connection, account_id: UUID) ->
                           "ORDER BY domain", account_id)
     return [DomainRow(**dict(r)) for r in rows]
 
-
-async def claimed_domain(db: asyncpg.Pool | asyncpg.Connection, account_id: UUID, domain: str) -> DomainRow | None:
-    row = await db.fetchrow("SELECT domain, token, claimed_at, verified_at FROM account_domains "
-                            "WHERE account_id = $1 AND domain = $2", account_id, domain)
-    return DomainRow(**dict(row)) if row else None
