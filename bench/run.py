@@ -47,12 +47,18 @@ def arguments() -> argparse.Namespace:
     p.add_argument("--fresh-rate", type=float, default=100.0, help="commands/s while measuring freshness")
     p.add_argument("--rebuild-events", type=int, default=10_000, help="events replayed per read model")
     p.add_argument("--heartbeat-clients", type=int, default=200, help="online clients sending heartbeats")
+    p.add_argument("--search-accounts", type=int, default=100_000,
+                   help="customers (each with its owner) in the search read model (default 100000)")
+    p.add_argument("--search-clients", type=int, default=1_000_000,
+                   help="clients in the search read model (default 1000000)")
+    p.add_argument("--search-concurrency", type=int, default=4,
+                   help="help-desk members searching at once (default 4)")
     p.add_argument("--only", nargs="+", choices=phases.NAMES, help="measure only these figures")
     p.add_argument("--profile", action="store_true", help="sample the busiest processes with py-spy")
     p.add_argument("--data-dir", help="keep the servers' data here (default: a temporary folder, removed)")
     args = p.parse_args()
     for name in ("accounts", "clients", "sessions", "export_sessions", "command_accounts", "rebuild_events",
-                 "heartbeat_clients"):
+                 "heartbeat_clients", "search_accounts", "search_clients"):
         setattr(args, name, max(1, int(getattr(args, name) * args.scale)))
     return args
 

@@ -3,6 +3,7 @@
 from domain.account_commands import AccountCommands
 from domain.anydesk_commands import AnyDeskCommands
 from domain.customer_commands import CustomerCommands
+from domain.domain_commands import DomainCommands
 from domain.email_commands import EmailCommands
 from domain.files_commands import FileCommands
 from domain.impersonation_commands import ImpersonationCommands
@@ -14,5 +15,5 @@ __all__ = ["Portal", "normalised_email"]  # gateway/auth.py takes normalised_ema
 
 
 class Portal(AccountCommands, LicenseCommands, UserCommands, SessionCommands, CustomerCommands,
-             ImpersonationCommands, EmailCommands, FileCommands, AnyDeskCommands):
+             ImpersonationCommands, EmailCommands, FileCommands, AnyDeskCommands, DomainCommands):
     """Every command of the portal; each area's commands live in domain/<area>_commands.py."""

@@ -14,6 +14,8 @@ from domain.tenant import TenantAggregate
 
 
 class Claim(TenantAggregate):
+    released = False  # claims recorded before values could be released hold theirs
+
     @staticmethod
     def id_for(kind: str, value: str) -> UUID:
         return uuid5(NAMESPACE_URL, f"portal:claim:{kind}:{value}")
@@ -33,3 +35,21 @@ class Claim(TenantAggregate):
     @event("Transferred")
     def _transferred(self, account_id: UUID, from_account_id: UUID, kind: str, value: str) -> None:
         self.account_id = account_id  # from here on, this claim's events belong to the new account
+
+    def release(self) -> None:
+        """Free the value (a domain its account removed): another account may take it."""
+        if not self.released:
+            self._released(kind=self.kind, value=self.value)
+
+    @event("Released")
+    def _released(self, kind: str, value: str) -> None:
+        self.released = True
+
+    def take(self, account_id: UUID) -> None:
+        """Hold a released value again (this account or another)."""
+        self._taken(account_id=account_id, from_account_id=self.account_id, kind=self.kind, value=self.value)
+
+    @event("Taken")
+    def _taken(self, account_id: UUID, from_account_id: UUID, kind: str, value: str) -> None:
+        self.account_id = account_id
+        self.released = False

@@ -46,6 +46,10 @@ class NamespaceTaken(DomainError):
     """Another account already owns this custom namespace."""
 
 
+class DomainTaken(DomainError):
+    """Another account has verified this domain (and still holds it)."""
+
+
 class ConcurrentChange(DomainError):
     """Others kept changing the same aggregate; the command gave up after retrying."""
 

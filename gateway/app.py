@@ -24,6 +24,7 @@ from gateway.clients import ClientsController
 from gateway.config import GatewayConfig
 from gateway.customers import CustomersController
 from gateway.dependencies import DEPENDENCIES
+from gateway.domains import DomainsController
 from gateway.device import DeviceController
 from gateway.body import JsonRequest
 from gateway.email import EmailController
@@ -32,6 +33,7 @@ from gateway.headers import answer_headers
 from gateway.fields import TYPE_DECODERS, EmailAddressSchema
 from gateway.impersonation import ImpersonationController
 from gateway.health import HealthController, Metrics, observed
+from gateway.helpdesk_search import HelpDeskSearchController
 from gateway.license import LicenseController
 from gateway.identity import current_caller
 from gateway.passwords import PasswordController
@@ -54,7 +56,7 @@ ROUTE_HANDLERS: list[type[Controller] | Router] = [
     SessionsController, DeviceController, SettingsController, AuditController, EventsController,
     EmailController, PasswordController, UsersController, ApiKeysController, AdminController,
     FilesController, PublicDownloadController, ReleasesController, ApiPasswordController, ANYDESK,
-    CustomersController, PlansController, ImpersonationController]
+    CustomersController, PlansController, ImpersonationController, DomainsController, HelpDeskSearchController]
 
 DESCRIPTION = ("Customer portal: licenses, accounts and their event history. Errors are RFC 9457 "
                "problem+json. Commands answer `X-Event-Position`; send it back as `X-Min-Position` "

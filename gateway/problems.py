@@ -13,9 +13,9 @@ from litestar.exceptions import HTTPException, ValidationException
 from litestar.status_codes import HTTP_500_INTERNAL_SERVER_ERROR
 
 from domain.errors import (AccessEnded, ActiveDeviceLimitReached, AliasTaken, ConcurrentChange,
-                           CustomClientLimitReached, CustomerLimitReached, DomainError, EmailTaken, InvalidCredentials,
-                           InvalidLicenseKey, InvalidValue, LoginDisabled, NamespaceTaken, NotAllowed, NotFound,
-                           NotInPlan, ResellerClientLimitReached, RuleViolation, SeatLimitReached,
+                           CustomClientLimitReached, CustomerLimitReached, DomainError, DomainTaken, EmailTaken,
+                           InvalidCredentials, InvalidLicenseKey, InvalidValue, LoginDisabled, NamespaceTaken,
+                           NotAllowed, NotFound, NotInPlan, ResellerClientLimitReached, RuleViolation, SeatLimitReached,
                            SecondFactorRequired, SessionLimitReached, TwoFactorFailed, UpgradeRequired, WeakPassword)
 from domain.errors import in_language
 from domain.i18n import N_, Phrase, translated
@@ -29,6 +29,7 @@ DOMAIN_STATUS: dict[type[DomainError], tuple[int, str]] = {
     NotFound: (404, "not-found"),
     EmailTaken: (409, "email-taken"),
     NamespaceTaken: (409, "namespace-taken"),
+    DomainTaken: (409, "domain-taken"),
     ConcurrentChange: (409, "concurrent-change"),
     RuleViolation: (409, "rule-violation"),
     InvalidValue: (422, "validation"),

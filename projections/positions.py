@@ -13,17 +13,20 @@ from projections.audit import AUDIT
 from projections.clients import CLIENTS
 from projections.custom_clients import CUSTOM_CLIENTS
 from projections.customers import CUSTOMERS
+from projections.domains import DOMAINS
 from projections.emails import EMAILS
 from projections.impersonations import IMPERSONATIONS
 from projections.license import LICENSE_TAB
 from projections.plans import PLANS
 from projections.preferences import ACCOUNT_PREFERENCES
 from projections.readmodel import ReadModel, Unappliable
+from projections.search import SEARCH
 from projections.sessions import SESSIONS
 from projections.users import USERS
 
 READ_MODELS: tuple[ReadModel, ...] = (LICENSE_TAB, CLIENTS, SESSIONS, AUDIT, EMAILS, ACCOUNT_ACCESS, USERS,
-                                     ACCOUNT_PREFERENCES, CUSTOM_CLIENTS, CUSTOMERS, PLANS, IMPERSONATIONS)
+                                     ACCOUNT_PREFERENCES, CUSTOM_CLIENTS, CUSTOMERS, PLANS, IMPERSONATIONS, DOMAINS,
+                                     SEARCH)
 
 
 async def position(pool: asyncpg.Pool, projection: str) -> int:

@@ -33,7 +33,9 @@ class Roles:
                     "PORTAL_NATS_URL": settings.nats_url, "PORTAL_LOG_LEVEL": "WARNING",
                     "PORTAL_MIN_POSITION_WAIT_SECONDS": str(settings.min_position_wait_seconds),
                     "PORTAL_SIGNING_KEY_FILE": settings.signing_key_file or "",
-                    "PORTAL_SECRETS_KEY": settings.secrets_key or ""}
+                    "PORTAL_SECRETS_KEY": settings.secrets_key or "",
+                    # Domain verification asks DNS: never anything beyond loopback (tests/e2e/dns.py serves it).
+                    "PORTAL_DNS_RESOLVER": "127.0.0.1:53"}
         self.logs = logs
         self.running: list[subprocess.Popen[bytes]] = []
 

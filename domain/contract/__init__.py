@@ -10,13 +10,14 @@ from typing import Any
 import msgspec
 
 from domain.account import Account
+from domain.account_domains import AccountDomains
 from domain.anydesk_credential import AnyDeskCredential
 from domain.actor import Actor
 from domain.claim import Claim
 from domain.client import Client
 from domain.custom_client import CustomClient
 from domain.custom_client_quota import CustomClientQuota
-from domain.contract import accounts, anydesk, customers, files, impersonations, licenses, usage
+from domain.contract import accounts, anydesk, customers, domains, files, impersonations, licenses, usage
 from domain.contract import email as mail
 from domain.contract.base import STREAM, SUBJECT_PREFIX, PortalEvent
 from domain.email import Email
@@ -58,6 +59,8 @@ CONTRACT: dict[type, type[PortalEvent]] = {
     License.Expired: licenses.LicenseExpired,
     Claim.Claimed: licenses.ValueClaimed,
     Claim.Transferred: licenses.ValueTransferred,
+    Claim.Released: licenses.ValueReleased,
+    Claim.Taken: licenses.ValueTaken,
     LicenseUsage.Started: usage.LicenseUsageStarted,
     LicenseUsage.ClientLinked: usage.ClientLinked,
     LicenseUsage.ClientUnlinked: usage.ClientUnlinked,
@@ -110,6 +113,10 @@ CONTRACT: dict[type, type[PortalEvent]] = {
     Reseller.ClientUncounted: customers.ResellerClientUncounted,
     Impersonation.Started: impersonations.ImpersonationStarted,
     Impersonation.Ended: impersonations.ImpersonationEnded,
+    AccountDomains.Started: domains.AccountDomainsStarted,
+    AccountDomains.Claimed: domains.DomainClaimed,
+    AccountDomains.Verified: domains.DomainVerified,
+    AccountDomains.Removed: domains.DomainRemoved,
 }
 
 EVENT_TYPES: dict[str, type[PortalEvent]] = {t.__name__: t for t in CONTRACT.values()}

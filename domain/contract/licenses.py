@@ -51,6 +51,21 @@ class ValueTransferred(PortalEvent):
     from_account_id: UUID
 
 
+class ValueReleased(PortalEvent):
+    """The value (so far only a domain) is free again: another account may take it."""
+    aggregate = "claim"
+    kind: str
+    value: str
+
+
+class ValueTaken(PortalEvent):
+    """A released value is held again, by this event's account."""
+    aggregate = "claim"
+    kind: str
+    value: str
+    from_account_id: UUID
+
+
 class LicenseExpired(PortalEvent):
     aggregate = "license"
     expired_at: datetime

@@ -29,8 +29,20 @@ AUDITORS = {"owner", "auditor", "administrator"}
 ADMINS = {"administrator"}
 MANAGERS = {"administrator", "reseller"}
 EMAIL_DESK = {"administrator", "help_desk"}
+HELP_DESK = {"administrator", "help_desk", "reseller"}
 LOGGED_IN = EVERYONE - {"anonymous"}
 PUBLIC = Rule(allowed=EVERYONE)
+
+
+async def not_a_domain(w: World, role: str) -> dict[str, str]:
+    return {"domain": "not_a.domain"}
+
+
+async def claimed_domain(w: World, role: str) -> dict[str, str]:
+    domain = f"{uuid4().hex[:12]}.example"
+    response = await w.http.post("/v1/account/domains", json={"domain": domain}, headers=w.a.auth)
+    assert response.status_code == 201, response.text
+    return {"domain": domain}
 
 
 def email_body(w: World) -> dict[str, str]:
@@ -128,6 +140,12 @@ RULES: dict[tuple[str, str], Rule] = {
         "email": f"{uuid4().hex}@staff.test", "name": "S", "role": "auditor"}),
     ("POST", "/v1/admin/users/{user_id:uuid}/password"): Rule(  # a reseller may not see account A's users
         allowed=ADMINS, hidden={"reseller"}, body=lambda w: {"password": "Another-Harbour-43"}, params=throwaway),
+    ("GET", "/v1/helpdesk/search"): Rule(allowed=HELP_DESK, query={"q": "matrix"}),
+    ("GET", "/v1/account/domains"): Rule(allowed=OWNER),
+    ("POST", "/v1/account/domains"): Rule(allowed=OWNER, body=lambda w: {"domain": f"{uuid4().hex[:12]}.example"}),
+    # A name that is not a domain: the owner passes authorization (422) and no DNS query leaves the machine.
+    ("POST", "/v1/account/domains/{domain:str}/verify"): Rule(allowed=OWNER, params=not_a_domain),
+    ("DELETE", "/v1/account/domains/{domain:str}"): Rule(allowed=OWNER, params=claimed_domain),
     ("GET", "/v1/admin/email"): Rule(allowed=EMAIL_DESK, query={"to": "someone@example.com"}),
     ("GET", "/v1/admin/email/accounts/{account_id:uuid}"): Rule(allowed=EMAIL_DESK, params=own_account),
     ("GET", "/v1/admin/email/suppressions"): Rule(allowed=EMAIL_DESK),
