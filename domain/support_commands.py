@@ -3,6 +3,7 @@ reopens it; staff answer (the customer e-mailed) and set its status. Each e-mail
 
 from uuid import UUID, uuid4
 
+from eventsourcing.application import AggregateNotFoundError
 from eventsourcing.domain import Aggregate
 
 from domain.client import Client
@@ -28,9 +29,19 @@ def checked_message(body: str) -> str:
 class SupportCommands(EmailCommands):
     def support_request(self, account_id: UUID, request_id: str) -> SupportRequest:
         try:
-            return self._owned(SupportRequest, SupportRequest.id_for(account_id, request_id), account_id)
+            return self._owned(SupportRequest, SupportRequest.id_for(request_id), account_id)
         except NotFound:
             raise NotFound(N_("No such support request")) from None
+
+    def support_request_account(self, request_id: str) -> UUID:
+        """Whose request this is, from the event store (staff then prove they may reach that account)."""
+        try:
+            request: object = self.repository.get(SupportRequest.id_for(request_id))
+        except AggregateNotFoundError:
+            raise NotFound(N_("No such support request")) from None
+        if not isinstance(request, SupportRequest):
+            raise NotFound(N_("No such support request"))
+        return request.account_id
 
     def open_support_request(self, account_id: UUID, subject: str, category: str, message: str,
                              support_address: str, email: str | None = None, client_id: str | None = None,

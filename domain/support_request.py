@@ -34,8 +34,9 @@ class SupportRequest(TenantAggregate):
         pass
 
     @staticmethod
-    def id_for(account_id: UUID, request_id: str) -> UUID:
-        return uuid5(NAMESPACE_URL, f"portal:support-request:{account_id}:{request_id}")
+    def id_for(request_id: str) -> UUID:
+        # Request ids are unique across accounts, so staff find a request (and whose it is) by its id alone.
+        return uuid5(NAMESPACE_URL, f"portal:support-request:{request_id}")
 
     @event("Opened")
     def __init__(self, account_id: UUID, request_id: str, number: str, category: str, subject: str, body: str,

@@ -42,6 +42,7 @@ from gateway.sessions import SessionsController
 from gateway.settings import SettingsController
 from gateway.support import SupportController
 from gateway.support_desk import SupportDeskController
+from gateway.usage import UsageController
 from gateway.users import UsersController
 from gateway.tracing import request_ids
 from projections.positions import Advances
@@ -56,7 +57,8 @@ ROUTE_HANDLERS: list[type[Controller] | Router] = [
     SessionsController, DeviceController, SettingsController, AuditController, EventsController,
     EmailController, PasswordController, UsersController, ApiKeysController, AdminController,
     FilesController, PublicDownloadController, ReleasesController, ApiPasswordController, ANYDESK,
-    CustomersController, PlansController, ImpersonationController, SupportController, SupportDeskController]
+    CustomersController, PlansController, ImpersonationController, SupportController, SupportDeskController,
+    UsageController]
 
 DESCRIPTION = ("Customer portal: licenses, accounts and their event history. Errors are RFC 9457 "
                "problem+json. Commands answer `X-Event-Position`; send it back as `X-Min-Position` "

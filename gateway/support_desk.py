@@ -16,14 +16,13 @@ from litestar.params import Parameter
 
 from domain.application import Portal
 from domain.i18n import N_
-from gateway.consistency import MinPosition, accepted, command, reach
+from gateway.consistency import MinPosition, accepted, command, off_loop, reach
 from gateway.fields import Cursor, Limit
 from gateway.identity import Caller
 from gateway.managers import Manager, managed, manager
 from gateway.problems import Problem
 from gateway.support import MAX_SUPPORT_BODY, MessageText, RequestId, Status
-from projections.support import (SUPPORT, QueueFilter, QueueRow, SupportRequestDetails, queue_page,
-                                 request_account, request_details)
+from projections.support import SUPPORT, QueueFilter, QueueRow, SupportRequestDetails, queue_page, request_details
 
 OlderThan = Annotated[int | None, Parameter(ge=0, le=24 * 365 * 10,
                                             description="Only requests opened at least this many hours ago")]
@@ -64,11 +63,10 @@ async def queue_query(who: Manager, limit: Limit = 50, cursor: Cursor = None, st
                                          reseller_id=who.scope), cursor=cursor, limit=limit)
 
 
-async def requests_account(who: Manager, portal: Portal, pool: asyncpg.Pool, request_id: str) -> UUID:
-    """The account of a request this staff member may work on; 404 for any other."""
-    account_id = await request_account(pool, request_id)
-    if account_id is None:
-        raise Problem(404, "not-found", N_("No such support request"))
+async def requests_account(who: Manager, portal: Portal, request_id: str) -> UUID:
+    """The account of a request this staff member may work on (from the event store, never a lagging view);
+    404 for any other."""
+    account_id = await off_loop(portal.support_request_account, request_id)
     await managed(portal, who, account_id)  # a reseller's check, against the account itself
     return account_id
 
@@ -89,20 +87,21 @@ class SupportDeskController(Controller):
     async def show(self, request_id: RequestId, who: Manager, state: State, portal: Portal, pool: asyncpg.Pool,
                    min_position: Annotated[int | None, MinPosition] = None) -> SupportRequestDetails:
         await reach(state, SUPPORT.name, min_position)
-        account_id = await requests_account(who, portal, pool, request_id)
-        return await request_details(pool, account_id, request_id)  # type: ignore[return-value]
+        details = await request_details(pool, await requests_account(who, portal, request_id), request_id)
+        if details is None:  # recorded, but not yet in the view: X-Min-Position waits for it
+            raise Problem(404, "not-found", N_("No such support request"))
+        return details
 
     @post("/{request_id:str}/messages", status_code=200, request_max_body_size=MAX_SUPPORT_BODY,
           summary="Answer the customer (e-mailed to them); the request becomes answered or waiting for them")
-    async def reply(self, request_id: RequestId, data: Reply, who: Manager, portal: Portal,
-                    pool: asyncpg.Pool) -> Response[Any]:
-        account_id = await requests_account(who, portal, pool, request_id)
+    async def reply(self, request_id: RequestId, data: Reply, who: Manager, portal: Portal) -> Response[Any]:
+        account_id = await requests_account(who, portal, request_id)
         return accepted(await command(who.caller.actor, portal.answer_support_request, account_id, request_id,
                                       data.message, data.status))
 
     @patch("/{request_id:str}", summary="Set the request's status (any of the four)")
-    async def set_status(self, request_id: RequestId, data: StaffStatus, who: Manager, portal: Portal,
-                         pool: asyncpg.Pool) -> Response[Any]:
-        account_id = await requests_account(who, portal, pool, request_id)
+    async def set_status(self, request_id: RequestId, data: StaffStatus, who: Manager,
+                         portal: Portal) -> Response[Any]:
+        account_id = await requests_account(who, portal, request_id)
         return accepted(await command(who.caller.actor, portal.set_support_status, account_id, request_id,
                                       data.status))

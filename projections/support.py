@@ -176,8 +176,3 @@ async def queue_page(pool: asyncpg.Pool, f: QueueFilter, *, cursor: str | None,
         id_column="r.request_id", cursor=cursor, limit=limit)
     return [QueueRow(**dict(r)) for r in rows], next_cursor
 
-
-async def request_account(pool: asyncpg.Pool, request_id: str) -> UUID | None:
-    """Whose request this is (request ids are unique across accounts); for staff, who then prove their reach."""
-    account_id = await pool.fetchval("SELECT account_id FROM support_requests WHERE request_id = $1", request_id)
-    return UUID(bytes=account_id.bytes) if account_id else None  # the domain takes the standard library's UUID
