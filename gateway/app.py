@@ -40,8 +40,7 @@ from gateway.plans import PlansController
 from gateway.problems import EXCEPTION_HANDLERS
 from gateway.sessions import SessionsController
 from gateway.settings import SettingsController
-from gateway.support import SupportController
-from gateway.support_desk import SupportDeskController
+from gateway.support import SupportController, SupportDeskController
 from gateway.usage import UsageController
 from gateway.users import UsersController
 from gateway.tracing import request_ids

@@ -87,4 +87,5 @@ class UsageController(Controller):
     @get("/usage.csv", summary="Usage per day or month as CSV", description=FIGURES, media_type="text/csv")
     async def export_usage(self, caller: Caller, listing: UsageQuery, pool: asyncpg.Pool) -> Stream:
         items = await figures(pool, caller, listing)
-        return await export(pool, caller.account_id, "usage.csv", CSV_HEADER, csv_cells, every=lambda: listed(items))
+        return await export(pool, caller.account_id, "usage.csv", CSV_HEADER, csv_cells,
+                            every=lambda: listed(items))

@@ -21,7 +21,6 @@ erases_deleted_accounts(SUPPORT, "support_requests", "support_messages")
 
 class Opened(msgspec.Struct):
     account_id: UUID
-    aggregate_version: int
     request_id: str
     number: str
     category: str
@@ -40,12 +39,11 @@ async def _opened(conn: asyncpg.Connection, e: Opened, position: int) -> None:
            VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $9, $10) ON CONFLICT DO NOTHING""",
         e.account_id, e.request_id, e.number, e.category, e.subject, OPEN, e.client_id, e.session_id, e.opened_at,
         position)
-    await _message(conn, e.account_id, e.request_id, e.aggregate_version, CUSTOMER, e.body, e.opened_at, position)
+    await _message(conn, e.account_id, e.request_id, CUSTOMER, e.body, e.opened_at, position)
 
 
 class Wrote(msgspec.Struct):
     account_id: UUID
-    aggregate_version: int
     request_id: str
     body: str
     written_at: datetime
@@ -54,13 +52,13 @@ class Wrote(msgspec.Struct):
 
 @SUPPORT.on(SupportCustomerWrote, Wrote)
 async def _customer_wrote(conn: asyncpg.Connection, e: Wrote, position: int) -> None:
-    await _message(conn, e.account_id, e.request_id, e.aggregate_version, CUSTOMER, e.body, e.written_at, position)
+    await _message(conn, e.account_id, e.request_id, CUSTOMER, e.body, e.written_at, position)
     await _status(conn, e.account_id, e.request_id, e.status, e.written_at, position, messages=1)
 
 
 @SUPPORT.on(SupportStaffAnswered, Wrote)
 async def _staff_answered(conn: asyncpg.Connection, e: Wrote, position: int) -> None:
-    await _message(conn, e.account_id, e.request_id, e.aggregate_version, STAFF, e.body, e.written_at, position)
+    await _message(conn, e.account_id, e.request_id, STAFF, e.body, e.written_at, position)
     await _status(conn, e.account_id, e.request_id, e.status, e.written_at, position, messages=1)
 
 
@@ -76,12 +74,12 @@ async def _status_changed(conn: asyncpg.Connection, e: StatusChanged, position: 
     await _status(conn, e.account_id, e.request_id, e.status, e.occurred_at, position)
 
 
-async def _message(conn: asyncpg.Connection, account_id: UUID, request_id: str, version: int, author: str,
-                   body: str, at: datetime, position: int) -> None:
+async def _message(conn: asyncpg.Connection, account_id: UUID, request_id: str, author: str, body: str,
+                   at: datetime, position: int) -> None:
     await conn.execute(
-        """INSERT INTO support_messages (account_id, request_id, version, author, body, written_at, position)
-           VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT DO NOTHING""",
-        account_id, request_id, version, author, body, at, position)
+        """INSERT INTO support_messages (account_id, request_id, author, body, written_at, position)
+           VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT DO NOTHING""",
+        account_id, request_id, author, body, at, position)
 
 
 async def _status(conn: asyncpg.Connection, account_id: UUID, request_id: str, status: str, at: datetime,
@@ -152,7 +150,7 @@ async def request_details(pool: asyncpg.Pool, account_id: UUID, request_id: str)
     if row is None:
         return None
     thread = await pool.fetch("SELECT author, body, written_at FROM support_messages WHERE account_id = $1 "
-                              "AND request_id = $2 ORDER BY version", account_id, request_id)
+                              "AND request_id = $2 ORDER BY position", account_id, request_id)
     return SupportRequestDetails(**dict(row), thread=[Message(**dict(m)) for m in thread])
 
 

@@ -67,7 +67,8 @@ class Seat(msgspec.Struct):
 async def _linked(conn: asyncpg.Connection, e: Seat, position: int) -> None:
     await conn.execute(
         """INSERT INTO usage_seats (account_id, client_id, linked_position, linked_at, position)
-           VALUES ($1, $2, $3, $4, $3) ON CONFLICT DO NOTHING""", e.account_id, e.client_id, position, e.occurred_at)
+           VALUES ($1, $2, $3, $4, $3) ON CONFLICT DO NOTHING""",
+        e.account_id, e.client_id, position, e.occurred_at)
 
 
 @USAGE.on(ClientUnlinked, Seat)
@@ -146,7 +147,8 @@ changes AS (  -- inside the period, each instant where sessions start or end, wi
 levels AS (
     SELECT i, a AS t, active FROM base
     UNION ALL
-    SELECT c.i, c.t, b.active + sum(c.delta) OVER (PARTITION BY c.i ORDER BY c.t) FROM changes c JOIN base b USING (i))
+    SELECT c.i, c.t, b.active + sum(c.delta) OVER (PARTITION BY c.i ORDER BY c.t)
+    FROM changes c JOIN base b USING (i))
 SELECT DISTINCT ON (i) i, active::bigint AS peak, t AS peak_at FROM levels ORDER BY i, active DESC, t"""
 
 TOTALS = f"""

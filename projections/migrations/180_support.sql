@@ -20,10 +20,9 @@ CREATE INDEX support_queue ON support_requests (status, opened_at, request_id);
 CREATE TABLE support_messages (
     account_id  uuid NOT NULL,
     request_id  text NOT NULL,
-    version     int NOT NULL,  -- the request's event that wrote it: the thread's order
     author      text NOT NULL,  -- customer or staff
     body        text NOT NULL,
     written_at  timestamptz NOT NULL,
-    position    bigint NOT NULL,
-    PRIMARY KEY (account_id, request_id, version)
+    position    bigint NOT NULL,  -- of the event that wrote it: the thread's order, and a redelivery's key
+    PRIMARY KEY (account_id, request_id, position)
 );

@@ -155,8 +155,9 @@ RULES: dict[tuple[str, str], Rule] = {
     ("GET", "/v1/support/requests"): Rule(allowed=READERS),
     ("GET", "/v1/support/requests/{request_id:str}"): Rule(allowed=READERS, params=support_request_of_a,
                                                          other=other_support_request),
-    ("PATCH", "/v1/support/requests/{request_id:str}"): Rule(allowed=OPERATORS, body=lambda w: {"status": "closed"},
-                                                           params=support_request_of_a, other=other_support_request),
+    ("PATCH", "/v1/support/requests/{request_id:str}"): Rule(
+        allowed=OPERATORS, body=lambda w: {"status": "closed"}, params=support_request_of_a,
+        other=other_support_request),
     ("POST", "/v1/support/requests/{request_id:str}/messages"): Rule(
         allowed=OPERATORS, body=lambda w: {"message": "More"}, params=support_request_of_a,
         other=other_support_request),

@@ -38,7 +38,8 @@ async def test_the_list_pages_newest_first_and_filters_by_status(http, account):
     at = closed.json()["position"]
 
     first = (await seen(http, account.token, "/v1/support/requests", at, limit=2)).json()
-    rest = (await seen(http, account.token, "/v1/support/requests", at, limit=2, cursor=first["next_cursor"])).json()
+    rest = (await seen(http, account.token, "/v1/support/requests", at, limit=2,
+                       cursor=first["next_cursor"])).json()
     only_closed = (await seen(http, account.token, "/v1/support/requests", at, status="closed")).json()
 
     assert [r["subject"] for r in first["items"] + rest["items"]] == ["Request 2", "Request 1", "Request 0"]

@@ -89,7 +89,8 @@ def make_history(app: Portal, account_id: UUID, clock: Clock, rng: random.Random
 
 # -- the brute force ---------------------------------------------------------------------------------------
 
-def brute_force(h: History, label: str, a: datetime, b: datetime, days: list[tuple[datetime, datetime]]) -> UsageItem:
+def brute_force(h: History, label: str, a: datetime, b: datetime,
+                days: list[tuple[datetime, datetime]]) -> UsageItem:
     sessions = list(h.sessions.values())
 
     def active_at(t: datetime) -> int:
@@ -179,7 +180,8 @@ async def test_a_session_still_running_counts_until_now(conn, app, account_id, c
 
     (item,) = await usage(conn, account_id, today, today, "day", BERLIN, clock.at + timedelta(minutes=90))
 
-    assert (item.sessions, item.session_minutes, item.peak_concurrent_sessions, item.active_clients) == (1, 90, 1, 2)
+    assert (item.sessions, item.session_minutes, item.peak_concurrent_sessions, item.active_clients) == \
+        (1, 90, 1, 2)
     assert item.peak_at == clock.at and item.seat_days == 2
 
 

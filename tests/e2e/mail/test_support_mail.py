@@ -16,7 +16,8 @@ DESK = f"desk-{uuid4().hex[:8]}@support.test"
 
 
 @pytest.fixture(scope="module")
-async def gateway(settings: Settings, mail_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> AsyncIterator[str]:
+async def gateway(settings: Settings, mail_dir: Path,
+                  tmp_path_factory: pytest.TempPathFactory) -> AsyncIterator[str]:
     env = {"PORTAL_MAIL_DIR": str(mail_dir), "PORTAL_SMTP_URL": "", "PORTAL_SUPPORT_EMAIL": DESK}
     async with running_service(settings, tmp_path_factory.mktemp("stack"), ("relay", "projector", "mailer"),
                                env) as base:
