@@ -100,3 +100,11 @@ async def test_the_usage_view_equals_its_rebuild_from_the_event_store(http, acco
     await busy_day(http, account)
 
     assert await verify(pool, portal, USAGE) == []
+
+
+async def test_the_api_documents_what_each_figure_means(http):
+    document = (await http.get("/schema/openapi.json")).json()
+
+    described = document["paths"]["/v1/usage"]["get"]["description"]
+    assert all(f"`{name}`" in described for name in ("peak_concurrent_sessions", "peak_at", "sessions",
+                                                      "session_minutes", "active_clients", "seat_days"))
