@@ -170,3 +170,11 @@ def test_another_accounts_request_is_not_found(app, account_id, other_account_id
     refused(NotFound, app.write_support_message, other_account_id, request_id, "Hi", DESK)
     refused(NotFound, app.answer_support_request, other_account_id, request_id, "Hi", "answered")
     refused(NotFound, app.set_support_status, other_account_id, request_id, "closed")
+
+
+def test_staff_learn_whose_a_request_is_from_its_id_alone(app, account_id):
+    request_id, _ = opened(app, account_id)
+
+    assert app.support_request_account(request_id) == account_id
+    with pytest.raises(NotFound):
+        app.support_request_account("no-such-request")

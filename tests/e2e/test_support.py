@@ -3,6 +3,8 @@ the transitions, bad input; every step in the account's audit trail."""
 
 import pytest
 
+from projections.rebuild import verify
+from projections.support import SUPPORT
 from tests.e2e.api import PASSWORD, new_email, problem, sign_up
 from tests.e2e.customers import new_customer, reseller_account
 from tests.e2e.devices import device_of
@@ -180,3 +182,10 @@ async def test_a_message_too_long_for_a_reply_names_its_field(http, account, hel
                             json={"message": "x" * 1_000_000}, headers=account.auth), 422, "message")
     problem(await http.post(f"{QUEUE}/{opened['request_id']}/messages", json={"message": "x" * 10_001},
                             headers=help_desk.auth), 422, "message")
+
+
+async def test_the_support_view_equals_its_rebuild_from_the_event_store(http, account, help_desk, pool, portal):
+    opened = await open_request(http, account.token)
+    await http.post(f"{QUEUE}/{opened['request_id']}/messages", json={"message": "Done."}, headers=help_desk.auth)
+
+    assert await verify(pool, portal, SUPPORT) == []
