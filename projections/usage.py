@@ -203,9 +203,12 @@ class MonthPeak(msgspec.Struct, kw_only=True):
     peak_at: datetime | None
 
 
-async def month_peak(pool: asyncpg.Pool, account_id: UUID, zone: ZoneInfo, now: datetime) -> MonthPeak:
-    """This month's peak of concurrent sessions so far (the License tab shows it beside the limit)."""
+async def month_peak(pool: asyncpg.Pool | asyncpg.Connection, account_id: UUID, zone: ZoneInfo,
+                     now: datetime) -> MonthPeak:
+    """This month's peak of concurrent sessions so far (the License tab shows it beside the limit); only the
+    peak is computed, since the tab is read often."""
     today = now.astimezone(zone).date()
-    (this_month,) = await usage(pool, account_id, today.replace(day=1), today, "month", zone, now)
-    return MonthPeak(month=this_month.period, peak_concurrent_sessions=this_month.peak_concurrent_sessions,
-                     peak_at=this_month.peak_at)
+    (month,) = periods(today.replace(day=1), today, "month", zone, now)
+    (peak,) = await pool.fetch(PEAKS, account_id, [month.start], [month.end])
+    return MonthPeak(month=month.label, peak_concurrent_sessions=peak["peak"],
+                     peak_at=peak["peak_at"] if peak["peak"] else None)

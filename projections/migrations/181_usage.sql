@@ -11,6 +11,7 @@ CREATE TABLE usage_sessions (
     PRIMARY KEY (account_id, session_id)
 );
 CREATE INDEX usage_sessions_by_start ON usage_sessions (account_id, started_at);
+CREATE INDEX usage_sessions_by_end ON usage_sessions (account_id, ended_at);
 
 CREATE TABLE usage_seats (
     account_id       uuid NOT NULL,

@@ -18,7 +18,7 @@ from domain import store
 from domain.application import Portal
 from domain.contract import to_public
 from projections.rebuild import create_scratch, replay
-from projections.usage import USAGE, UsageItem, periods, usage
+from projections.usage import USAGE, UsageItem, month_peak, periods, usage
 
 BERLIN = ZoneInfo("Europe/Berlin")
 START = datetime(2026, 10, 18, 21, 30, tzinfo=UTC)  # the history crosses the end of summer time (25 October)
@@ -225,3 +225,15 @@ async def test_an_event_delivered_twice_counts_once(conn, app, account_id, clock
     await fed(conn, app)
 
     assert await usage(conn, account_id, *RANGE, "month", BERLIN, clock.at) == once
+
+
+async def test_this_months_peak_is_the_months_figure(conn, app, account_id, clock):
+    make_history(app, account_id, clock, random.Random(7), steps=150)
+    await fed(conn, app)
+    today = clock.at.astimezone(BERLIN).date()
+
+    peak = await month_peak(conn, account_id, BERLIN, clock.at)
+
+    (month,) = await usage(conn, account_id, today.replace(day=1), today, "month", BERLIN, clock.at)
+    assert (peak.month, peak.peak_concurrent_sessions, peak.peak_at) == \
+        (month.period, month.peak_concurrent_sessions, month.peak_at)
