@@ -9,11 +9,13 @@ from domain.files_commands import FileCommands
 from domain.impersonation_commands import ImpersonationCommands
 from domain.license_commands import LicenseCommands
 from domain.session_commands import SessionCommands
+from domain.support_commands import SupportCommands
 from domain.user_commands import UserCommands, normalised_email
 
 __all__ = ["Portal", "normalised_email"]  # gateway/auth.py takes normalised_email from here
 
 
 class Portal(AccountCommands, LicenseCommands, UserCommands, SessionCommands, CustomerCommands,
-             ImpersonationCommands, EmailCommands, FileCommands, AnyDeskCommands, DomainCommands):
+             ImpersonationCommands, SupportCommands, EmailCommands, FileCommands, AnyDeskCommands,
+             DomainCommands):
     """Every command of the portal; each area's commands live in domain/<area>_commands.py."""

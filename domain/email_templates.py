@@ -11,6 +11,8 @@ at send time (`fill_secrets`).
     verification_code  code, (expires_minutes)       the code a customer reads to the help desk
     notice             subject, message              any other notice to an account
     support_access     staff, until, reason          staff started acting in the account (impersonation)
+    support_request    number, subject, category, message   to the help desk: a customer wrote
+    support_answer     number, subject, message      to the customer: the help desk answered
 
 Names in parentheses are optional.
 """
@@ -60,6 +62,13 @@ TEMPLATES: dict[str, Template] = {
         N_("Support is accessing your Portal account"),
         N_("{staff} of our support team is working in your account until {until} (UTC). Reason given: "
            "{reason}\n\nYou see every access in your account's access list, and you can end it there.")),
+    "support_request": Template(
+        N_("Support request {number}: {subject}"),
+        N_("The customer wrote about {category} in support request {number}:\n\n{message}")),
+    "support_answer": Template(
+        N_("Our answer to your support request {number}"),
+        N_("Our support team answered your request {number} ({subject}):\n\n{message}\n\nAnswer or close the "
+           "request in the portal, under Settings, Support.")),
     "notice": Template("{subject}", "{message}"),  # staff's own words, in the language they wrote them
 }
 

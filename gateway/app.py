@@ -42,6 +42,8 @@ from gateway.plans import PlansController
 from gateway.problems import EXCEPTION_HANDLERS
 from gateway.sessions import SessionsController
 from gateway.settings import SettingsController
+from gateway.support import SupportController, SupportDeskController
+from gateway.usage import UsageController
 from gateway.users import UsersController
 from gateway.tracing import request_ids
 from projections.positions import Advances
@@ -56,7 +58,8 @@ ROUTE_HANDLERS: list[type[Controller] | Router] = [
     SessionsController, DeviceController, SettingsController, AuditController, EventsController,
     EmailController, PasswordController, UsersController, ApiKeysController, AdminController,
     FilesController, PublicDownloadController, ReleasesController, ApiPasswordController, ANYDESK,
-    CustomersController, PlansController, ImpersonationController, DomainsController, HelpDeskSearchController]
+    CustomersController, PlansController, ImpersonationController, DomainsController, HelpDeskSearchController,
+    SupportController, SupportDeskController, UsageController]
 
 DESCRIPTION = ("Customer portal: licenses, accounts and their event history. Errors are RFC 9457 "
                "problem+json. Commands answer `X-Event-Position`; send it back as `X-Min-Position` "

@@ -15,4 +15,5 @@ class GatewayConfig(msgspec.Struct, frozen=True, kw_only=True):
     trusted_proxies: str = "127.0.0.1"  # whose X-Forwarded-For / -Proto are believed (gateway/addresses.py)
     metrics_token: str | None = None  # /metrics answers only with it; unset: /metrics is off
     dns_resolver: str | None = None  # host:port of the DNS server domain verification asks; None: the system's
+    support_email: str = "support@portal.localhost"  # where customers' support requests are e-mailed
     secrets_key: str | None = None  # AES-256 key (URL-safe base64) sealing secrets the gateway must read back

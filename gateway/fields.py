@@ -19,7 +19,7 @@ from litestar.typing import FieldDefinition
 from domain.catalog import CATALOG
 from domain.errors import InvalidValue, WeakPassword, in_language
 from domain.i18n import N_, Phrase, translated
-from domain.text import PLAIN, SENTENCE
+from domain.text import PARAGRAPHS, PARAGRAPHS_SENTENCE, PLAIN, SENTENCE
 
 READABLE: dict[str, str] = {}  # repr(pattern), as msgspec quotes it in errors -> what the value must be
 MAX_INT64 = 2**63 - 1  # PostgreSQL's bigint: positions beyond it cannot exist
@@ -76,6 +76,7 @@ Name = Annotated[Text, msgspec.Meta(min_length=1, max_length=200)]
 Line = Annotated[Text, msgspec.Meta(max_length=200)]
 Comment = Annotated[Text, msgspec.Meta(max_length=2_000)]
 Reason = Annotated[Text, msgspec.Meta(min_length=1, max_length=500)]
+Paragraphs = Annotated[str, described(PARAGRAPHS_SENTENCE, PARAGRAPHS)]  # a message of several lines
 Password = Annotated[str, msgspec.Meta(min_length=1, max_length=128)]  # any character: it is only hashed
 Code = Annotated[str, described(N_("the 6 digits of your authenticator app, or one of your recovery codes"),
                                 r"^[0-9A-Za-z-]{6,24}$")]  # recovery codes: 16 characters in dashed groups

@@ -37,6 +37,11 @@ SUMMARIES = {  # a readable line per event type; any other type gets its name in
     "AnyDeskApiPasswordSet": "AnyDesk API password set",  # never the password itself
     "ImpersonationStarted": "Accessed by support: {reason}",
     "ImpersonationEnded": "Support access ended by the {by}",
+    "SupportRequestOpened": "Support request {number} opened ({category})",
+    "SupportCustomerWrote": "Wrote to support",
+    "SupportStaffAnswered": "Support answered; the request is {status}",
+    "SupportStatusChanged": "Support request {status}, by the {by}",
+    "SupportNumberTaken": "Support request number {sequence} taken",
 }
 _COMMON = frozenset(PortalEvent.__struct_fields__)
 

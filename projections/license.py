@@ -16,6 +16,7 @@ from domain.contract.licenses import LicenseCancelled, LicenseExpired, LicenseIs
 from domain.contract.usage import ClientCameOnline, ClientLinked, ClientUnlinked, ClientWentOffline, SessionEnded, SessionStarted
 from projections.erasure import erases_deleted_accounts
 from projections.readmodel import Handler, ReadModel, update_row
+from projections.usage import MonthPeak
 
 LICENSE_TAB = ReadModel("license_tab", tables=("license_tab",))
 erases_deleted_accounts(LICENSE_TAB, "license_tab")
@@ -216,6 +217,7 @@ class LicenseTab(msgspec.Struct, kw_only=True):
     contact: Contact
     payment_method: PaymentMethod | None
     counters: Counters
+    peak_this_month: MonthPeak | None = None  # concurrent sessions, beside limits.max_concurrent_sessions
 
 
 async def license_tab(pool: asyncpg.Pool, account_id: UUID, license_key: str) -> LicenseTab | None:

@@ -22,11 +22,13 @@ from projections.preferences import ACCOUNT_PREFERENCES
 from projections.readmodel import ReadModel, Unappliable
 from projections.search import SEARCH
 from projections.sessions import SESSIONS
+from projections.support import SUPPORT
+from projections.usage import USAGE
 from projections.users import USERS
 
 READ_MODELS: tuple[ReadModel, ...] = (LICENSE_TAB, CLIENTS, SESSIONS, AUDIT, EMAILS, ACCOUNT_ACCESS, USERS,
                                      ACCOUNT_PREFERENCES, CUSTOM_CLIENTS, CUSTOMERS, PLANS, IMPERSONATIONS, DOMAINS,
-                                     SEARCH)
+                                     SEARCH, SUPPORT, USAGE)
 
 
 async def position(pool: asyncpg.Pool, projection: str) -> int:

@@ -24,6 +24,7 @@ ENVIRONMENT = """environment:
   PORTAL_TRUSTED_PROXIES              addresses or networks whose X-Forwarded-For/-Proto are believed (default 127.0.0.1)
   PORTAL_METRICS_TOKEN                /metrics answers only `Authorization: Bearer <token>` (unset: /metrics is off)
   PORTAL_PUBLIC_URL                   where users reach the portal, for links in e-mails
+  PORTAL_SUPPORT_EMAIL                gateway: the help desk's address for support requests (support@portal.localhost)
   PORTAL_SMTP_URL        mailer: smtp://user:password@host:587 (STARTTLS), smtps://…:465, smtp://host:25?tls=off
   PORTAL_MAIL_DIR        mailer: without PORTAL_SMTP_URL, keep each e-mail as an .eml file in this folder
   PORTAL_MAIL_FROM       mailer: the sender (default "Portal <no-reply@portal.localhost>")

@@ -17,7 +17,8 @@ from domain.claim import Claim
 from domain.client import Client
 from domain.custom_client import CustomClient
 from domain.custom_client_quota import CustomClientQuota
-from domain.contract import accounts, anydesk, customers, domains, files, impersonations, licenses, usage
+from domain.contract import (accounts, anydesk, customers, domains, files, impersonations, licenses, support,
+                             usage)
 from domain.contract import email as mail
 from domain.contract.base import STREAM, SUBJECT_PREFIX, PortalEvent
 from domain.email import Email
@@ -30,6 +31,8 @@ from domain.reseller import Reseller
 from domain.reseller_plan import ResellerPlan
 from domain.session import Session
 from domain.suppression import Suppression
+from domain.support_counter import SupportCounter
+from domain.support_request import SupportRequest
 from domain.user import User
 
 __all__ = ["CONTRACT", "EVENT_TYPES", "STREAM", "SUBJECT_PREFIX", "PortalEvent", "json_schema", "schema_version",
@@ -117,6 +120,12 @@ CONTRACT: dict[type, type[PortalEvent]] = {
     AccountDomains.Claimed: domains.DomainClaimed,
     AccountDomains.Verified: domains.DomainVerified,
     AccountDomains.Removed: domains.DomainRemoved,
+    SupportRequest.Opened: support.SupportRequestOpened,
+    SupportRequest.CustomerWrote: support.SupportCustomerWrote,
+    SupportRequest.StaffAnswered: support.SupportStaffAnswered,
+    SupportRequest.StatusChanged: support.SupportStatusChanged,
+    SupportCounter.Started: support.SupportCounterStarted,
+    SupportCounter.NumberTaken: support.SupportNumberTaken,
 }
 
 EVENT_TYPES: dict[str, type[PortalEvent]] = {t.__name__: t for t in CONTRACT.values()}

@@ -22,6 +22,7 @@ from tests.domain.test_domains import use_domains
 from tests.domain.test_email import use_email
 from tests.domain.test_files import SETTINGS, build
 from tests.domain.test_impersonation import use_impersonation
+from tests.domain.test_support import use_support
 
 COMMON = set(PortalEvent.__struct_fields__)
 
@@ -112,6 +113,7 @@ def history(app, account_id, contact, card, clock, register) -> list:
     use_customer_admin(app, account_id, register)
     use_impersonation(app, account_id)
     use_domains(app, account_id)
+    use_support(app, account_id)
     app.cancel_license(account_id)
     app.change_contact(account_id, **contact)
     app.change_payment_method(account_id, **card)

@@ -11,11 +11,13 @@ from uuid import uuid4
 from tests.e2e.api import PASSWORD
 from tests.e2e.customers import customer_body, plan_body
 from tests.e2e.files import CUSTOM_CLIENT
+from tests.e2e.support import REQUEST as SUPPORT_REQUEST
 from tests.e2e.world import (API_KEYS, CUSTOMER_USERS, EVERYONE, PEOPLE, Rule, World, disposable_client,
                             disposable_custom_client, disposable_key, disposable_plan, impersonation_of_a,
                             managed_account, member, other_account, other_client, other_custom_client,
                             other_impersonation, other_resellers_customer, other_session, own_account, own_client,
-                            own_custom_client, own_session, public_link, suppressed_address, the_plan, throwaway)
+                            own_custom_client, own_session, public_link, suppressed_address, support_request_of_a,
+                            other_support_request, the_plan, throwaway)
 
 
 async def _const(params: dict[str, str]) -> dict[str, str]:
@@ -30,6 +32,7 @@ ADMINS = {"administrator"}
 MANAGERS = {"administrator", "reseller"}
 EMAIL_DESK = {"administrator", "help_desk"}
 HELP_DESK = {"administrator", "help_desk", "reseller"}
+SUPPORT_DESK = {"administrator", "help_desk"}  # and resellers, for their own customers' requests
 LOGGED_IN = EVERYONE - {"anonymous"}
 PUBLIC = Rule(allowed=EVERYONE)
 
@@ -166,6 +169,27 @@ RULES: dict[tuple[str, str], Rule] = {
     ("GET", "/v1/files/{custom_client_id:uuid}/download"): Rule(allowed=READERS, params=own_custom_client,
                                                                other=other_custom_client),
     ("GET", "/d/{public_token:str}"): Rule(allowed=EVERYONE, params=public_link),  # the link is the credential
+    ("POST", "/v1/support/requests"): Rule(allowed=OPERATORS, body=lambda w: dict(SUPPORT_REQUEST)),
+    ("GET", "/v1/support/requests"): Rule(allowed=READERS),
+    ("GET", "/v1/support/requests/{request_id:str}"): Rule(allowed=READERS, params=support_request_of_a,
+                                                         other=other_support_request),
+    ("PATCH", "/v1/support/requests/{request_id:str}"): Rule(
+        allowed=OPERATORS, body=lambda w: {"status": "closed"}, params=support_request_of_a,
+        other=other_support_request),
+    ("POST", "/v1/support/requests/{request_id:str}/messages"): Rule(
+        allowed=OPERATORS, body=lambda w: {"message": "More"}, params=support_request_of_a,
+        other=other_support_request),
+    ("GET", "/v1/helpdesk/support/requests"): Rule(allowed=SUPPORT_DESK | {"reseller"}),
+    ("GET", "/v1/helpdesk/support/requests/{request_id:str}"): Rule(
+        allowed=SUPPORT_DESK, hidden={"reseller"}, params=support_request_of_a),  # A is no reseller's customer
+    ("PATCH", "/v1/helpdesk/support/requests/{request_id:str}"): Rule(
+        allowed=SUPPORT_DESK, hidden={"reseller"}, body=lambda w: {"status": "answered"},
+        params=support_request_of_a),
+    ("POST", "/v1/helpdesk/support/requests/{request_id:str}/messages"): Rule(
+        allowed=SUPPORT_DESK, hidden={"reseller"}, body=lambda w: {"message": "Fixed"},
+        params=support_request_of_a),
+    ("GET", "/v1/usage"): Rule(allowed=READERS, query={"from": "2026-11-01", "to": "2026-11-30"}),
+    ("GET", "/v1/usage.csv"): Rule(allowed=READERS, query={"from": "2026-11-01", "to": "2026-11-30"}),
     ("POST", "/v1/admin/releases"): Rule(allowed=ADMINS, body=lambda w: {"platform": "ios", "version": "99.0.0"}),
 }
 

@@ -80,6 +80,10 @@ ACCOUNT = "00000000-0000-4000-8000-000000000001"
     ("/v1/admin/email/suppressions", {"limit": "0"}),
     ("/v1/files", {"limit": "0"}),
     ("/v1/clients.csv", {"sort": "nonsense"}),
+    ("/v1/usage", {}),  # `from` and `to` missing
+    ("/v1/usage.csv", {"from": "2026-11-02", "to": "2026-11-01"}),
+    ("/v1/support/requests", {"status": "nonsense"}),
+    ("/v1/helpdesk/support/requests", {"older_than_hours": "-1"}),
 ], ids=lambda v: v if isinstance(v, str) else None)
 async def test_credentials_are_checked_before_missing_or_bad_parameters(http, path, params):
     problem(await http.get(path, params=params), 401)

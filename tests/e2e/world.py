@@ -12,6 +12,7 @@ from tests.e2e.api import PASSWORD, Account, command, license_tab, sign_up
 from tests.e2e.customers import impersonate, new_customer, new_plan, reseller_account
 from tests.e2e.devices import Device, new_client_id
 from tests.e2e.files import CUSTOM_CLIENT, custom_client
+from tests.e2e.support import open_request
 
 CUSTOMER_USERS = {"owner", "member"}
 API_KEYS = {"api_read", "api_write"}
@@ -52,6 +53,7 @@ class World:
     custom_client_a: str
     custom_client_b: str
     public_token_a: str
+    support_b: str  # a support request of account B
     tokens: dict[str, str]
     staff_emails: dict[str, str]
 
@@ -117,7 +119,7 @@ async def build_world(http: httpx.AsyncClient, add_staff: Callable[[str, str], N
                  reseller_account_customer=await new_customer(http, reseller.token),
                  plan_id=plan_id, impersonation_b=(await impersonate(http, tokens["administrator"], b.account_id))[0],
                  custom_client_a=custom_client_a, custom_client_b=custom_client_b, public_token_a=public_token_a,
-                 tokens=tokens,
+                 support_b=(await open_request(http, b.token))["request_id"], tokens=tokens,
                  staff_emails=staff_emails)
 
 
@@ -224,3 +226,11 @@ async def the_plan(w: World, role: str) -> dict[str, str]:
 
 async def disposable_plan(w: World, role: str) -> dict[str, str]:
     return {"plan_id": await new_plan(w.http, w.tokens["administrator"])}
+
+
+async def support_request_of_a(w: World, role: str) -> dict[str, str]:
+    return {"request_id": (await open_request(w.http, w.a.token))["request_id"]}
+
+
+def other_support_request(w: World) -> dict[str, str]:
+    return {"request_id": w.support_b}

@@ -9,6 +9,7 @@ import pytest
 
 from domain.application import Portal
 from domain.history import account_log
+from domain.support_request import SupportRequest
 from workers.config import Settings, event_store_env
 
 PHONE = "+34 611 222 333"
@@ -66,3 +67,17 @@ def test_after_the_key_is_destroyed_the_fields_read_as_erased(portal: Portal, se
     finally:
         fresh.close()
 
+
+
+async def test_support_subjects_and_messages_are_sealed_at_rest(portal: Portal, pool):
+    account_id, _, _ = customer(portal)
+    subject, message = f"Printer {uuid4().hex}", f"It jams {uuid4().hex}"
+    request_id, _, _ = portal.open_support_request(account_id, subject, "other", message, "desk@shred.test")
+    portal.answer_support_request(account_id, request_id, f"Reply {message}", "answered")
+    rows = await pool.fetch("SELECT e.state FROM portal_events e WHERE e.originator_id = $1 OR e.state LIKE $2",
+                            SupportRequest.id_for(request_id), b"%" + account_id.hex.encode() + b"%")
+
+    state = b"".join(r["state"] for r in rows)  # the request and the e-mails about it
+
+    assert subject.encode() not in state and message.encode() not in state
+    assert portal.support_request(account_id, request_id).subject == subject
