@@ -5,6 +5,7 @@ from domain.anydesk_commands import AnyDeskCommands
 from domain.customer_commands import CustomerCommands
 from domain.email_commands import EmailCommands
 from domain.files_commands import FileCommands
+from domain.helpdesk_commands import HelpDeskCommands
 from domain.impersonation_commands import ImpersonationCommands
 from domain.license_commands import LicenseCommands
 from domain.session_commands import SessionCommands
@@ -13,6 +14,6 @@ from domain.user_commands import UserCommands, normalised_email
 __all__ = ["Portal", "normalised_email"]  # gateway/auth.py takes normalised_email from here
 
 
-class Portal(AccountCommands, LicenseCommands, UserCommands, SessionCommands, CustomerCommands,
+class Portal(HelpDeskCommands, AccountCommands, LicenseCommands, UserCommands, SessionCommands, CustomerCommands,
              ImpersonationCommands, EmailCommands, FileCommands, AnyDeskCommands):
     """Every command of the portal; each area's commands live in domain/<area>_commands.py."""

@@ -11,6 +11,7 @@ at send time (`fill_secrets`).
     verification_code  code, (expires_minutes)       the code a customer reads to the help desk
     notice             subject, message              any other notice to an account
     support_access     staff, until, reason          staff started acting in the account (impersonation)
+    support_view       staff, until, reason          the help desk opened a read-only session on the account
 
 Names in parentheses are optional.
 """
@@ -58,8 +59,13 @@ TEMPLATES: dict[str, Template] = {
            "our support only when you called us yourself.")),
     "support_access": Template(
         N_("Support is accessing your Portal account"),
-        N_("{staff} of our support team is working in your account until {until} (UTC). Reason given: "
+        N_("{staff} of our support team is working in your account until {until}. Reason given: "
            "{reason}\n\nYou see every access in your account's access list, and you can end it there.")),
+    "support_view": Template(
+        N_("Our help desk is looking at your Portal account"),
+        N_("{staff} of our help desk is looking at your account, read only, until {until}. Reason given: "
+           "{reason}\n\nYou see every access in your account's access list, and you can end it there; "
+           "forbidding help-desk access ends every such session at once.")),
     "notice": Template("{subject}", "{message}"),  # staff's own words, in the language they wrote them
 }
 

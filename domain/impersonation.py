@@ -7,7 +7,9 @@ from uuid import NAMESPACE_URL, UUID, uuid5
 
 from eventsourcing.domain import event
 
-from domain.errors import AccessEnded, RuleViolation
+from domain.errors import AccessEnded
+from domain.i18n import N_
+from domain.staff_access import checked_reason
 from domain.tenant import TenantAggregate
 
 MAX_MINUTES = 60
@@ -28,12 +30,7 @@ class Impersonation(TenantAggregate):
 
     @staticmethod
     def checked(reason: str, minutes: int) -> str:
-        reason = " ".join(reason.split())
-        if not reason:
-            raise RuleViolation("reason: say why you need to act in the customer's account", field="reason")
-        if not 1 <= minutes <= MAX_MINUTES:
-            raise RuleViolation(f"minutes: from 1 to {MAX_MINUTES}", field="minutes")
-        return reason
+        return checked_reason(reason, minutes, MAX_MINUTES)
 
     @event("Started")
     def __init__(self, account_id: UUID, impersonation_id: UUID, staff_user_id: UUID, reason: str,
@@ -52,7 +49,7 @@ class Impersonation(TenantAggregate):
     def end(self, now: datetime, by: str) -> None:
         """`by`: "staff" or "customer". An expired impersonation needs no end: it no longer acts."""
         if not self.active(now):
-            raise AccessEnded("This access has already ended")
+            raise AccessEnded(N_("This access has already ended"))
         self._ended(at=now, by=by)
 
     @event("Ended")

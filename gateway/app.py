@@ -32,6 +32,7 @@ from gateway.headers import answer_headers
 from gateway.fields import TYPE_DECODERS, EmailAddressSchema
 from gateway.impersonation import ImpersonationController
 from gateway.health import HealthController, Metrics, observed
+from gateway.helpdesk import HelpDeskController
 from gateway.license import LicenseController
 from gateway.identity import current_caller
 from gateway.passwords import PasswordController
@@ -54,7 +55,7 @@ ROUTE_HANDLERS: list[type[Controller] | Router] = [
     SessionsController, DeviceController, SettingsController, AuditController, EventsController,
     EmailController, PasswordController, UsersController, ApiKeysController, AdminController,
     FilesController, PublicDownloadController, ReleasesController, ApiPasswordController, ANYDESK,
-    CustomersController, PlansController, ImpersonationController]
+    CustomersController, PlansController, ImpersonationController, HelpDeskController]
 
 DESCRIPTION = ("Customer portal: licenses, accounts and their event history. Errors are RFC 9457 "
                "problem+json. Commands answer `X-Event-Position`; send it back as `X-Min-Position` "

@@ -37,6 +37,10 @@ SUMMARIES = {  # a readable line per event type; any other type gets its name in
     "AnyDeskApiPasswordSet": "AnyDesk API password set",  # never the password itself
     "ImpersonationStarted": "Accessed by support: {reason}",
     "ImpersonationEnded": "Support access ended by the {by}",
+    "StaffViewed": "The help desk opened the {view} view",
+    "VerificationCodeSent": "Verification code e-mailed to a user",
+    "ReadOnlySessionStarted": "Read-only session by the help desk: {reason}",
+    "ReadOnlySessionEnded": "Read-only session ended by the {by}",
 }
 _COMMON = frozenset(PortalEvent.__struct_fields__)
 

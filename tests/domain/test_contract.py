@@ -20,6 +20,7 @@ from domain.user_commands import PLATFORM_ACCOUNT
 from tests.domain.test_customers import use_customer_admin
 from tests.domain.test_email import use_email
 from tests.domain.test_files import SETTINGS, build
+from tests.domain.test_helpdesk import use_helpdesk
 from tests.domain.test_impersonation import use_impersonation
 
 COMMON = set(PortalEvent.__struct_fields__)
@@ -110,6 +111,7 @@ def history(app, account_id, contact, card, clock, register) -> list:
     use_files(app, account_id)
     use_customer_admin(app, account_id, register)
     use_impersonation(app, account_id)
+    use_helpdesk(app, account_id)
     app.cancel_license(account_id)
     app.change_contact(account_id, **contact)
     app.change_payment_method(account_id, **card)
