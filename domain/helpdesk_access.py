@@ -40,8 +40,10 @@ class HelpDeskAccess(TenantAggregate):
         return self.allowed and (self.until is None or now < self.until)
 
     def change(self, allowed: bool, until: datetime | None, now: datetime) -> list[UUID]:
-        """Answers the sessions a withdrawal ended (their tokens must stop at once)."""
-        ended = [] if allowed else [UUID(s) for s in self.sessions if self.session_active(s, now)]
+        """Answers the sessions it ended (their tokens must stop at once): all on a withdrawal, and those that
+        would outlive a consent cut shorter."""
+        ended = [UUID(s) for s, session in self.sessions.items() if self.session_active(s, now) and
+                 (not allowed or (until is not None and session["expires_at"] > until))]
         for session_id in ended:
             self._session_ended(session_id=session_id, at=now, by="customer")
         if (allowed, until) != (self.allowed, self.until):

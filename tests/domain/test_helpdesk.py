@@ -139,6 +139,17 @@ def test_withdrawing_consent_ends_every_open_session_in_one_save(app, account_id
     assert not any(access.session_active(str(s), access.sessions[str(s)]["started_at"]) for s in sessions)
 
 
+def test_cutting_consent_short_ends_the_sessions_that_would_outlive_it(app, account_id, clock):
+    app.set_helpdesk_access(account_id, True, None)
+    short, _, _ = start(app, account_id, minutes=10)
+    long, _, _ = start(app, account_id, minutes=120)
+
+    ended, _ = app.set_helpdesk_access(account_id, True, clock() + timedelta(minutes=30))
+
+    assert ended == [long]
+    assert app.helpdesk_access(account_id).session_active(str(short), clock())
+
+
 def test_either_side_ends_a_session_once(app, account_id, refused):
     app.set_helpdesk_access(account_id, True, None)
     session_id, _, _ = start(app, account_id)
