@@ -8,7 +8,8 @@ import pytest
 
 from domain.user import User
 from tests.e2e.api import Account, PASSWORD, license_tab, problem, sign_up
-from tests.e2e.customers import impersonate, new_customer, works_until_its_expiry
+from tests.e2e.customers import (create_customer, impersonate, new_customer, reseller_account,
+                                 works_until_its_expiry)
 from tests.e2e.devices import device_of
 from tests.e2e.people import Person, added_member, bearer, forwarded, logged_in, new_address, staff_member
 
@@ -136,6 +137,14 @@ async def test_a_resellers_help_desk_sees_only_its_own_customers(http, settings,
     problem(await http.post(f"/v1/helpdesk/users/{owner_id(account)}/verification-code", headers=reseller.auth), 404)
     problem(await http.post(f"/v1/helpdesk/customers/{account.account_id}/read-only-session",
                             json={"reason": REASON}, headers=reseller.auth), 404)
+
+
+async def test_a_reseller_accounts_owner_is_the_help_desk_of_its_own_customers_only(http, admin, account):
+    reseller = await reseller_account(http, admin.token)
+    created = (await create_customer(http, reseller.token)).json()
+
+    await view(http, reseller, f"customers/{created['account_id']}", created["position"])
+    problem(await http.get(f"/v1/helpdesk/customers/{account.account_id}", headers=reseller.auth), 404)
 
 
 async def test_customers_and_auditors_may_not_use_the_help_desk(http, settings, account):
