@@ -13,6 +13,7 @@ at send time (`fill_secrets`).
     support_access     staff, until, reason          staff started acting in the account (impersonation)
     support_request    number, subject, category, message   to the help desk: a customer wrote
     support_answer     number, subject, message      to the customer: the help desk answered
+    support_view       staff, until, reason          the help desk opened a read-only session on the account
 
 Names in parentheses are optional.
 """
@@ -60,7 +61,7 @@ TEMPLATES: dict[str, Template] = {
            "our support only when you called us yourself.")),
     "support_access": Template(
         N_("Support is accessing your Portal account"),
-        N_("{staff} of our support team is working in your account until {until} (UTC). Reason given: "
+        N_("{staff} of our support team is working in your account until {until}. Reason given: "
            "{reason}\n\nYou see every access in your account's access list, and you can end it there.")),
     "support_request": Template(
         N_("Support request {number}: {subject}"),
@@ -69,6 +70,11 @@ TEMPLATES: dict[str, Template] = {
         N_("Our answer to your support request {number}"),
         N_("Our support team answered your request {number} ({subject}):\n\n{message}\n\nAnswer or close the "
            "request in the portal, under Settings, Support.")),
+    "support_view": Template(
+        N_("Our help desk is looking at your Portal account"),
+        N_("{staff} of our help desk is looking at your account, read only, until {until}. Reason given: "
+           "{reason}\n\nYou see every access in your account's access list, and you can end it there; "
+           "forbidding help-desk access ends every such session at once.")),
     "notice": Template("{subject}", "{message}"),  # staff's own words, in the language they wrote them
 }
 

@@ -145,3 +145,12 @@ class SecondFactorRequired(DomainError):
 
 class CannotDisableSelf(RuleViolation):
     """A user cannot disable their own login."""
+
+
+class TooManyRequests(DomainError):
+    """Asked too often within a window (help-desk verification codes); `retry_after` says in how many seconds
+    the next may go."""
+
+    def __init__(self, message: str, *, retry_after: int, field: str | None = None, **values: object) -> None:
+        super().__init__(message, field=field, **values)
+        self.retry_after = retry_after

@@ -7,7 +7,9 @@ from uuid import NAMESPACE_URL, UUID, uuid5
 
 from eventsourcing.domain import event
 
-from domain.errors import AccessEnded, RuleViolation
+from domain.errors import AccessEnded
+from domain.i18n import N_
+from domain.staff_access import checked_reason
 from domain.tenant import TenantAggregate
 from domain.i18n import N_
 
@@ -29,12 +31,7 @@ class Impersonation(TenantAggregate):
 
     @staticmethod
     def checked(reason: str, minutes: int) -> str:
-        reason = " ".join(reason.split())
-        if not reason:
-            raise RuleViolation(N_("{field}: say why you need to act in the customer's account"), field="reason")
-        if not 1 <= minutes <= MAX_MINUTES:
-            raise RuleViolation(N_("{field}: from 1 to {most}"), field="minutes", most=MAX_MINUTES)
-        return reason
+        return checked_reason(reason, minutes, MAX_MINUTES)
 
     @event("Started")
     def __init__(self, account_id: UUID, impersonation_id: UUID, staff_user_id: UUID, reason: str,

@@ -1,13 +1,17 @@
 """Commands of impersonation: staff start acting as a customer's owner (the customer is e-mailed), either side
-ends it."""
+ends it. The owner's e-mail is shared with the help desk's read-only sessions (domain/helpdesk_commands.py)."""
 
-from datetime import timedelta
+from datetime import datetime
 from uuid import UUID, uuid4
+from zoneinfo import ZoneInfo
 
 from eventsourcing.domain import Aggregate
 
+from domain.account import Account
+from domain.email import Email
 from domain.email_commands import EmailCommands
 from domain.impersonation import Impersonation
+from domain.staff_access import time_box
 from domain.store import now
 
 
@@ -21,20 +25,26 @@ class ImpersonationCommands(EmailCommands):
         position."""
         reason = Impersonation.checked(reason, minutes)
         account = self.account(account_id)
-        impersonation_id, started = uuid4(), now().replace(microsecond=0)  # whole seconds: the expiry is exact
+        impersonation_id, (started, expires) = uuid4(), time_box(now(), minutes)
         made: list[Impersonation] = []
 
         def work() -> list[Aggregate]:
             made[:] = [Impersonation(account_id=account_id, impersonation_id=impersonation_id,
                                      staff_user_id=staff_user_id, reason=reason, started_at=started,
-                                     expires_at=started + timedelta(minutes=minutes))]
-            mail = self._new_email(account_id, str(uuid4()), account.email, "support_access",
-                                   {"staff": staff_name, "reason": reason,
-                                    "until": made[0].expires_at.strftime("%Y-%m-%d %H:%M:%S")},
-                                   language=account.preferences["language"])
-            return [made[0], mail]
+                                     expires_at=expires)]
+            return [made[0], self._access_email(account, "support_access", staff_name, reason,
+                                                made[0].expires_at)]
         position = self._transact(account_id, work)
         return made[0], position
+
+    def _access_email(self, account: Account, template: str, staff_name: str, reason: str,
+                      until: datetime) -> Email:
+        """The owner's e-mail that staff now access the account: who, why, until when in its own time zone."""
+        zone = account.preferences["time_zone"]
+        shown = f"{until.astimezone(ZoneInfo(zone)).strftime('%Y-%m-%d %H:%M:%S')} ({zone})"
+        return self._new_email(account.account_id, str(uuid4()), account.email, template,
+                               {"staff": staff_name, "reason": reason, "until": shown},
+                               language=account.preferences["language"])
 
     def end_impersonation(self, account_id: UUID, impersonation_id: UUID, by: str) -> int:
         return self._change(Impersonation, self.impersonation(account_id, impersonation_id).id, account_id,

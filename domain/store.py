@@ -18,6 +18,7 @@ from domain.client import Client
 from domain.license_usage import LicenseUsage
 from domain.user import User
 from domain.errors import ConcurrentChange, NotFound
+from domain.helpdesk_access import HelpDeskAccess
 from domain.license import License
 from domain.tenant import TenantAggregate
 from domain.i18n import N_
@@ -49,7 +50,8 @@ def not_found(cls: type) -> str:
 class PortalStore(Application):
     name = "portal"
     # Aggregates whose history grows with use load from a snapshot and the events after it.
-    snapshotting_intervals = {LicenseUsage: 200, Client: 200, Account: 200, User: 200, License: 200}
+    snapshotting_intervals = {LicenseUsage: 200, Client: 200, Account: 200, User: 200, License: 200,
+                             HelpDeskAccess: 200}
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

@@ -34,6 +34,7 @@ from gateway.fields import TYPE_DECODERS, EmailAddressSchema
 from gateway.impersonation import ImpersonationController
 from gateway.health import HealthController, Metrics, observed
 from gateway.helpdesk_search import HelpDeskSearchController
+from gateway.helpdesk import HelpDeskController
 from gateway.license import LicenseController
 from gateway.identity import current_caller
 from gateway.passwords import PasswordController
@@ -59,7 +60,7 @@ ROUTE_HANDLERS: list[type[Controller] | Router] = [
     EmailController, PasswordController, UsersController, ApiKeysController, AdminController,
     FilesController, PublicDownloadController, ReleasesController, ApiPasswordController, ANYDESK,
     CustomersController, PlansController, ImpersonationController, DomainsController, HelpDeskSearchController,
-    SupportController, SupportDeskController, UsageController]
+    SupportController, SupportDeskController, UsageController, HelpDeskController]
 
 DESCRIPTION = ("Customer portal: licenses, accounts and their event history. Errors are RFC 9457 "
                "problem+json. Commands answer `X-Event-Position`; send it back as `X-Min-Position` "

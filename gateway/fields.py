@@ -80,6 +80,7 @@ Paragraphs = Annotated[str, described(PARAGRAPHS_SENTENCE, PARAGRAPHS)]  # a mes
 Password = Annotated[str, msgspec.Meta(min_length=1, max_length=128)]  # any character: it is only hashed
 Code = Annotated[str, described(N_("the 6 digits of your authenticator app, or one of your recovery codes"),
                                 r"^[0-9A-Za-z-]{6,24}$")]  # recovery codes: 16 characters in dashed groups
+SixDigits = Annotated[str, described("the 6 digits of the e-mailed code, such as 048213", r"^[0-9]{6}$")]
 
 
 class EmailAddress(str):

@@ -33,7 +33,7 @@ class Caller(msgspec.Struct, frozen=True, kw_only=True):
     platform_role: str | None
     scope: str  # write, or read for read-only API keys
     actor: Actor
-    impersonation_id: UUID | None = None  # set while staff act as the account's owner
+    access_id: UUID | None = None  # set while staff act as the account's owner, or look in it read-only
 
 
 class IssuedToken(msgspec.Struct, kw_only=True):
@@ -112,7 +112,7 @@ async def current_caller(request: Request, pool: asyncpg.Pool) -> Caller:
     """The authenticated caller; the account always comes from here, never from the path or body. A token of
     a disabled account, or an API key while the account's API access is off, is refused like an unknown one."""
     row = await pool.fetchrow(
-        """SELECT t.account_id, t.user_id, t.email, t.role, t.platform_role, t.kind, t.scope, t.impersonation_id,
+        """SELECT t.account_id, t.user_id, t.email, t.role, t.platform_role, t.kind, t.scope, t.access_id,
                   t.staff_role, p.language
            FROM auth_tokens t LEFT JOIN account_access a ON a.account_id = t.account_id
                 LEFT JOIN account_preferences p ON p.account_id = t.account_id
@@ -123,13 +123,16 @@ async def current_caller(request: Request, pool: asyncpg.Pool) -> Caller:
         raise Problem(401, "unauthenticated", await why_refused(pool, digest(bearer_token(request))),
                       headers={"WWW-Authenticate": 'Bearer error="invalid_token"'})
     request.state[LANGUAGE] = row["language"] or "en"  # every answer to this caller, errors included
-    if row["scope"] == "read" and request.method not in ("GET", "HEAD"):
+    if row["kind"] == "read_only" and request.method not in READS:
+        raise Problem(403, "read-only-session", N_("A help-desk read-only session may only read; the customer "
+                      "and its owner make every change"))
+    if row["scope"] == "read" and request.method not in READS:
         raise Problem(403, "read-only-key", N_("This API key may only read"))
     # asyncpg's own UUID type would leak into events; the domain takes the standard library's.
     user_id = UUID(bytes=row["user_id"].bytes) if row["user_id"] else None
     account_id = UUID(bytes=row["account_id"].bytes)
-    if row["kind"] == "impersonation":
-        return impersonating(request, row, account_id, user_id)
+    if row["kind"] in ("impersonation", "read_only"):
+        return staff_inside(request, row, account_id, user_id)
     kind = "user" if row["kind"] == "session" else "api_key"
     return Caller(account_id=account_id, user_id=user_id, email=row["email"],
                   role=row["role"], platform_role=row["platform_role"], scope=row["scope"],
@@ -137,32 +140,38 @@ async def current_caller(request: Request, pool: asyncpg.Pool) -> Caller:
 
 
 # What staff may not do while acting as a customer: its credentials, its deletion, another impersonation, and
-# the customer's own view of who accessed it. Checked on every request of an impersonation token.
+# the customer's own view of who accessed it and its consent to the help desk. Checked on every request of an
+# impersonation token.
 NOT_WHILE_IMPERSONATING = ("/v1/auth/password", "/v1/auth/2fa", "/v1/auth/logout", "/v1/api-keys", "/v1/admin/",
-                           "/v1/account/access")
+                           "/v1/account/access", "/v1/account/helpdesk-access")
 
 
-def impersonating(request: Request, row: asyncpg.Record, account_id: UUID,
-                  user_id: UUID | None) -> Caller:
-    """Staff acting as the account's owner: every event names the staff member, on behalf of the account."""
-    if request.url.path.startswith(NOT_WHILE_IMPERSONATING):
+READS = ("GET", "HEAD")
+
+
+def staff_inside(request: Request, row: asyncpg.Record, account_id: UUID, user_id: UUID | None) -> Caller:
+    """Staff in a customer's account as its owner: acting (an impersonation) or only reading (a help-desk
+    read-only session, which commands refuse). Every event names the staff member, on behalf of the account."""
+    if row["kind"] == "impersonation" and request.url.path.startswith(NOT_WHILE_IMPERSONATING):
         raise Problem(403, "forbidden", N_("Not while acting for a customer: its password, two-factor settings and "
                       "API keys, deleting it and further impersonations stay with its owner; end the access with "
                       "DELETE /v1/impersonation"))
     actor = request_actor(request, "user", row["email"], role=row["staff_role"])
     return Caller(account_id=account_id, user_id=user_id, email=row["email"], role="owner", platform_role=None,
-                  scope="write", actor=msgspec.structs.replace(actor, on_behalf_of=str(account_id)),
-                  impersonation_id=UUID(bytes=row["impersonation_id"].bytes))
+                  scope=row["scope"], actor=msgspec.structs.replace(actor, on_behalf_of=str(account_id)),
+                  access_id=UUID(bytes=row["access_id"].bytes))
 
 
-async def issue_impersonation_token(pool: asyncpg.Pool, *, account_id: UUID, owner_id: UUID, staff_email: str,
-                                    staff_role: str, impersonation_id: UUID, expires_at: datetime) -> str:
-    """A token acting as the account's owner until `expires_at` (the impersonation's own expiry)."""
+async def issue_access_token(pool: asyncpg.Pool, *, kind: str, account_id: UUID, owner_id: UUID, staff_email: str,
+                             staff_role: str, access_id: UUID, expires_at: datetime) -> str:
+    """A token of staff inside the account as its owner until `expires_at` (the access's own expiry): `kind`
+    "impersonation" acts, "read_only" (a help-desk read-only session) only reads."""
     token = secrets.token_urlsafe(32)
     await pool.execute(
-        """INSERT INTO auth_tokens (token_hash, account_id, user_id, email, role, kind, impersonation_id, staff_role,
-                                    expires_at) VALUES ($1, $2, $3, $4, 'owner', 'impersonation', $5, $6, $7)""",
-        digest(token), account_id, owner_id, staff_email, impersonation_id, staff_role, expires_at)
+        """INSERT INTO auth_tokens (token_hash, account_id, user_id, email, role, kind, scope, access_id, staff_role,
+                                    expires_at) VALUES ($1, $2, $3, $4, 'owner', $5, $6, $7, $8, $9)""",
+        digest(token), account_id, owner_id, staff_email, kind, "read" if kind == "read_only" else "write",
+        access_id, staff_role, expires_at)
     return token
 
 
@@ -173,9 +182,24 @@ async def forget_logins(pool: asyncpg.Pool, account_id: UUID, emails: list[str])
         await conn.execute("DELETE FROM login_failures WHERE scope = 'login' AND key = any($1::text[])", emails)
 
 
-async def revoke_impersonation(pool: asyncpg.Pool, impersonation_id: UUID) -> None:
-    await pool.execute("UPDATE auth_tokens SET revoked_at = now() WHERE impersonation_id = $1 AND revoked_at IS NULL",
-                       impersonation_id)
+async def revoke_access(pool: asyncpg.Pool, *access_ids: UUID) -> None:
+    """Staff accesses (impersonations, read-only sessions) end: their tokens stop at once."""
+    await pool.execute("UPDATE auth_tokens SET revoked_at = now() WHERE access_id = any($1::uuid[]) "
+                       "AND revoked_at IS NULL", list(access_ids))
+
+
+async def access_account(pool: asyncpg.Pool, kind: str, access_id: UUID) -> UUID | None:
+    """The account a staff access of this kind is in (None: no such access)."""
+    account_id = await pool.fetchval("SELECT account_id FROM auth_tokens WHERE access_id = $1 AND kind = $2 "
+                                     "LIMIT 1", access_id, kind)
+    return None if account_id is None else UUID(bytes=account_id.bytes)
+
+
+async def last_logins(pool: asyncpg.Pool, user_ids: list[UUID]) -> dict[UUID, datetime]:
+    """When each user last logged in (a login session was issued), for the help desk's views."""
+    rows = await pool.fetch("SELECT user_id, max(created_at) AS at FROM auth_tokens "
+                            "WHERE user_id = any($1::uuid[]) AND kind = 'session' GROUP BY user_id", user_ids)
+    return {UUID(bytes=r["user_id"].bytes): r["at"] for r in rows}
 
 
 async def anyone(token_caller: Caller) -> Caller:

@@ -1,5 +1,6 @@
 """Log in as a customer, the safe way: staff start an impersonation (reason, at most an hour) and get a token
-acting as the owner; the customer is e-mailed, sees every access in GET /v1/account/access and may end it."""
+acting as the owner; the customer is e-mailed, sees every access in GET /v1/account/access and may end it
+(there too the help desk's read-only sessions, gateway/helpdesk.py)."""
 
 from datetime import datetime
 from typing import Annotated, Any
@@ -16,7 +17,7 @@ from domain.impersonation import MAX_MINUTES
 from domain.user import User
 from domain.i18n import N_
 from gateway.consistency import MinPosition, accepted, command, reach
-from gateway.identity import Caller, customer, issue_impersonation_token, owner, revoke_impersonation
+from gateway.identity import Caller, customer, issue_access_token, owner, revoke_access
 from gateway.managers import Manager, managed, manager
 from gateway.problems import Problem
 from projections.impersonations import IMPERSONATIONS, Access, accesses
@@ -39,7 +40,7 @@ async def account_owner(token_caller: Caller) -> Caller:
 
 
 async def impersonator(token_caller: Caller) -> Caller:
-    if token_caller.impersonation_id is None:
+    if token_caller.access_id is None or token_caller.scope != "write":
         raise Problem(403, "forbidden", N_("Only an impersonation token ends an impersonation this way"))
     return token_caller
 
@@ -57,19 +58,19 @@ class ImpersonationController(Controller):
             raise Problem(403, "forbidden", N_("Only a person may act for a customer"))
         started, position = await command(who.caller.actor, portal.start_impersonation, account_id,
                                           who.caller.user_id, who.caller.email, data.reason, data.minutes)
-        token = await issue_impersonation_token(
-            pool, account_id=account_id, owner_id=User.id_for(account.email), staff_email=who.caller.email,
-            staff_role=who.caller.platform_role or "reseller", impersonation_id=started.impersonation_id,
-            expires_at=started.expires_at)
+        token = await issue_access_token(
+            pool, kind="impersonation", account_id=account_id, owner_id=User.id_for(account.email),
+            staff_email=who.caller.email, staff_role=who.caller.platform_role or "reseller",
+            access_id=started.impersonation_id, expires_at=started.expires_at)
         return accepted(position, Started(impersonation_id=started.impersonation_id, token=token,
                                           expires_at=started.expires_at, position=position), status=201)
 
     @delete("/impersonation", status_code=200, dependencies={"caller": Provide(impersonator)},
             summary="End the impersonation this token acts for")
     async def end(self, caller: Caller, portal: Portal, pool: asyncpg.Pool) -> Response[Any]:
-        position = await command(caller.actor, portal.end_impersonation, caller.account_id, caller.impersonation_id,
+        position = await command(caller.actor, portal.end_impersonation, caller.account_id, caller.access_id,
                                  "staff")
-        await revoke_impersonation(pool, caller.impersonation_id)  # type: ignore[arg-type]
+        await revoke_access(pool, caller.access_id)  # type: ignore[arg-type]
         return accepted(position)
 
     @get("/account/access", dependencies={"caller": Provide(account_owner)},
@@ -79,11 +80,9 @@ class ImpersonationController(Controller):
         await reach(state, IMPERSONATIONS.name, min_position)
         return await accesses(pool, caller.account_id)
 
-    @delete("/account/access/{impersonation_id:uuid}", status_code=200,
-            dependencies={"caller": Provide(account_owner)}, summary="End a current impersonation of the account")
-    async def end_access(self, impersonation_id: UUID, caller: Caller, portal: Portal,
-                         pool: asyncpg.Pool) -> Response[Any]:
-        position = await command(caller.actor, portal.end_impersonation, caller.account_id, impersonation_id,
-                                 "customer")
-        await revoke_impersonation(pool, impersonation_id)
+    @delete("/account/access/{access_id:uuid}", status_code=200, dependencies={"caller": Provide(account_owner)},
+            summary="End a current access of staff to the account: an impersonation or a help-desk read-only session")
+    async def end_access(self, access_id: UUID, caller: Caller, portal: Portal, pool: asyncpg.Pool) -> Response[Any]:
+        position = await command(caller.actor, portal.end_access, caller.account_id, access_id, "customer")
+        await revoke_access(pool, access_id)
         return accepted(position)

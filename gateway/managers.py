@@ -1,6 +1,7 @@
 """Who manages which customer accounts: administrators every account; a reseller (a reseller account's owner,
 or a staff reseller) only the customers it created. Another reseller's customer answers 404."""
 
+import contextlib
 from uuid import UUID
 
 import msgspec
@@ -37,3 +38,14 @@ async def managed(portal: Portal, who: Manager, account_id: UUID) -> Account:
         raise Problem(404, "not-found", N_("No such account"))
     return account
 
+
+
+async def help_desk(token_caller: Caller, portal: Portal) -> Manager:
+    """The help desk: the platform's own (and administrators) for every customer; a reseller's (a staff reseller,
+    or a reseller account's owner) only for its own customers."""
+    if token_caller.platform_role == "help desk":
+        return Manager(caller=token_caller, scope=None)
+    if token_caller.platform_role in (None, "administrator", "reseller"):
+        with contextlib.suppress(Problem):
+            return await manager(token_caller, portal)
+    raise Problem(403, "forbidden", N_("Only the help desk, administrators and resellers may do this"))

@@ -16,7 +16,8 @@ from domain.errors import (AccessEnded, ActiveDeviceLimitReached, AliasTaken, Co
                            CustomClientLimitReached, CustomerLimitReached, DomainError, DomainTaken, EmailTaken,
                            InvalidCredentials, InvalidLicenseKey, InvalidValue, LoginDisabled, NamespaceTaken,
                            NotAllowed, NotFound, NotInPlan, ResellerClientLimitReached, RuleViolation, SeatLimitReached,
-                           SecondFactorRequired, SessionLimitReached, TwoFactorFailed, UpgradeRequired, WeakPassword)
+                           SecondFactorRequired, SessionLimitReached, TooManyRequests, TwoFactorFailed, UpgradeRequired,
+                           WeakPassword)
 from domain.errors import in_language
 from domain.i18n import N_, Phrase, translated
 from gateway.language import answer_language
@@ -50,6 +51,7 @@ DOMAIN_STATUS: dict[type[DomainError], tuple[int, str]] = {
     ResellerClientLimitReached: (409, "reseller-client-limit-reached"),
     NotInPlan: (409, "not-in-plan"),
     AccessEnded: (409, "access-ended"),
+    TooManyRequests: (429, "too-many-requests"),
 }
 
 TITLES = {400: N_("Bad request"), 401: N_("Unauthorized"), 402: N_("Payment required"), 403: N_("Forbidden"),
@@ -147,8 +149,9 @@ def _http(request: Request[Any, Any, Any], exc: HTTPException) -> Response[Any]:
 def _domain(request: Request[Any, Any, Any], exc: DomainError) -> Response[Any]:
     # The nearest mapped class: a named refinement (InvalidAlias) answers as what it refines (InvalidValue).
     status, slug = next((DOMAIN_STATUS[c] for c in type(exc).__mro__ if c in DOMAIN_STATUS), (409, "rule-violation"))
+    wait = {"Retry-After": str(exc.retry_after)} if isinstance(exc, TooManyRequests) else None
     return problem(request, status, slug, exc.detail_in(answer_language(request)),
-                   {"field": exc.field} if exc.field else None)
+                   {"field": exc.field} if exc.field else None, wait)
 
 
 def _bad_cursor(request: Request[Any, Any, Any], exc: BadCursor) -> Response[Any]:

@@ -90,7 +90,7 @@ def support_address(state: State) -> str:
 def answers_to(caller: Caller) -> str | None:
     """Where answers are announced: the person who wrote (staff acting for the customer, or an API key: the
     account's own address)."""
-    return caller.email if caller.user_id is not None and caller.impersonation_id is None else None
+    return caller.email if caller.user_id is not None and caller.access_id is None else None
 
 
 async def shown(state: State, pool: asyncpg.Pool, account_id: UUID, request_id: str) -> SupportRequestDetails:

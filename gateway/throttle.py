@@ -1,5 +1,5 @@
 """Rate limits shared by every gateway replica (rows in PostgreSQL): failed logins and second-factor codes,
-and password-reset e-mails.
+password-reset e-mails, and the help desk's verification codes per staff member.
 
 Failures lock out only the one address that made them, never the login: 5 wrong attempts at one login from
 one address, or 20 at any logins from one address, make that address wait out the 15-minute window (429 +
@@ -8,10 +8,12 @@ must wait a pause after the login's last failure, doubling from 1 s up to a minu
 from many addresses stays slow, while its owner, from their own address, gets in within a minute at worst.
 """
 
+import math
 from collections.abc import Awaitable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import TypeVar
+from uuid import UUID
 
 import asyncpg
 
@@ -111,3 +113,25 @@ async def reset_mail_allowed(pool: asyncpg.Pool, login: str, address: str) -> bo
         await conn.executemany("INSERT INTO reset_requests (scope, key) VALUES ($1, $2)", keys)
     await pool.execute("DELETE FROM reset_requests WHERE requested_at < now() - $1::interval", RESET_WINDOW)
     return True
+
+
+STAFF_WINDOW = timedelta(minutes=15)
+STAFF_LIMITS = {"code sent": 20, "code checked": 60}  # help-desk requests per staff member per window
+
+
+async def count_staff_request(pool: asyncpg.Pool, scope: str, staff_id: UUID) -> None:
+    """Counts one help-desk request of the staff member, or answers 429 with Retry-After once the window holds
+    its limit. Requests come in bursts, so the count and the insert are one step under a lock on the key."""
+    key = str(staff_id)
+    async with pool.acquire() as conn, conn.transaction():
+        await conn.execute("SELECT pg_advisory_xact_lock(hashtext('staff ' || $1 || ' ' || $2))", scope, key)
+        row = await conn.fetchrow(
+            """SELECT count(*) AS made, min(requested_at) AS first, now() AS now FROM staff_requests
+               WHERE scope = $1 AND key = $2 AND requested_at > now() - $3::interval""", scope, key, STAFF_WINDOW)
+        if row["made"] >= STAFF_LIMITS[scope]:
+            retry = math.ceil((row["first"] + STAFF_WINDOW - row["now"]).total_seconds())
+            raise Problem(429, "too-many-requests", N_("You made {made} such requests in {minutes} minutes; try "
+                          "again in {seconds} seconds"), headers={"Retry-After": str(retry)}, made=row["made"],
+                          minutes=int(STAFF_WINDOW.total_seconds() // 60), seconds=retry)
+        await conn.execute("INSERT INTO staff_requests (scope, key) VALUES ($1, $2)", scope, key)
+    await pool.execute("DELETE FROM staff_requests WHERE requested_at < now() - $1::interval", STAFF_WINDOW * 2)

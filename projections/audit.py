@@ -42,6 +42,10 @@ SUMMARIES = {  # a readable line per event type; any other type gets its name in
     "SupportStaffAnswered": "Support answered; the request is {status}",
     "SupportStatusChanged": "Support request {status}, by the {by}",
     "SupportNumberTaken": "Support request number {sequence} taken",
+    "StaffViewed": "The help desk opened the {view} view",
+    "VerificationCodeSent": "Verification code e-mailed to a user",
+    "ReadOnlySessionStarted": "Read-only session by the help desk: {reason}",
+    "ReadOnlySessionEnded": "Read-only session ended by the {by}",
 }
 _COMMON = frozenset(PortalEvent.__struct_fields__)
 

@@ -149,3 +149,10 @@ async def suppressed_addresses(pool: asyncpg.Pool, platform: UUID, *, cursor: st
 async def is_listed(pool: asyncpg.Pool, platform: UUID, address: str) -> bool:
     return bool(await pool.fetchval("SELECT true FROM email_suppressions WHERE account_id = $1 AND address = $2",
                                     platform, address))
+
+
+async def listed_among(pool: asyncpg.Pool, platform: UUID, addresses: list[str]) -> list[str]:
+    """Which of the addresses are on the suppression list."""
+    rows = await pool.fetch("SELECT address FROM email_suppressions WHERE account_id = $1 "
+                            "AND address = any($2::text[]) ORDER BY address", platform, addresses)
+    return [r["address"] for r in rows]

@@ -144,6 +144,13 @@ async def request_page(pool: asyncpg.Pool, account_id: UUID, status: str | None,
     return [SupportRequestRow(**dict(r)) for r in rows], next_cursor
 
 
+async def open_requests(pool: asyncpg.Pool, account_id: UUID) -> list[SupportRequestRow]:
+    """The account's requests not yet closed, oldest first (what the help desk still has to do)."""
+    rows = await pool.fetch(f"SELECT {COLUMNS} FROM support_requests r WHERE r.account_id = $1 "
+                            "AND r.status <> 'closed' ORDER BY r.opened_at, r.request_id", account_id)
+    return [SupportRequestRow(**dict(r)) for r in rows]
+
+
 async def request_details(pool: asyncpg.Pool, account_id: UUID, request_id: str) -> SupportRequestDetails | None:
     row = await pool.fetchrow(f"SELECT {COLUMNS} FROM support_requests r WHERE r.account_id = $1 "
                               "AND r.request_id = $2", account_id, request_id)

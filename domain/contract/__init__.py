@@ -17,11 +17,12 @@ from domain.claim import Claim
 from domain.client import Client
 from domain.custom_client import CustomClient
 from domain.custom_client_quota import CustomClientQuota
-from domain.contract import (accounts, anydesk, customers, domains, files, impersonations, licenses, support,
-                             usage)
+from domain.contract import (accounts, anydesk, customers, domains, files, helpdesk, impersonations, licenses,
+                             support, usage)
 from domain.contract import email as mail
 from domain.contract.base import STREAM, SUBJECT_PREFIX, PortalEvent
 from domain.email import Email
+from domain.helpdesk_access import HelpDeskAccess
 from domain.history import redacted
 from domain.impersonation import Impersonation
 from domain.license import License
@@ -30,10 +31,12 @@ from domain.release import Release
 from domain.reseller import Reseller
 from domain.reseller_plan import ResellerPlan
 from domain.session import Session
+from domain.staff_view import StaffView
 from domain.suppression import Suppression
 from domain.support_counter import SupportCounter
 from domain.support_request import SupportRequest
 from domain.user import User
+from domain.verification_code import VerificationCode
 
 __all__ = ["CONTRACT", "EVENT_TYPES", "STREAM", "SUBJECT_PREFIX", "PortalEvent", "json_schema", "schema_version",
            "subject", "to_public", "upcast"]
@@ -126,6 +129,14 @@ CONTRACT: dict[type, type[PortalEvent]] = {
     SupportRequest.StatusChanged: support.SupportStatusChanged,
     SupportCounter.Started: support.SupportCounterStarted,
     SupportCounter.NumberTaken: support.SupportNumberTaken,
+    StaffView.Opened: helpdesk.StaffViewed,
+    VerificationCode.Sent: helpdesk.VerificationCodeSent,
+    VerificationCode.SentAgain: helpdesk.VerificationCodeSent,
+    VerificationCode.Checked: helpdesk.VerificationCodeChecked,
+    HelpDeskAccess.Given: helpdesk.HelpDeskAccessChanged,
+    HelpDeskAccess.Changed: helpdesk.HelpDeskAccessChanged,
+    HelpDeskAccess.SessionStarted: helpdesk.ReadOnlySessionStarted,
+    HelpDeskAccess.SessionEnded: helpdesk.ReadOnlySessionEnded,
 }
 
 EVENT_TYPES: dict[str, type[PortalEvent]] = {t.__name__: t for t in CONTRACT.values()}

@@ -21,6 +21,7 @@ from tests.domain.test_customers import use_customer_admin
 from tests.domain.test_domains import use_domains
 from tests.domain.test_email import use_email
 from tests.domain.test_files import SETTINGS, build
+from tests.domain.test_helpdesk import use_helpdesk
 from tests.domain.test_impersonation import use_impersonation
 from tests.domain.test_support import use_support
 
@@ -114,6 +115,7 @@ def history(app, account_id, contact, card, clock, register) -> list:
     use_impersonation(app, account_id)
     use_domains(app, account_id)
     use_support(app, account_id)
+    use_helpdesk(app, account_id)
     app.cancel_license(account_id)
     app.change_contact(account_id, **contact)
     app.change_payment_method(account_id, **card)

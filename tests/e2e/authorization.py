@@ -12,12 +12,13 @@ from tests.e2e.api import PASSWORD
 from tests.e2e.customers import customer_body, plan_body
 from tests.e2e.files import CUSTOM_CLIENT
 from tests.e2e.support import REQUEST as SUPPORT_REQUEST
-from tests.e2e.world import (API_KEYS, CUSTOMER_USERS, EVERYONE, PEOPLE, Rule, World, disposable_client,
-                            disposable_custom_client, disposable_key, disposable_plan, impersonation_of_a,
-                            managed_account, member, other_account, other_client, other_custom_client,
-                            other_impersonation, other_resellers_customer, other_session, own_account, own_client,
-                            own_custom_client, own_session, public_link, suppressed_address, support_request_of_a,
-                            other_support_request, the_plan, throwaway)
+from tests.e2e.world import (API_KEYS, CUSTOMER_USERS, EVERYONE, HELP_DESK, PEOPLE, Rule, World, disposable_client,
+                            disposable_custom_client, disposable_key, disposable_plan, helped_user,
+                            impersonation_of_a, managed_account, member, other_account, other_client,
+                            other_custom_client, other_impersonation, other_resellers_customer, other_session,
+                            other_support_request, other_user, own_account, own_client, own_custom_client,
+                            own_session, public_link, read_only_session, suppressed_address, support_request_of_a,
+                            the_plan, throwaway)
 
 
 async def _const(params: dict[str, str]) -> dict[str, str]:
@@ -31,7 +32,6 @@ AUDITORS = {"owner", "auditor", "administrator"}
 ADMINS = {"administrator"}
 MANAGERS = {"administrator", "reseller"}
 EMAIL_DESK = {"administrator", "help_desk"}
-HELP_DESK = {"administrator", "help_desk", "reseller"}
 SUPPORT_DESK = {"administrator", "help_desk"}  # and resellers, for their own customers' requests
 LOGGED_IN = EVERYONE - {"anonymous"}
 PUBLIC = Rule(allowed=EVERYONE)
@@ -129,8 +129,21 @@ RULES: dict[tuple[str, str], Rule] = {
         other=other_resellers_customer),
     ("DELETE", "/v1/impersonation"): Rule(allowed=set()),  # only an impersonation token, which no role holds
     ("GET", "/v1/account/access"): Rule(allowed=OWNER),
-    ("DELETE", "/v1/account/access/{impersonation_id:uuid}"): Rule(allowed=OWNER, params=impersonation_of_a,
-                                                                   other=other_impersonation),
+    ("DELETE", "/v1/account/access/{access_id:uuid}"): Rule(allowed=OWNER, params=impersonation_of_a,
+                                                            other=other_impersonation),
+    ("GET", "/v1/account/helpdesk-access"): Rule(allowed=OWNER),
+    ("PUT", "/v1/account/helpdesk-access"): Rule(allowed=OWNER, body=lambda w: {"allowed": True}),
+    ("GET", "/v1/helpdesk/users/{user_id:uuid}"): Rule(allowed=HELP_DESK, params=helped_user,
+                                                       other=other_user),
+    ("GET", "/v1/helpdesk/customers/{account_id:uuid}"): Rule(allowed=HELP_DESK, params=managed_account,
+                                                             other=other_account),
+    ("POST", "/v1/helpdesk/users/{user_id:uuid}/verification-code"): Rule(allowed=HELP_DESK, params=helped_user),
+    ("POST", "/v1/helpdesk/users/{user_id:uuid}/verification-code/check"): Rule(
+        allowed=HELP_DESK, params=helped_user, body=lambda w: {"code": "123456"}),
+    ("POST", "/v1/helpdesk/customers/{account_id:uuid}/read-only-session"): Rule(
+        allowed=HELP_DESK, params=managed_account, body=lambda w: {"reason": "matrix", "minutes": 5}),
+    ("DELETE", "/v1/helpdesk/read-only-sessions/{session_id:uuid}"): Rule(allowed=HELP_DESK,
+                                                                        params=read_only_session),
     ("DELETE", "/v1/admin/customers/{account_id:uuid}"): Rule(  # no `confirm`: refused after authorization
         allowed=MANAGERS, params=managed_account, other=other_resellers_customer),
     ("GET", "/v1/admin/plans"): Rule(allowed=ADMINS),

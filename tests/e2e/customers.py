@@ -1,5 +1,6 @@
 """Helpers for the customer administration tests: plans, customers and reseller accounts through HTTP."""
 
+from datetime import UTC, datetime, timedelta
 from typing import Any
 from uuid import uuid4
 
@@ -7,6 +8,7 @@ import httpx
 
 from tests.e2e.api import PASSWORD
 from tests.e2e.people import Person, bearer, logged_in
+from tests.support import eventually
 
 
 def plan_body(*_: object, **limits: Any) -> dict[str, Any]:
@@ -52,3 +54,22 @@ async def impersonate(http: httpx.AsyncClient, staff_token: str, account_id: str
     assert response.status_code == 201, response.text
     body = response.json()
     return body["impersonation_id"], body["token"], body["position"]
+
+
+async def works_until_its_expiry(http: httpx.AsyncClient, token: str, expires_at: datetime, timeout: float) -> None:
+    """A staff access's token reads the License tab until `expires_at` and is refused (401) from then on, to the
+    second: polled every 0.2 s at most, two seconds leave room for a slow answer on a busy machine."""
+    last_accepted: list[datetime] = []
+
+    async def refused() -> bool:
+        asked = datetime.now(UTC)
+        answer = await http.get("/v1/license", headers=bearer(token))
+        if answer.status_code == 200:
+            last_accepted[:] = [asked]
+            return False
+        assert answer.status_code == 401, answer.text
+        assert datetime.now(UTC) >= expires_at  # refused only once its time is up
+        return True
+
+    await eventually(refused, timeout=timeout, what="the token to expire")
+    assert last_accepted and last_accepted[0] < expires_at <= last_accepted[0] + timedelta(seconds=2)

@@ -2,6 +2,7 @@
 × own account / another account / no credentials, each answer checked against tests/e2e/authorization.py."""
 
 import re
+from uuid import uuid4
 from collections.abc import AsyncIterator
 
 import httpx
@@ -13,7 +14,7 @@ from tests.e2e.anydesk import AnyDesk, anydesk_of
 from tests.e2e.api import PASSWORD
 from tests.e2e.authorization import DEVICE_ROUTES, RULES, Rule
 from tests.e2e.signed_routes import ANYDESK_ROUTES
-from tests.e2e.world import ROLES, World, build_world
+from tests.e2e.world import EVERYONE, ROLES, World, build_world
 from workers.config import Settings
 from workers.staff import add_staff
 
@@ -34,15 +35,20 @@ async def world(gateway: str, settings: Settings) -> AsyncIterator[World]:
 
 async def send(w: World, method: str, path: str, rule: Rule, role: str,
                params: dict[str, str]) -> httpx.Response:
+    response = await send_with(w, method, path, rule, await w.token(role, fresh=rule.fresh_token), params)
+    if rule.fresh_token:
+        await w.renew(role)  # logging out everywhere also ended the role's shared session
+    return response
+
+
+async def send_with(w: World, method: str, path: str, rule: Rule, token: str | None,
+                    params: dict[str, str]) -> httpx.Response:
     url = re.sub(r"\{(\w+)(:\w+)?\}", lambda m: params[m.group(1)], path)
-    token = await w.token(role, fresh=rule.fresh_token)
     headers = {"Authorization": f"Bearer {token}"} if token else {}
     body = rule.body(w) if rule.body else None
     async with w.http.stream(method, url, json=body, headers=headers, params=rule.query) as response:
         if not response.headers.get("content-type", "").startswith("text/event-stream"):
             await response.aread()  # a live event stream never ends: its status says enough
-    if rule.fresh_token:
-        await w.renew(role)  # logging out everywhere also ended the role's shared session
     return response
 
 
@@ -90,8 +96,47 @@ async def test_another_accounts_ids_are_not_found(world: World, route: tuple[str
     method, path = route
     rule = RULES[route]
     response = await send(world, method, path, rule, role, rule.other(world))  # type: ignore[misc]
-    expected_verdict = "allowed" if role in {"auditor", "administrator"} else "not found"  # auditors see all
+    # Auditors, administrators and the platform's own help desk see every account.
+    expected_verdict = "allowed" if role in {"auditor", "administrator", "help_desk"} else "not found"
     assert verdict(response) == expected_verdict, response.text
+
+
+@pytest.fixture(scope="module")
+async def read_only(world: World) -> str:
+    """The token of a help-desk read-only session on account A (whose owner allows the help desk in)."""
+    response = await world.http.post(f"/v1/helpdesk/customers/{world.a.account_id}/read-only-session",
+                                     json={"reason": "matrix", "minutes": 480},
+                                     headers={"Authorization": f"Bearer {world.tokens['help_desk']}"})
+    assert response.status_code == 201, response.text
+    return response.json()["token"]  # type: ignore[no-any-return]
+
+
+CREDENTIALED = sorted(r for r in RULES if RULES[r].allowed != EVERYONE)  # routes that look at the token at all
+CUSTOMER_READS = [r for r in CREDENTIALED if r[0] == "GET" and "owner" in RULES[r].allowed]
+COMMANDS = [r for r in CREDENTIALED if r[0] != "GET"]
+
+
+@pytest.mark.parametrize("route", CUSTOMER_READS, ids=" ".join)
+async def test_a_read_only_session_reads_every_customer_route(world: World, read_only: str,
+                                                              route: tuple[str, str]) -> None:
+    method, path = route
+    rule = RULES[route]
+    response = await send_with(world, method, path, rule, read_only,
+                               await rule.params(world, "owner") if rule.params else {})
+    assert verdict(response) == "allowed", response.text
+
+
+def any_ids(path: str) -> dict[str, str]:
+    """Ids of the right type for each path parameter: a command is refused before it looks at them."""
+    return {name: str(uuid4()) if kind == ":uuid" else "x" for name, kind in re.findall(r"\{(\w+)(:\w+)?\}", path)}
+
+
+@pytest.mark.parametrize("route", COMMANDS, ids=" ".join)
+async def test_a_read_only_session_is_refused_every_command(world: World, read_only: str,
+                                                            route: tuple[str, str]) -> None:
+    method, path = route
+    response = await send_with(world, method, path, RULES[route], read_only, any_ids(path))
+    assert (response.status_code, response.json()["type"]) == (403, "urn:portal:problem:read-only-session")
 
 
 ADMIN_ROUTES = sorted(r for r in RULES if r[1].startswith("/v1/admin/"))

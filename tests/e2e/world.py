@@ -8,6 +8,8 @@ from uuid import uuid4
 
 import httpx
 
+from domain.user import User
+
 from tests.e2e.api import PASSWORD, Account, command, license_tab, sign_up
 from tests.e2e.customers import impersonate, new_customer, new_plan, reseller_account
 from tests.e2e.devices import Device, new_client_id
@@ -46,7 +48,8 @@ class World:
     member_email: str
     member_id: str
     throwaway_id: str  # a member whose password admins may reset
-    reseller_customer: str  # created by the staff reseller
+    reseller_customer: str  # created by the staff reseller; allows the help desk in, as A does
+    reseller_customer_owner: str  # its owner's user id
     reseller_account_customer: str  # created by a reseller account (another reseller; its token: "reseller_account")
     plan_id: str
     impersonation_b: str  # a current impersonation of account B
@@ -108,6 +111,8 @@ async def build_world(http: httpx.AsyncClient, add_staff: Callable[[str, str], N
     tokens["member"] = await login(http, member_email)
     tokens["api_read"] = await new_api_key(http, a, "read")
     tokens["api_write"] = await new_api_key(http, a, "write")
+    await allow_help_desk(http, a.token)
+    reseller_customer, reseller_customer_owner = await helped_customer(http, tokens["reseller"])
     plan_id = await new_plan(http, tokens["administrator"])
     reseller = await reseller_account(http, tokens["administrator"])
     tokens["reseller_account"] = reseller.token
@@ -115,12 +120,27 @@ async def build_world(http: httpx.AsyncClient, add_staff: Callable[[str, str], N
     (custom_client_a, public_token_a), (custom_client_b, _) = [await custom_client(http, x) for x in (a, b)]
     return World(http=http, a=a, b=b, device_a=device_a, client_a=client_a, session_a=session_a, client_b=client_b,
                  session_b=session_b, member_email=member_email, member_id=member_id, throwaway_id=throwaway_id,
-                 reseller_customer=await new_customer(http, tokens["reseller"]),
+                 reseller_customer=reseller_customer, reseller_customer_owner=reseller_customer_owner,
                  reseller_account_customer=await new_customer(http, reseller.token),
                  plan_id=plan_id, impersonation_b=(await impersonate(http, tokens["administrator"], b.account_id))[0],
                  custom_client_a=custom_client_a, custom_client_b=custom_client_b, public_token_a=public_token_a,
                  support_b=(await open_request(http, b.token))["request_id"], tokens=tokens,
                  staff_emails=staff_emails)
+
+
+async def allow_help_desk(http: httpx.AsyncClient, owner_token: str) -> None:
+    response = await http.put("/v1/account/helpdesk-access", json={"allowed": True},
+                              headers={"Authorization": f"Bearer {owner_token}"})
+    assert response.status_code == 200, response.text
+
+
+async def helped_customer(http: httpx.AsyncClient, reseller_token: str) -> tuple[str, str]:
+    """A customer of the reseller whose owner allows the help desk in; answers its id and the owner's user id."""
+    email = f"{uuid4().hex}@customer.test"
+    account_id = await new_customer(http, reseller_token, email=email, password=PASSWORD, welcome_email=False)
+    owner_token = await login(http, email)
+    await allow_help_desk(http, owner_token)
+    return account_id, str(User.id_for(email))
 
 
 async def add_member(http: httpx.AsyncClient, owner: Account, admin_token: str) -> tuple[str, str]:
@@ -213,11 +233,34 @@ def other_resellers_customer(w: World) -> dict[str, str]:
 
 
 async def impersonation_of_a(w: World, role: str) -> dict[str, str]:
-    return {"impersonation_id": (await impersonate(w.http, w.tokens["administrator"], w.a.account_id))[0]}
+    return {"access_id": (await impersonate(w.http, w.tokens["administrator"], w.a.account_id))[0]}
 
 
 def other_impersonation(w: World) -> dict[str, str]:
-    return {"impersonation_id": w.impersonation_b}
+    return {"access_id": w.impersonation_b}
+
+
+HELP_DESK = {"administrator", "help_desk", "reseller"}
+
+
+async def helped_user(w: World, role: str) -> dict[str, str]:
+    """A user the role may help: the staff reseller's customer's owner, for others a member of A."""
+    return {"user_id": w.reseller_customer_owner if role == "reseller" else w.member_id}
+
+
+def other_user(w: World) -> dict[str, str]:
+    return {"user_id": str(User.id_for(w.b.email))}
+
+
+async def read_only_session(w: World, role: str) -> dict[str, str]:
+    """A read-only session the role opened (on the customer it may help), or the administrator's."""
+    staff = role if role in HELP_DESK else "administrator"
+    account_id = (await managed_account(w, staff))["account_id"]
+    response = await w.http.post(f"/v1/helpdesk/customers/{account_id}/read-only-session",
+                                 json={"reason": "matrix", "minutes": 5},
+                                 headers={"Authorization": f"Bearer {w.tokens[staff]}"})
+    assert response.status_code == 201, response.text
+    return {"session_id": response.json()["session_id"]}
 
 
 async def the_plan(w: World, role: str) -> dict[str, str]:
