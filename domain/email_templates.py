@@ -11,6 +11,10 @@ at send time (`fill_secrets`).
     verification_code  code, (expires_minutes)       the code a customer reads to the help desk
     notice             subject, message              any other notice to an account
     support_access     staff, until, reason          staff started acting in the account (impersonation)
+    invoice_issued     number, total, due            with the invoice's PDF attached
+    credit_note_issued number, total, original       with the credit note's PDF attached
+    payment_failed     number, total, failure, next_attempt
+    payment_uncollectible number, total, failure, attempts
 
 Names in parentheses are optional.
 """
@@ -60,6 +64,20 @@ TEMPLATES: dict[str, Template] = {
         N_("Support is accessing your Portal account"),
         N_("{staff} of our support team is working in your account until {until} (UTC). Reason given: "
            "{reason}\n\nYou see every access in your account's access list, and you can end it there.")),
+    "invoice_issued": Template(
+        N_("Your Portal invoice {number}"),
+        N_("Attached is your invoice {number} over {total}, due on {due}.")),
+    "credit_note_issued": Template(
+        N_("Your Portal credit note {number}"),
+        N_("Attached is credit note {number} over {total} for invoice {original}.")),
+    "payment_failed": Template(
+        N_("Payment of invoice {number} failed"),
+        N_("We could not collect {total} for invoice {number} ({failure}). We will try again on {next_attempt}. "
+           "Please check your payment method in the portal.")),
+    "payment_uncollectible": Template(
+        N_("Invoice {number} is overdue"),
+        N_("We could not collect {total} for invoice {number} after {attempts} tries ({failure}). Please pay it by "
+           "bank transfer, or change your payment method in the portal and contact us.")),
     "notice": Template("{subject}", "{message}"),  # staff's own words, in the language they wrote them
 }
 
