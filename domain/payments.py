@@ -7,7 +7,7 @@ instead of a second charge. Providers that answer later (SEPA, bank transfer) re
 `POST /v1/payments/webhook`. README's "Payments" says how a real provider plugs in.
 """
 
-from typing import Protocol
+from typing import Protocol, runtime_checkable
 
 import msgspec
 
@@ -18,6 +18,7 @@ class Outcome(msgspec.Struct, frozen=True, kw_only=True):
     failure: str = ""  # card_declined, insufficient_funds, authentication_required, …
 
 
+@runtime_checkable  # the gateway hands it to handlers as a typed dependency, which checks its type
 class PaymentProvider(Protocol):
     name: str
 

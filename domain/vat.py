@@ -36,15 +36,14 @@ def checked_vat_id(vat_id: str, country: str) -> str:
         return ""
     if country not in EU_RATES:
         raise InvalidValue(N_("vat_id: only a holder in an EU member state has an EU VAT number"), field="vat_id")
-    compact = eu_vat.compact(vat_id)
-    if not compact.startswith(VAT_PREFIX.get(country, country)):
+    prefix = VAT_PREFIX.get(country, country)
+    if not vat_id.strip().upper().startswith(prefix):
         raise InvalidValue(N_("vat_id: a VAT number of the holder's country, beginning with {prefix}"),
-                           field="vat_id", prefix=VAT_PREFIX.get(country, country))
+                           field="vat_id", prefix=prefix)
     try:
-        eu_vat.validate(compact)
+        return str(eu_vat.validate(vat_id))  # the compact form
     except ValidationError:
         raise InvalidValue(N_("vat_id: not a valid VAT number (check its digits)"), field="vat_id") from None
-    return compact
 
 
 def reverse_charge(country: str, vat_id: str) -> bool:

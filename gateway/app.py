@@ -31,6 +31,8 @@ from gateway.files import FilesController, PublicDownloadController, ReleasesCon
 from gateway.headers import answer_headers
 from gateway.fields import TYPE_DECODERS, EmailAddressSchema
 from gateway.impersonation import ImpersonationController
+from gateway.invoices import InvoiceAdminController, InvoicesController
+from gateway.payments import PaymentsController
 from gateway.health import HealthController, Metrics, observed
 from gateway.license import LicenseController
 from gateway.identity import current_caller
@@ -54,7 +56,8 @@ ROUTE_HANDLERS: list[type[Controller] | Router] = [
     SessionsController, DeviceController, SettingsController, AuditController, EventsController,
     EmailController, PasswordController, UsersController, ApiKeysController, AdminController,
     FilesController, PublicDownloadController, ReleasesController, ApiPasswordController, ANYDESK,
-    CustomersController, PlansController, ImpersonationController]
+    CustomersController, PlansController, ImpersonationController, InvoicesController, InvoiceAdminController,
+    PaymentsController]
 
 DESCRIPTION = ("Customer portal: licenses, accounts and their event history. Errors are RFC 9457 "
                "problem+json. Commands answer `X-Event-Position`; send it back as `X-Min-Position` "

@@ -14,4 +14,6 @@ class GatewayConfig(msgspec.Struct, frozen=True, kw_only=True):
     signing_key_file: str | None = None  # the Ed25519 key packages are signed with (builder, gateway)
     trusted_proxies: str = "127.0.0.1"  # whose X-Forwarded-For / -Proto are believed (gateway/addresses.py)
     metrics_token: str | None = None  # /metrics answers only with it; unset: /metrics is off
+    payment_provider: str = "sandbox"  # domain/payments.py PROVIDERS: who holds cards and charges them
+    payment_webhook_secret: str | None = None  # whsec_…: the provider signs its webhook calls with it
     secrets_key: str | None = None  # AES-256 key (URL-safe base64) sealing secrets the gateway must read back

@@ -37,6 +37,12 @@ SUMMARIES = {  # a readable line per event type; any other type gets its name in
     "AnyDeskApiPasswordSet": "AnyDesk API password set",  # never the password itself
     "ImpersonationStarted": "Accessed by support: {reason}",
     "ImpersonationEnded": "Support access ended by the {by}",
+    "LicenseRenewed": "License renewed",
+    "InvoiceIssued": "Invoice {number} issued ({cause})",
+    "InvoicePaid": "Invoice {number} paid",
+    "InvoicePaymentFailed": "Payment of invoice {number} failed ({failure})",
+    "InvoiceUncollectible": "Invoice {number} is uncollectible",
+    "InvoiceVoided": "Invoice {number} voided",
 }
 _COMMON = frozenset(PortalEvent.__struct_fields__)
 

@@ -15,6 +15,7 @@ from projections.custom_clients import CUSTOM_CLIENTS
 from projections.customers import CUSTOMERS
 from projections.emails import EMAILS
 from projections.impersonations import IMPERSONATIONS
+from projections.invoices import INVOICES
 from projections.license import LICENSE_TAB
 from projections.plans import PLANS
 from projections.preferences import ACCOUNT_PREFERENCES
@@ -23,7 +24,7 @@ from projections.sessions import SESSIONS
 from projections.users import USERS
 
 READ_MODELS: tuple[ReadModel, ...] = (LICENSE_TAB, CLIENTS, SESSIONS, AUDIT, EMAILS, ACCOUNT_ACCESS, USERS,
-                                     ACCOUNT_PREFERENCES, CUSTOM_CLIENTS, CUSTOMERS, PLANS, IMPERSONATIONS)
+                                     ACCOUNT_PREFERENCES, CUSTOM_CLIENTS, CUSTOMERS, PLANS, IMPERSONATIONS, INVOICES)
 
 
 async def position(pool: asyncpg.Pool, projection: str) -> int:

@@ -28,6 +28,8 @@ class Settings(GatewayConfig, frozen=True, kw_only=True):
             "trusted_proxies": ("PORTAL_TRUSTED_PROXIES", str),
             "metrics_token": ("PORTAL_METRICS_TOKEN", str),
             "secrets_key": ("PORTAL_SECRETS_KEY", str),
+            "payment_provider": ("PORTAL_PAYMENT_PROVIDER", str),
+            "payment_webhook_secret": ("PORTAL_PAYMENT_WEBHOOK_SECRET", str),
         }
         given = {field: kind(os.environ[var]) for field, (var, kind) in optional.items() if os.environ.get(var)}
         return cls(database_url=os.environ["PORTAL_DATABASE_URL"], nats_url=os.environ["PORTAL_NATS_URL"],

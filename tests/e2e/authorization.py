@@ -14,8 +14,9 @@ from tests.e2e.files import CUSTOM_CLIENT
 from tests.e2e.world import (API_KEYS, CUSTOMER_USERS, EVERYONE, PEOPLE, Rule, World, disposable_client,
                             disposable_custom_client, disposable_key, disposable_plan, impersonation_of_a,
                             managed_account, member, other_account, other_client, other_custom_client,
-                            other_impersonation, other_resellers_customer, other_session, own_account, own_client,
-                            own_custom_client, own_session, public_link, suppressed_address, the_plan, throwaway)
+                            other_impersonation, other_invoice, other_resellers_customer, other_session, own_account,
+                            own_client, own_custom_client, own_invoice, own_session, public_link, suppressed_address,
+                            the_plan, throwaway)
 
 
 async def _const(params: dict[str, str]) -> dict[str, str]:
@@ -149,6 +150,14 @@ RULES: dict[tuple[str, str], Rule] = {
                                                                other=other_custom_client),
     ("GET", "/d/{public_token:str}"): Rule(allowed=EVERYONE, params=public_link),  # the link is the credential
     ("POST", "/v1/admin/releases"): Rule(allowed=ADMINS, body=lambda w: {"platform": "ios", "version": "99.0.0"}),
+    ("GET", "/v1/invoices"): Rule(allowed=READERS),
+    ("GET", "/v1/invoices.csv"): Rule(allowed=READERS),
+    ("GET", "/v1/invoices/{document:str}"): Rule(allowed=READERS, params=own_invoice, other=other_invoice),
+    ("POST", "/v1/admin/invoices/{invoice_id:uuid}/void"): Rule(allowed=ADMINS, body=lambda w: {"reason": "matrix"},
+                                                              params=own_invoice),
+    ("POST", "/v1/admin/invoices/{invoice_id:uuid}/credit-note"): Rule(allowed=ADMINS, body=lambda w: {},
+                                                                     params=own_invoice),  # unpaid: refused (409)
+    ("POST", "/v1/payments/webhook"): PUBLIC,  # the provider's signature is the credential (refused unsigned)
 }
 
 # Authenticated by the license key (X-License-Key), not by a role: checked separately.
