@@ -169,3 +169,22 @@ async def test_an_uncancelled_license_past_its_expiry_renews_and_is_invoiced_exa
     assert [e.originator_id for e in recorded(portal, before, License.Renewed)] == [License.id_for(account_id)]
     causes = [e.cause for e in recorded(portal, before, Invoice.Issued) if e.account_id == account_id]
     assert (causes, portal.license(account_id).product) == (["upgrade", "renewal"], "lite")
+
+
+async def test_a_declined_card_is_tried_once_per_due_attempt_by_two_replicas(timers, portal: Portal,
+                                                                              pool: asyncpg.Pool):
+    before = portal.current_position()
+    account_id = await asyncio.to_thread(new_account, portal)
+    portal.change_payment_method(account_id, kind="card", brand="visa", last4="0002", expiry_month=12,
+                                 expiry_year=2099, holder="Ann", payment_token="tok_chargeDeclined")
+    portal.upgrade_license(account_id, "lite")
+
+    async def failed_once() -> bool:
+        return await pool.fetchval("SELECT status FROM invoices WHERE account_id = $1", account_id) == "payment_failed"
+
+    await eventually(failed_once, timeout=60, what="the first try to fail")
+    await later_sweeps(portal, pool)
+
+    failures = [e for e in recorded(portal, before, Invoice.PaymentFailed) if e.account_id == account_id]
+    assert [(e.attempt, e.failure) for e in failures] == [(1, "card_declined")]
+    assert failures[0].next_attempt_at - failures[0].failed_at == timedelta(days=1)
