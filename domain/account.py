@@ -8,6 +8,7 @@ from eventsourcing.domain import event
 from domain.errors import InvalidValue, NotFound, RuleViolation
 from domain.i18n import LANGUAGES, N_
 from domain.tenant import TenantAggregate
+from domain.vat import checked_vat_id, known_country
 
 CSV_SCOPES = ("all", "page")  # export every row, or only the page on screen
 CSV_DATE_FORMATS = {"iso": "%Y-%m-%d %H:%M:%S", "de": "%d.%m.%Y %H:%M:%S", "fr": "%d/%m/%Y %H:%M:%S",
@@ -34,6 +35,8 @@ class Account(TenantAggregate):
     level = "customer"
     accessibility = False
     deleted = False
+    unpaid: tuple[tuple[str, str], ...] = ()  # open invoices: (invoice id, number)
+    vat_id = ""  # the holder's EU VAT number (compact), for reverse charge
 
     @staticmethod
     def id_for(account_id: UUID) -> UUID:
@@ -55,37 +58,69 @@ class Account(TenantAggregate):
         self.preferences = dict(DEFAULT_PREFERENCES)
 
     def change_contact(self, name: str, street: str, postal_code: str, city: str, country: str,
-                       phone: str) -> None:
+                       phone: str, vat_id: str | None = None) -> None:
+        """`vat_id` None keeps the VAT number as it is."""
+        if country and not known_country(country):
+            raise InvalidValue(N_("country: a country code we invoice to, such as DE, FR or US"), field="country")
+        vat_id = checked_vat_id(self.vat_id if vat_id is None else vat_id, country)
         contact = {"name": name, "street": street, "postal_code": postal_code, "city": city,
                    "country": country, "phone": phone}
-        if contact != self.contact:  # an unchanged form records nothing
-            self._contact_changed(**contact)
+        if (contact, vat_id) != (self.contact, self.vat_id):  # an unchanged form records nothing
+            self._contact_changed(**contact, vat_id=vat_id)
 
     def amend_contact(self, **changes: str) -> None:
         """Change only the given contact fields; the others stay as they are."""
-        self.change_contact(**{**self.contact, **changes})
+        self.change_contact(**{**self.contact, "vat_id": self.vat_id, **changes})
 
     @event("ContactChanged")
     def _contact_changed(self, name: str, street: str, postal_code: str, city: str, country: str,
-                         phone: str) -> None:
+                         phone: str, vat_id: str = "") -> None:
         self.contact = {"name": name, "street": street, "postal_code": postal_code, "city": city,
                         "country": country, "phone": phone}
+        self.vat_id = vat_id
+
+    @property
+    def billing_address(self) -> dict[str, str]:
+        """The holder as an invoice names them (no phone)."""
+        return {**{k: self.contact[k] for k in ("name", "street", "postal_code", "city", "country")},
+                "vat_id": self.vat_id}
 
     def change_payment_method(self, kind: str, brand: str, last4: str, expiry_month: int | None,
-                              expiry_year: int | None, holder: str) -> None:
+                              expiry_year: int | None, holder: str, payment_token: str = "") -> None:
         # Only a masked method ever reaches the event store: never a full card or account number.
         if len(last4) > 4 or (last4 and not last4.isalnum()):  # empty where nothing identifies it (invoice)
             raise InvalidValue(N_("Only the last four characters of a payment method may be stored"),
                                 field="last4")
         self._payment_method_changed(kind=kind, brand=brand, last4=last4, expiry_month=expiry_month,
-                                     expiry_year=expiry_year, holder=holder)
+                                     expiry_year=expiry_year, holder=holder, payment_token=payment_token)
 
     @event("PaymentMethodChanged")
     def _payment_method_changed(self, kind: str, brand: str, last4: str, expiry_month: int | None,
-                                expiry_year: int | None, holder: str) -> None:
+                                expiry_year: int | None, holder: str, payment_token: str = "") -> None:
         self.payment_method = {"kind": kind, "brand": brand, "last4": last4,
                                "expiry_month": expiry_month, "expiry_year": expiry_year,
-                               "holder": holder}
+                               "holder": holder, "payment_token": payment_token}
+
+    @property
+    def payment_token(self) -> str:
+        """The provider's token to charge automatically; "" when the holder pays by bank transfer."""
+        method = self.payment_method or {}
+        return str(method.get("payment_token") or "") if method.get("kind") != "invoice" else ""
+
+    # -- invoices ----------------------------------------------------------------------------------------
+    # The account knows its unpaid invoices itself, so a deletion is refused from its own state.
+
+    @event("InvoiceOpened")
+    def invoice_opened(self, invoice_id: str, number: str) -> None:
+        self.unpaid = (*self.unpaid, (invoice_id, number))
+
+    def invoice_closed(self, invoice_id: str) -> None:
+        if any(open_id == invoice_id for open_id, _ in self.unpaid):
+            self._invoice_closed(invoice_id=invoice_id)
+
+    @event("InvoiceClosed")
+    def _invoice_closed(self, invoice_id: str) -> None:
+        self.unpaid = tuple(entry for entry in self.unpaid if entry[0] != invoice_id)
 
     def change_preferences(self, **changes: str) -> None:
         """Language, time zone and CSV export preferences; only the given ones change."""
@@ -176,6 +211,9 @@ class Account(TenantAggregate):
         """Permanently: the caller typed the customer number. Deleting again records nothing."""
         if confirm.strip() != self.customer_number:
             raise RuleViolation(N_("{field}: type the customer number to confirm the deletion"), field="confirm")
+        if self.unpaid:
+            raise RuleViolation(N_("The invoice {number} is still open: it must be paid or voided before the "
+                                   "account is deleted"), field="invoices", number=self.unpaid[0][1])
         if not self.deleted:
             self._deleted()
 

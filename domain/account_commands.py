@@ -13,18 +13,20 @@ class AccountCommands(CustomerCommands):
         return self.create_customer(email, password_hash, Profile(name=name), reseller_id)
 
     def change_contact(self, account_id: UUID, *, name: str, street: str, postal_code: str, city: str,
-                       country: str, phone: str) -> int:
+                       country: str, phone: str, vat_id: str | None = None) -> int:
         return self._change(Account, account_id, account_id, lambda acc: acc.change_contact(
-            name=name, street=street, postal_code=postal_code, city=city, country=country, phone=phone))
+            name=name, street=street, postal_code=postal_code, city=city, country=country, phone=phone,
+            vat_id=vat_id))
 
     def amend_contact(self, account_id: UUID, **changes: str) -> int:
         return self._change(Account, account_id, account_id, lambda acc: acc.amend_contact(**changes))
 
     def change_payment_method(self, account_id: UUID, *, kind: str, brand: str, last4: str,
-                              expiry_month: int | None, expiry_year: int | None, holder: str) -> int:
+                              expiry_month: int | None, expiry_year: int | None, holder: str,
+                              payment_token: str = "") -> int:
         return self._change(Account, account_id, account_id, lambda acc: acc.change_payment_method(
             kind=kind, brand=brand, last4=last4, expiry_month=expiry_month, expiry_year=expiry_year,
-            holder=holder))
+            holder=holder, payment_token=payment_token))
 
     def change_preferences(self, account_id: UUID, **changes: str) -> int:
         return self._change(Account, account_id, account_id, lambda acc: acc.change_preferences(**changes))

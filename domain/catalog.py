@@ -43,6 +43,8 @@ CATALOG: Final[tuple[Product, ...]] = (
             max_custom_clients=200),
 )
 
+NAMESPACE_PRICE_CENTS_PER_YEAR: Final = 6_000  # a custom namespace, billed with the license's term (EUR, net)
+
 PRODUCTS: Final[dict[str, Product]] = {p.code: p for p in CATALOG}
 FREE: Final[Product] = PRODUCTS["free"]
 

@@ -188,8 +188,8 @@ class CustomerCommands(ResellerStore, EmailCommands):
         return self._transact(account_id, work)
 
     def delete_customer(self, account_id: UUID, confirm: str) -> int:
-        """Records the deletion (the caller then destroys the account's key: workers/shredding.py). Open invoices
-        would refuse it here; the portal has no invoices yet."""
+        """Records the deletion (the caller then destroys the account's key: workers/shredding.py). The account
+        refuses it while one of its invoices is unpaid (Account.delete)."""
         def work() -> list[Aggregate]:
             account = self.account(account_id)
             account.delete(confirm)

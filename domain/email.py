@@ -35,7 +35,7 @@ class Email(TenantAggregate):
 
     @event("Queued")
     def __init__(self, account_id: UUID, email_id: str, to: str, template: str, language: str, subject: str,
-                 body: str, secret_params: list[str], queued_at: datetime) -> None:
+                 body: str, secret_params: list[str], queued_at: datetime, attachments: list[str] | None = None) -> None:
         self.account_id = account_id
         self.email_id = email_id
         self.to = to
@@ -45,6 +45,8 @@ class Email(TenantAggregate):
         self.body = body
         self.secret_params = secret_params  # names only: the values never enter the event store
         self.queued_at = queued_at
+        # What the mailer attaches, by reference (`invoice:<id>`: the invoice's PDF, rendered at send time).
+        self.attachments = attachments or []
         self.status = QUEUED
         self.reason = ""
 

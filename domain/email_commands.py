@@ -57,13 +57,15 @@ class EmailCommands(PortalStore):
 
     @staticmethod
     def _new_email(account_id: UUID, email_id: str, to: str, template: str, params: dict[str, str],
-                   secret_params: tuple[str, ...] = (), language: str = "en") -> Email:
+                   secret_params: tuple[str, ...] = (), language: str = "en",
+                   attachments: list[str] | None = None) -> Email:
         """An e-mail to queue in the same save as a command's other changes (built afresh on each attempt)."""
         to = checked_address(to)
         language = language if language in LANGUAGES else "en"
         subject, body = render(template, language, to, params, secret_params)
         return Email(account_id=account_id, email_id=email_id, to=to, template=template, language=language,
-                     subject=subject, body=body, secret_params=list(secret_params), queued_at=now())
+                     subject=subject, body=body, secret_params=list(secret_params), queued_at=now(),
+                     attachments=attachments or [])
 
     def mark_sent(self, account_id: UUID, email_id: str) -> int:
         return self._change(Email, self.email(account_id, email_id).id, account_id,

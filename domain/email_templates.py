@@ -14,6 +14,10 @@ at send time (`fill_secrets`).
     support_request    number, subject, category, message   to the help desk: a customer wrote
     support_answer     number, subject, message      to the customer: the help desk answered
     support_view       staff, until, reason          the help desk opened a read-only session on the account
+    invoice_issued     number, total, due            with the invoice's PDF attached
+    credit_note_issued number, total, original       with the credit note's PDF attached
+    payment_failed     number, total, failure, next_attempt
+    payment_uncollectible number, total, failure, attempts
 
 Names in parentheses are optional.
 """
@@ -75,6 +79,20 @@ TEMPLATES: dict[str, Template] = {
         N_("{staff} of our help desk is looking at your account, read only, until {until}. Reason given: "
            "{reason}\n\nYou see every access in your account's access list, and you can end it there; "
            "forbidding help-desk access ends every such session at once.")),
+    "invoice_issued": Template(
+        N_("Your Portal invoice {number}"),
+        N_("Attached is your invoice {number} over {total}, due on {due}.")),
+    "credit_note_issued": Template(
+        N_("Your Portal credit note {number}"),
+        N_("Attached is credit note {number} over {total} for invoice {original}.")),
+    "payment_failed": Template(
+        N_("Payment of invoice {number} failed"),
+        N_("We could not collect {total} for invoice {number} ({failure}). We will try again on {next_attempt}. "
+           "Please check your payment method in the portal.")),
+    "payment_uncollectible": Template(
+        N_("Invoice {number} is overdue"),
+        N_("We could not collect {total} for invoice {number} after {attempts} tries ({failure}). Please pay it by "
+           "bank transfer, or change your payment method in the portal and contact us.")),
     "notice": Template("{subject}", "{message}"),  # staff's own words, in the language they wrote them
 }
 

@@ -40,8 +40,11 @@ class License(TenantAggregate):
         if product.rank <= self.tier.rank:
             raise RuleViolation(
                 f"{product.name} is not an upgrade from {self.tier.name}", field="product")
-        # Only the free tier has no term, and it ranks lowest, so every upgrade target has one.
-        self._upgraded(product=product.code, expires_at=now + timedelta(days=product.term_days or 0))
+        # Within a running paid term the upgrade keeps its end (and bills the rest of it); from the free tier
+        # a new term starts. Only the free tier has no term, and it ranks lowest, so every target has one.
+        in_term = self.tier is not FREE and self.expires_at is not None and self.expires_at > now
+        expires_at = self.expires_at if in_term and self.expires_at else now + timedelta(days=product.term_days or 0)
+        self._upgraded(product=product.code, expires_at=expires_at)
 
     @event("Upgraded")
     def _upgraded(self, product: str, expires_at: datetime) -> None:
@@ -64,10 +67,26 @@ class License(TenantAggregate):
     def _cancelled(self, cancelled_at: datetime) -> None:
         self.cancelled_at = cancelled_at
 
+    def due(self, now: datetime) -> bool:
+        return self.tier is not FREE and self.expires_at is not None and self.expires_at <= now
+
     def expire(self, now: datetime) -> None:
         """Past its expiry date a paid license falls back to the free tier (once; later calls do nothing)."""
-        if self.tier is not FREE and self.expires_at is not None and self.expires_at <= now:
+        if self.due(now):
             self._expired(expired_at=now)
+
+    def renew(self, now: datetime) -> datetime | None:
+        """A term that reached its end uncancelled runs for one more; answers where the new term starts (None:
+        nothing to renew)."""
+        if not self.due(now) or self.cancelled_at is not None or self.expires_at is None:
+            return None
+        start = self.expires_at
+        self._renewed(expires_at=start + timedelta(days=self.tier.term_days or 0))
+        return start
+
+    @event("Renewed")
+    def _renewed(self, expires_at: datetime) -> None:
+        self.expires_at = expires_at
 
     @event("Expired")
     def _expired(self, expired_at: datetime) -> None:

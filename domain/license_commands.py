@@ -6,16 +6,17 @@ from uuid import UUID
 
 from eventsourcing.application import AggregateNotFoundError
 from eventsourcing.domain import Aggregate
-from eventsourcing.persistence import IntegrityError
 
+from domain.billing import namespace_lines, renewal_lines, upgrade_lines
 from domain.catalog import PRODUCTS
 from domain.claim import Claim
-from domain.errors import ConcurrentChange, InvalidLicenseKey, InvalidValue, NamespaceTaken
+from domain.errors import InvalidLicenseKey, InvalidValue, NamespaceTaken
+from domain.invoice_commands import InvoiceCommands
 from domain.license import License
 from domain.reseller import require_offered
 from domain.reseller_store import ResellerStore
-from domain.store import RETRIES, now
 from domain.i18n import N_
+from domain.store import now
 
 
 def new_license_key() -> str:
@@ -23,16 +24,22 @@ def new_license_key() -> str:
     return "-".join(raw[i:i + 4] for i in range(0, 20, 4))
 
 
-class LicenseCommands(ResellerStore):
+class LicenseCommands(ResellerStore, InvoiceCommands):
     def upgrade_license(self, account_id: UUID, product: str) -> int:
+        """The new tier and its invoice, in one save."""
         tier = PRODUCTS.get(product)
         if tier is None:
             raise InvalidValue(N_("Unknown product {product}"), field="product", product=repr(product))
         held = self.customer_plan(account_id)
         if held is not None:
             require_offered(held[1], product=product)
-        return self._change(License, License.id_for(account_id), account_id,
-                            lambda lic: lic.upgrade(tier, now()))
+
+        def work() -> list[Aggregate]:
+            license_, account, at = self.license(account_id), self.account(account_id), now()
+            lines = upgrade_lines(license_, tier, at, account.preferences["language"])
+            license_.upgrade(tier, at)
+            return [license_, *self._bill(account, "upgrade", lines, at)]
+        return self._billed(account_id, work)
 
     def reset_license_key(self, account_id: UUID) -> tuple[str, int]:
         """Replace the key; answers (the new key, position), so the owner can put it into the software."""
@@ -47,8 +54,20 @@ class LicenseCommands(ResellerStore):
         return keys[-1], position
 
     def expire_license(self, account_id: UUID) -> int:
-        """Timers call this for licenses past their expiry date; it records the expiry once."""
-        return self._change(License, License.id_for(account_id), account_id, lambda lic: lic.expire(now()))
+        """Timers call this for licenses past their expiry date: a cancelled contract expires, any other renews
+        for a term and is invoiced (in one save). Each is recorded once."""
+        def work() -> list[Aggregate]:
+            license_, at = self.license(account_id), now()
+            if license_.cancelled_at is not None:
+                license_.expire(at)
+                return [license_]
+            account = self.account(account_id)
+            start = license_.renew(at)
+            if start is None:
+                return []
+            return [license_, *self._bill(account, "renewal",
+                                          renewal_lines(license_, start, account.preferences["language"]), at)]
+        return self._billed(account_id, work)
 
     def account_for_key(self, key: str) -> UUID:
         """The account whose current license key this is (a reset key is refused at once)."""
@@ -67,20 +86,19 @@ class LicenseCommands(ResellerStore):
                             lambda lic: lic.cancel(now()))
 
     def buy_namespace(self, account_id: UUID, namespace: str) -> int:
+        """The namespace's claim and its invoice (the rest of the license's term), in one save."""
         claim_id = Claim.id_for("namespace", namespace)
         held = self.customer_plan(account_id)
         if held is not None:
             require_offered(held[1], namespaces=True)
-        for _ in range(RETRIES):
-            license_ = self.license(account_id)
+
+        def work() -> list[Aggregate]:
+            license_, account, at = self.license(account_id), self.account(account_id), now()
             license_.assign_namespace(namespace)
-            if self._exists(claim_id):
+            if self._exists(claim_id):  # on a retry after a collision, the rival's claim is seen here
                 raise NamespaceTaken(N_("The namespace {namespace} is taken"), field="namespace",
                                      namespace=repr(namespace))
-            try:
-                recordings = self.save(license_, Claim(account_id=account_id, kind="namespace",
-                                                       value=namespace))
-            except IntegrityError:
-                continue
-            return recordings[-1].notification.id
-        raise ConcurrentChange(N_("The license kept changing; try again"))
+            lines = namespace_lines(license_, namespace, at, account.preferences["language"])
+            return [license_, Claim(account_id=account_id, kind="namespace", value=namespace),
+                    *self._bill(account, "namespace", lines, at)]
+        return self._billed(account_id, work)

@@ -14,6 +14,7 @@ from eventsourcing.domain import Aggregate
 from eventsourcing.persistence import IntegrityError
 
 from domain.account import Account
+from domain.invoice_sequence import InvoiceSequence
 from domain.client import Client
 from domain.license_usage import LicenseUsage
 from domain.user import User
@@ -51,7 +52,7 @@ class PortalStore(Application):
     name = "portal"
     # Aggregates whose history grows with use load from a snapshot and the events after it.
     snapshotting_intervals = {LicenseUsage: 200, Client: 200, Account: 200, User: 200, License: 200,
-                             HelpDeskAccess: 200}
+                             HelpDeskAccess: 200, InvoiceSequence: 200}
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

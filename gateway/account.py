@@ -10,6 +10,7 @@ from litestar.di import Provide
 from domain import luhn
 from domain.application import Portal
 from domain.i18n import N_
+from domain.payments import PaymentProvider
 from gateway.consistency import accepted, command
 from gateway.fields import Line, Name, Text, described
 from gateway.identity import Caller, owner
@@ -20,6 +21,9 @@ Country = Annotated[str, described(N_("a country code of ISO 3166-1 such as DE (
 Phone = Annotated[str, described(N_("a phone number in international format, e.g. +49 711 123456"),
                                  r"^(\+[1-9][0-9 ]{6,19})?$")]
 
+VatId = Annotated[str, described("an EU VAT number such as DE136695976 (for reverse charge); empty: none",
+                                 r"^([A-Za-z]{2}[A-Za-z0-9 .-]{2,16})?$")]
+
 
 class Contact(msgspec.Struct, forbid_unknown_fields=True, kw_only=True):
     name: Name
@@ -28,6 +32,7 @@ class Contact(msgspec.Struct, forbid_unknown_fields=True, kw_only=True):
     city: Line = ""
     country: Country = ""
     phone: Phone = ""
+    vat_id: VatId = ""
 
 
 class ContactPatch(msgspec.Struct, forbid_unknown_fields=True, kw_only=True):
@@ -38,6 +43,7 @@ class ContactPatch(msgspec.Struct, forbid_unknown_fields=True, kw_only=True):
     city: Line | msgspec.UnsetType = msgspec.UNSET
     country: Country | msgspec.UnsetType = msgspec.UNSET
     phone: Phone | msgspec.UnsetType = msgspec.UNSET
+    vat_id: VatId | msgspec.UnsetType = msgspec.UNSET
 
 
 class Card(msgspec.Struct, tag="card", tag_field="kind", forbid_unknown_fields=True, kw_only=True):
@@ -73,6 +79,15 @@ def card_brand(digits: str) -> str:
 def iban_ok(iban: str) -> bool:
     rearranged = iban[4:] + iban[:4]
     return int("".join(str(int(c, 36)) for c in rearranged)) % 97 == 1
+
+
+def tokenised(method: PaymentInput, provider: PaymentProvider) -> str:
+    """The provider's token for the method: it keeps the card or account; we keep the token."""
+    if isinstance(method, Card):
+        return provider.token_for_card(method.card_number.replace(" ", ""))
+    if isinstance(method, SepaDebit):
+        return provider.token_for_iban(method.iban.replace(" ", ""))
+    return ""  # paid by bank transfer: nothing to charge
 
 
 def masked(method: PaymentInput) -> dict[str, Any]:
@@ -114,5 +129,8 @@ class AccountController(Controller):
         return accepted(await command(caller.actor, portal.amend_contact, caller.account_id, **changes))
 
     @put("/payment", summary="Replace the payment method; only a masked form is kept")
-    async def change_payment(self, data: PaymentInput, caller: Caller, portal: Portal) -> Response[Any]:
-        return accepted(await command(caller.actor, portal.change_payment_method, caller.account_id, **masked(data)))
+    async def change_payment(self, data: PaymentInput, caller: Caller, portal: Portal,
+                             payments: PaymentProvider) -> Response[Any]:
+        fields = masked(data)  # checked before the provider sees it
+        return accepted(await command(caller.actor, portal.change_payment_method, caller.account_id, **fields,
+                                      payment_token=tokenised(data, payments)))

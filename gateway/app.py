@@ -32,6 +32,8 @@ from gateway.files import FilesController, PublicDownloadController, ReleasesCon
 from gateway.headers import answer_headers
 from gateway.fields import TYPE_DECODERS, EmailAddressSchema
 from gateway.impersonation import ImpersonationController
+from gateway.invoices import InvoiceAdminController, InvoicesController
+from gateway.payments import PaymentsController
 from gateway.health import HealthController, Metrics, observed
 from gateway.helpdesk_search import HelpDeskSearchController
 from gateway.helpdesk import HelpDeskController
@@ -60,7 +62,8 @@ ROUTE_HANDLERS: list[type[Controller] | Router] = [
     EmailController, PasswordController, UsersController, ApiKeysController, AdminController,
     FilesController, PublicDownloadController, ReleasesController, ApiPasswordController, ANYDESK,
     CustomersController, PlansController, ImpersonationController, DomainsController, HelpDeskSearchController,
-    SupportController, SupportDeskController, UsageController, HelpDeskController]
+    SupportController, SupportDeskController, UsageController, HelpDeskController, InvoicesController,
+    InvoiceAdminController, PaymentsController]
 
 DESCRIPTION = ("Customer portal: licenses, accounts and their event history. Errors are RFC 9457 "
                "problem+json. Commands answer `X-Event-Position`; send it back as `X-Min-Position` "

@@ -16,4 +16,6 @@ class GatewayConfig(msgspec.Struct, frozen=True, kw_only=True):
     metrics_token: str | None = None  # /metrics answers only with it; unset: /metrics is off
     dns_resolver: str | None = None  # host:port of the DNS server domain verification asks; None: the system's
     support_email: str = "support@portal.localhost"  # where customers' support requests are e-mailed
+    payment_provider: str = "sandbox"  # domain/payments.py PROVIDERS: who holds cards and charges them
+    payment_webhook_secret: str | None = None  # whsec_…: the provider signs its webhook calls with it
     secrets_key: str | None = None  # AES-256 key (URL-safe base64) sealing secrets the gateway must read back

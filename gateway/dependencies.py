@@ -9,6 +9,7 @@ from litestar.datastructures import State
 from litestar.di import Provide
 
 from domain.application import Portal
+from domain.payments import PROVIDERS, PaymentProvider
 
 
 def application(state: State) -> Portal:
@@ -19,5 +20,10 @@ def read_models(state: State) -> asyncpg.Pool:
     return state.pool
 
 
+def payment_provider(state: State) -> PaymentProvider:
+    return PROVIDERS[state.settings.payment_provider]()
+
+
 DEPENDENCIES = {"portal": Provide(application, sync_to_thread=False),
-                "pool": Provide(read_models, sync_to_thread=False)}
+                "pool": Provide(read_models, sync_to_thread=False),
+                "payments": Provide(payment_provider, sync_to_thread=False)}

@@ -46,6 +46,12 @@ SUMMARIES = {  # a readable line per event type; any other type gets its name in
     "VerificationCodeSent": "Verification code e-mailed to a user",
     "ReadOnlySessionStarted": "Read-only session by the help desk: {reason}",
     "ReadOnlySessionEnded": "Read-only session ended by the {by}",
+    "LicenseRenewed": "License renewed",
+    "InvoiceIssued": "Invoice {number} issued ({cause})",
+    "InvoicePaid": "Invoice {number} paid",
+    "InvoicePaymentFailed": "Payment of invoice {number} failed ({failure})",
+    "InvoiceUncollectible": "Invoice {number} is uncollectible",
+    "InvoiceVoided": "Invoice {number} voided",
 }
 _COMMON = frozenset(PortalEvent.__struct_fields__)
 

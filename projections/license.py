@@ -12,7 +12,7 @@ import msgspec
 from domain.anydesk_credential import api_license_id
 from domain.catalog import PRODUCTS
 from domain.contract.accounts import AccountContactChanged, AccountOpened, AccountPaymentMethodChanged
-from domain.contract.licenses import LicenseCancelled, LicenseExpired, LicenseIssued, LicenseKeyReset, LicenseNamespaceAssigned, LicenseUpgraded
+from domain.contract.licenses import LicenseCancelled, LicenseExpired, LicenseIssued, LicenseKeyReset, LicenseNamespaceAssigned, LicenseRenewed, LicenseUpgraded
 from domain.contract.usage import ClientCameOnline, ClientLinked, ClientUnlinked, ClientWentOffline, SessionEnded, SessionStarted
 from projections.erasure import erases_deleted_accounts
 from projections.readmodel import Handler, ReadModel, update_row
@@ -98,6 +98,16 @@ class Upgraded(msgspec.Struct):
 async def _upgraded(conn: asyncpg.Connection, e: Upgraded, position: int) -> None:
     await update_row(conn, "license_tab", {"account_id": e.account_id}, position,
                      product=e.product, expires_at=e.expires_at, cancelled_at=None)
+
+
+class Renewed(msgspec.Struct):
+    account_id: UUID
+    expires_at: datetime
+
+
+@LICENSE_TAB.on(LicenseRenewed, Renewed)
+async def _renewed(conn: asyncpg.Connection, e: Renewed, position: int) -> None:
+    await update_row(conn, "license_tab", {"account_id": e.account_id}, position, expires_at=e.expires_at)
 
 
 class KeyReset(msgspec.Struct):
@@ -218,6 +228,8 @@ class LicenseTab(msgspec.Struct, kw_only=True):
     payment_method: PaymentMethod | None
     counters: Counters
     peak_this_month: MonthPeak | None = None  # concurrent sessions, beside limits.max_concurrent_sessions
+    payment_overdue: bool = False  # an invoice's payment failed, was written off, or is past its due date
+    overdue_invoices: list[str] = []  # their numbers
 
 
 async def license_tab(pool: asyncpg.Pool, account_id: UUID, license_key: str) -> LicenseTab | None:

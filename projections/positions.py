@@ -16,6 +16,7 @@ from projections.customers import CUSTOMERS
 from projections.domains import DOMAINS
 from projections.emails import EMAILS
 from projections.impersonations import IMPERSONATIONS
+from projections.invoices import INVOICES
 from projections.license import LICENSE_TAB
 from projections.plans import PLANS
 from projections.preferences import ACCOUNT_PREFERENCES
@@ -28,7 +29,7 @@ from projections.users import USERS
 
 READ_MODELS: tuple[ReadModel, ...] = (LICENSE_TAB, CLIENTS, SESSIONS, AUDIT, EMAILS, ACCOUNT_ACCESS, USERS,
                                      ACCOUNT_PREFERENCES, CUSTOM_CLIENTS, CUSTOMERS, PLANS, IMPERSONATIONS, DOMAINS,
-                                     SEARCH, SUPPORT, USAGE)
+                                     SEARCH, SUPPORT, USAGE, INVOICES)
 
 
 async def position(pool: asyncpg.Pool, projection: str) -> int:

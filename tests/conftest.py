@@ -2,7 +2,9 @@
 PORTAL_DATABASE_URL and PORTAL_NATS_URL when both are set."""
 
 import asyncio
+import base64
 import os
+import secrets
 import tempfile
 from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
@@ -23,6 +25,8 @@ from workers.shredding import new_master_key
 
 # Every application and worker of the session seals personal data under this session's own master key.
 os.environ.setdefault("PORTAL_MASTER_KEY", new_master_key())
+# …and the payment provider signs its webhook calls with this session's own secret.
+os.environ.setdefault("PORTAL_PAYMENT_WEBHOOK_SECRET", "whsec_" + base64.b64encode(secrets.token_bytes(24)).decode())
 
 
 @pytest.fixture(scope="session")

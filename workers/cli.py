@@ -250,7 +250,7 @@ def add_service_roles(role: Role) -> None:
     role("relay", "publish the event store's notification log to NATS JetStream, in order", run_relay)
     proj = role("projector", "apply events from JetStream to the read-model tables, exactly once", run_projector)
     proj.add_argument("--only", nargs="+", metavar="NAME", help="project only these read models")
-    role("timers", "turn time into commands: offline clients, overdue sessions, expired licenses", run_timers)
+    role("timers", "turn time into commands: offline clients, overdue sessions, expired or renewed licenses, payments", run_timers)
     role("mailer", "send queued e-mails through SMTP (or into a folder), once each; skip suppressed addresses",
          run_mailer)
     role("builder", "build, sign and store custom-client packages as their build requests arrive", run_builder)

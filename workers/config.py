@@ -30,6 +30,8 @@ class Settings(GatewayConfig, frozen=True, kw_only=True):
             "secrets_key": ("PORTAL_SECRETS_KEY", str),
             "dns_resolver": ("PORTAL_DNS_RESOLVER", str),
             "support_email": ("PORTAL_SUPPORT_EMAIL", str),
+            "payment_provider": ("PORTAL_PAYMENT_PROVIDER", str),
+            "payment_webhook_secret": ("PORTAL_PAYMENT_WEBHOOK_SECRET", str),
         }
         given = {field: kind(os.environ[var]) for field, (var, kind) in optional.items() if os.environ.get(var)}
         return cls(database_url=os.environ["PORTAL_DATABASE_URL"], nats_url=os.environ["PORTAL_NATS_URL"],

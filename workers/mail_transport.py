@@ -40,7 +40,9 @@ class Transport(Protocol):
     def send(self, message: EmailMessage) -> None: ...
 
 
-def message(email_id: str, sender: str, to: str, subject: str, body: str) -> EmailMessage:
+def message(email_id: str, sender: str, to: str, subject: str, body: str,
+            attachments: tuple[tuple[str, bytes], ...] = ()) -> EmailMessage:
+    """`attachments`: (file name, PDF bytes) each."""
     msg = EmailMessage()
     msg["From"] = sender
     msg["To"] = to
@@ -49,6 +51,8 @@ def message(email_id: str, sender: str, to: str, subject: str, body: str) -> Ema
     # The same id on every attempt: receivers that de-duplicate on Message-ID hide a rare second copy.
     msg["Message-ID"] = f"<{email_id}@portal>"
     msg.set_content(body)
+    for filename, data in attachments:
+        msg.add_attachment(data, maintype="application", subtype="pdf", filename=filename)
     return msg
 
 

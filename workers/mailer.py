@@ -25,6 +25,7 @@ from domain.actor import Actor, acting
 from domain.application import Portal
 from domain.email import QUEUED, Email
 from domain.email_templates import fill_secrets
+from gateway.invoice_pdf import pdf_of
 from projections.email_secrets import forget_secrets, secrets_of
 from workers.config import Settings, event_store_env
 from workers.mail_transport import Bounced, Transport, TryLater, message, sender_from, transport_from
@@ -105,7 +106,7 @@ class Mailer:
             return await self.retry_or_fail(conn, mail, f"waiting for {', '.join(sorted(missing))}",
                                             SECRET_GRACE, SECRET_POLL)
         outgoing = message(mail.email_id, self.sender, mail.to, fill_secrets(mail.subject, secrets),
-                           fill_secrets(mail.body, secrets))
+                           fill_secrets(mail.body, secrets), await asyncio.to_thread(self.attachments, mail))
         try:
             await asyncio.to_thread(self.transport.send, outgoing)
         except Bounced as bounce:
@@ -119,6 +120,16 @@ class Mailer:
                            "WHERE email_id = $1", mail.email_id)
         await forget_secrets(conn, mail.email_id)
         return True
+
+    def attachments(self, mail: Email) -> tuple[tuple[str, bytes], ...]:
+        """The e-mail's attachments, rendered now from the event store (`invoice:<id>`: its PDF)."""
+        files = []
+        for reference in mail.attachments:
+            kind, _, invoice_id = reference.partition(":")
+            if kind == "invoice":
+                invoice = self.portal.invoice(mail.account_id, UUID(invoice_id))
+                files.append((f"{invoice.number}.pdf", pdf_of(self.portal, mail.account_id, invoice.id)))
+        return tuple(files)
 
     async def retry_or_fail(self, conn: asyncpg.Connection, mail: Email, reason: str, patience: timedelta,
                             delay: timedelta) -> bool:

@@ -28,7 +28,7 @@ from eventsourcing.utils import Environment
 
 PERSONAL = frozenset({"email", "name", "street", "postal_code", "city", "country", "phone", "holder",
                       "password_hash", "secret", "two_factor_secret", "recovery_digests", "recovery_digest", "to",
-                      "subject", "body", "reason", "code_digest"})
+                      "subject", "body", "reason", "code_digest", "vat_id", "payment_token"})
 SEALED = "_sealed"  # a sealed field: {"_sealed": base64(nonce + ciphertext), "_kind": "s" | "l" | "d" | "o"}
 ERASED = {"s": "[erased]", "l": [], "d": {}, "o": None}  # what a field reads as once its key is destroyed
 CACHE_SECONDS = 30.0  # another process destroying a key is seen here at most this late

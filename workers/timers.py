@@ -1,4 +1,5 @@
-"""Timers turn time into commands: silent clients go offline, overdue sessions close, licenses expire.
+"""Timers turn time into commands: silent clients go offline, overdue sessions close, licenses expire or renew
+(and are invoiced), invoices are charged and failed payments retried (workers/collection.py).
 
 Each sweep finds candidates in the read models (cheap, may lag) and lets the domain decide: the commands are
 idempotent and re-check their rule against the event store, so with two timer replicas, or a crash between
@@ -14,7 +15,9 @@ import asyncpg
 from domain.actor import Actor, acting
 from domain.application import Portal
 from domain.catalog import CATALOG
+from domain.payments import PROVIDERS, PaymentProvider
 from projections import presence
+from workers.collection import candidates, claimed, collect
 from workers.config import Settings, event_store_env
 from workers.stream import pause
 
@@ -66,14 +69,26 @@ async def license_sweep(pool: asyncpg.Pool, portal: Portal) -> int:
     return len(expired)
 
 
+async def payment_sweep(pool: asyncpg.Pool, portal: Portal, provider: PaymentProvider, at: datetime) -> int:
+    """Charge every invoice (refund every credit note) whose next try is due at `at`."""
+    due = await candidates(pool, at, BATCH)
+    for account_id, invoice_id in due:
+        async with pool.acquire() as conn, conn.transaction():
+            if await claimed(conn, invoice_id):
+                await as_timers(collect, portal, provider, account_id, invoice_id, at)
+    return len(due)
+
+
 async def run(settings: Settings, stop: asyncio.Event) -> None:
     pool = await asyncpg.create_pool(settings.database_url, min_size=1, max_size=4)
     portal = Portal(env=event_store_env(settings.database_url))
+    provider = PROVIDERS[settings.payment_provider]()
     try:
         while not stop.is_set():
             counts = {"offline": await offline_sweep(pool, portal, settings.presence_timeout_seconds),
                       "timed_out": await session_sweep(pool, portal),
-                      "expired": await license_sweep(pool, portal)}
+                      "expired": await license_sweep(pool, portal),
+                      "collected": await payment_sweep(pool, portal, provider, datetime.now(UTC))}
             if any(counts.values()):
                 log.info("timers recorded transitions", extra=counts)
             await pause(stop, TICK)

@@ -17,14 +17,16 @@ from domain.claim import Claim
 from domain.client import Client
 from domain.custom_client import CustomClient
 from domain.custom_client_quota import CustomClientQuota
-from domain.contract import (accounts, anydesk, customers, domains, files, helpdesk, impersonations, licenses,
-                             support, usage)
+from domain.contract import (accounts, anydesk, customers, domains, files, helpdesk, impersonations, invoices,
+                             licenses, support, usage)
 from domain.contract import email as mail
 from domain.contract.base import STREAM, SUBJECT_PREFIX, PortalEvent
 from domain.email import Email
 from domain.helpdesk_access import HelpDeskAccess
 from domain.history import redacted
 from domain.impersonation import Impersonation
+from domain.invoice import Invoice
+from domain.invoice_sequence import InvoiceSequence
 from domain.license import License
 from domain.license_usage import LicenseUsage
 from domain.release import Release
@@ -137,6 +139,16 @@ CONTRACT: dict[type, type[PortalEvent]] = {
     HelpDeskAccess.Changed: helpdesk.HelpDeskAccessChanged,
     HelpDeskAccess.SessionStarted: helpdesk.ReadOnlySessionStarted,
     HelpDeskAccess.SessionEnded: helpdesk.ReadOnlySessionEnded,
+    License.Renewed: licenses.LicenseRenewed,
+    Invoice.Issued: invoices.InvoiceIssued,
+    Invoice.Paid: invoices.InvoicePaid,
+    Invoice.PaymentFailed: invoices.InvoicePaymentFailed,
+    Invoice.Uncollectible: invoices.InvoiceUncollectible,
+    Invoice.Voided: invoices.InvoiceVoided,
+    InvoiceSequence.Started: invoices.InvoiceSequenceStarted,
+    InvoiceSequence.NumberTaken: invoices.InvoiceNumberTaken,
+    Account.InvoiceOpened: invoices.AccountInvoiceOpened,
+    Account.InvoiceClosed: invoices.AccountInvoiceClosed,
 }
 
 EVENT_TYPES: dict[str, type[PortalEvent]] = {t.__name__: t for t in CONTRACT.values()}
@@ -146,7 +158,7 @@ def to_public(domain_event: Any) -> PortalEvent:
     """The contract struct for a stored domain event (KeyError for an event type without a contract)."""
     struct = CONTRACT[type(domain_event)]
     stored = redacted(vars(domain_event))
-    own = {f: stored[f] for f in struct.__struct_fields__ if f not in _COMMON}
+    own = {f: stored[f] for f in struct.__struct_fields__ if f not in _COMMON and f in stored}  # older: defaults
     actor = msgspec.convert(domain_event.actor, Actor) if domain_event.actor else None
     return struct(account_id=domain_event.account_id, aggregate_id=domain_event.originator_id,
                   aggregate_version=domain_event.originator_version,

@@ -77,6 +77,7 @@ class AccountContactChanged(PortalEvent):
     city: str
     country: str
     phone: str
+    vat_id: str = ""  # personal (sealed): an EU VAT number, compact (DE136695976)
 
 
 class AccountPaymentMethodChanged(PortalEvent):

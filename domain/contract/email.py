@@ -15,6 +15,7 @@ class EmailQueued(PortalEvent):
     body: str  # secrets stay `{name}` placeholders; their values never enter the event store
     secret_params: list[str]
     queued_at: datetime
+    attachments: list[str] = []  # by reference: `invoice:<id>` is the invoice's PDF
 
 
 class EmailSent(PortalEvent):

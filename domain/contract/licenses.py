@@ -69,3 +69,9 @@ class ValueTaken(PortalEvent):
 class LicenseExpired(PortalEvent):
     aggregate = "license"
     expired_at: datetime
+
+
+class LicenseRenewed(PortalEvent):
+    """An uncancelled term reached its end and runs for another (an InvoiceIssued of cause "renewal" follows)."""
+    aggregate = "license"
+    expires_at: datetime

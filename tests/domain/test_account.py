@@ -143,13 +143,13 @@ def test_an_unchanged_contact_records_nothing(app, account_id, contact):
     assert app.account(account_id).version == version
 
 
-def test_changing_the_payment_method_stores_only_the_masked_fields(app, account_id, card):
-    app.change_payment_method(account_id, **card)
+def test_changing_the_payment_method_stores_only_the_masked_fields_and_the_providers_token(app, account_id, card):
+    app.change_payment_method(account_id, **card, payment_token="tok_visa")
 
     stored = app.recorder.select_events(account_id, desc=True, limit=1)[0]
     assert stored.topic.endswith("Account.PaymentMethodChanged")
-    assert json.loads(stored.state).keys() - {"timestamp", "account_id", "actor"} == card.keys()
-    assert app.account(account_id).payment_method == card
+    assert json.loads(stored.state).keys() - {"timestamp", "account_id", "actor"} == card.keys() | {"payment_token"}
+    assert app.account(account_id).payment_method == {**card, "payment_token": "tok_visa"}
 
 
 def test_an_api_key_cannot_be_created_while_api_access_is_off(app, account_id, refused):

@@ -277,8 +277,9 @@ def test_a_license_past_its_expiry_has_free_limits_before_it_is_expired(
     assert app.license(account_id).product == "lite"
 
 
-def test_expiring_a_license_records_the_expiry_once(app, account_id, clock, recorded):
+def test_expiring_a_cancelled_license_records_the_expiry_once(app, account_id, clock, recorded):
     app.upgrade_license(account_id, "lite")
+    app.cancel_license(account_id)
     clock.advance(days=366)
 
     first = recorded(app.expire_license, account_id)

@@ -3,7 +3,7 @@
 import importlib
 import pkgutil
 from datetime import UTC, datetime
-from uuid import uuid4
+from uuid import UUID, uuid4
 
 import msgspec
 import pytest
@@ -11,6 +11,7 @@ import pytest
 import domain
 from domain import totp
 from domain.account import Account
+from domain.payments import Outcome
 from domain.reseller import Reseller
 from domain.user import User
 from domain.contract import CONTRACT, EVENT_TYPES, PortalEvent, subject, to_public, upcast
@@ -100,6 +101,22 @@ def use_files(app, account_id) -> None:
     app.delete_custom_client(account_id, custom_client_id)
 
 
+def use_invoices(app, account_id, clock) -> None:
+    """A declined card through its retries to uncollectible, a paid invoice credited, a renewal voided."""
+    app.change_payment_method(account_id, kind="card", brand="visa", last4="0002", expiry_month=12,
+                              expiry_year=2031, holder="Ann", payment_token="tok_chargeDeclined")
+    app.upgrade_license(account_id, "enterprise")
+    declined = app.account(account_id).unpaid[-1][0]
+    for attempt in range(1, 5):
+        app.record_payment(account_id, UUID(declined), attempt, Outcome(succeeded=False, failure="card_declined"))
+    paid = UUID(app.account(account_id).unpaid[0][0])
+    app.record_payment(account_id, paid, 1, Outcome(succeeded=True, reference="ch_1"))
+    app.credit_invoice(account_id, paid)
+    clock.advance(days=366)
+    app.expire_license(account_id)  # renews, invoiced
+    app.void_invoice(account_id, UUID(app.account(account_id).unpaid[-1][0]), "a test")
+
+
 @pytest.fixture
 def history(app, account_id, contact, card, clock, register) -> list:
     """The stored events of one account's life that exercises every command."""
@@ -116,6 +133,7 @@ def history(app, account_id, contact, card, clock, register) -> list:
     use_domains(app, account_id)
     use_support(app, account_id)
     use_helpdesk(app, account_id)
+    use_invoices(app, account_id, clock)
     app.cancel_license(account_id)
     app.change_contact(account_id, **contact)
     app.change_payment_method(account_id, **card)

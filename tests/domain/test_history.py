@@ -17,7 +17,8 @@ def test_the_log_holds_only_the_accounts_own_events_in_order(app, signup, accoun
 
     assert [p for p, _ in log] == sorted(p for p, _ in log)
     assert {e.account_id for _, e in log} == {account_id}
-    assert type(log[-1][1]).__qualname__ == "License.Upgraded"
+    assert [type(e).__qualname__ for _, e in log][-4:] == [  # the upgrade and its invoice, in one save
+        "License.Upgraded", "Invoice.Issued", "Account.InvoiceOpened", "Email.Queued"]
 
 
 def test_the_state_as_of_a_position_is_the_state_then(app, account_id):

@@ -15,9 +15,10 @@ from tests.e2e.support import REQUEST as SUPPORT_REQUEST
 from tests.e2e.world import (API_KEYS, CUSTOMER_USERS, EVERYONE, HELP_DESK, PEOPLE, Rule, World, disposable_client,
                             disposable_custom_client, disposable_key, disposable_plan, helped_user,
                             impersonation_of_a, managed_account, member, other_account, other_client,
-                            other_custom_client, other_impersonation, other_resellers_customer, other_session,
-                            other_support_request, other_user, own_account, own_client, own_custom_client,
-                            own_session, public_link, read_only_session, suppressed_address, support_request_of_a,
+                            other_custom_client, other_impersonation, other_invoice, other_resellers_customer,
+                            other_session, other_support_request, other_user, own_account, own_client,
+                            own_custom_client, own_invoice, own_session, public_link, read_only_session,
+                            suppressed_address, support_request_of_a,
                             the_plan, throwaway)
 
 
@@ -204,6 +205,14 @@ RULES: dict[tuple[str, str], Rule] = {
     ("GET", "/v1/usage"): Rule(allowed=READERS, query={"from": "2026-11-01", "to": "2026-11-30"}),
     ("GET", "/v1/usage.csv"): Rule(allowed=READERS, query={"from": "2026-11-01", "to": "2026-11-30"}),
     ("POST", "/v1/admin/releases"): Rule(allowed=ADMINS, body=lambda w: {"platform": "ios", "version": "99.0.0"}),
+    ("GET", "/v1/invoices"): Rule(allowed=READERS),
+    ("GET", "/v1/invoices.csv"): Rule(allowed=READERS),
+    ("GET", "/v1/invoices/{document:str}"): Rule(allowed=READERS, params=own_invoice, other=other_invoice),
+    ("POST", "/v1/admin/invoices/{invoice_id:uuid}/void"): Rule(allowed=ADMINS, body=lambda w: {"reason": "matrix"},
+                                                              params=own_invoice),
+    ("POST", "/v1/admin/invoices/{invoice_id:uuid}/credit-note"): Rule(allowed=ADMINS, body=lambda w: {},
+                                                                     params=own_invoice),  # unpaid: refused (409)
+    ("POST", "/v1/payments/webhook"): PUBLIC,  # the provider's signature is the credential (refused unsigned)
 }
 
 # Authenticated by the license key (X-License-Key), not by a role: checked separately.

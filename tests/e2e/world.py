@@ -57,6 +57,8 @@ class World:
     custom_client_b: str
     public_token_a: str
     support_b: str  # a support request of account B
+    invoice_a: str  # the invoice of A's upgrade
+    invoice_b: str
     tokens: dict[str, str]
     staff_emails: dict[str, str]
 
@@ -93,7 +95,8 @@ async def new_api_key(http: httpx.AsyncClient, account: Account, scope: str) -> 
 
 async def build_world(http: httpx.AsyncClient, add_staff: Callable[[str, str], None]) -> World:
     a, b = await sign_up(http), await sign_up(http)
-    await command(http, a, "POST", "/v1/license/upgrade", {"product": "professional"})
+    invoice_a, invoice_b = [await first_invoice(http, account, product)
+                            for account, product in ((a, "professional"), (b, "lite"))]
     devices = []
     for account in (a, b):
         key = (await license_tab(http, account, account.position))["license_key"]
@@ -124,8 +127,8 @@ async def build_world(http: httpx.AsyncClient, add_staff: Callable[[str, str], N
                  reseller_account_customer=await new_customer(http, reseller.token),
                  plan_id=plan_id, impersonation_b=(await impersonate(http, tokens["administrator"], b.account_id))[0],
                  custom_client_a=custom_client_a, custom_client_b=custom_client_b, public_token_a=public_token_a,
-                 support_b=(await open_request(http, b.token))["request_id"], tokens=tokens,
-                 staff_emails=staff_emails)
+                 support_b=(await open_request(http, b.token))["request_id"], invoice_a=invoice_a,
+                 invoice_b=invoice_b, tokens=tokens, staff_emails=staff_emails)
 
 
 async def allow_help_desk(http: httpx.AsyncClient, owner_token: str) -> None:
@@ -141,6 +144,22 @@ async def helped_customer(http: httpx.AsyncClient, reseller_token: str) -> tuple
     owner_token = await login(http, email)
     await allow_help_desk(http, owner_token)
     return account_id, str(User.id_for(email))
+
+
+async def first_invoice(http: httpx.AsyncClient, account: Account, product: str) -> str:
+    """Upgrade the account; answers the id of the invoice it issued."""
+    position = await command(http, account, "POST", "/v1/license/upgrade", {"product": product})
+    response = await http.get("/v1/invoices", headers={**account.auth, "X-Min-Position": str(position)})
+    assert response.status_code == 200, response.text
+    return response.json()["items"][0]["invoice_id"]
+
+
+async def own_invoice(w: World, role: str) -> dict[str, str]:
+    return {"invoice_id": w.invoice_a, "document": w.invoice_a}
+
+
+def other_invoice(w: World) -> dict[str, str]:
+    return {"invoice_id": w.invoice_b, "document": w.invoice_b}
 
 
 async def add_member(http: httpx.AsyncClient, owner: Account, admin_token: str) -> tuple[str, str]:

@@ -14,6 +14,7 @@ import pytest
 from domain import store
 from domain.application import Portal
 from domain.client import Client
+from domain.invoice import Invoice
 from domain.license import License
 from domain.session import Session
 from projections import presence
@@ -127,13 +128,14 @@ async def test_a_session_past_the_maximum_duration_is_closed_exactly_once(timers
     assert {e.reason for e in ended} == {"timed_out"}
 
 
-async def test_a_license_past_its_expiry_expires_exactly_once(timers, portal: Portal, pool: asyncpg.Pool):
+async def test_a_cancelled_license_past_its_expiry_expires_exactly_once(timers, portal: Portal, pool: asyncpg.Pool):
     before = portal.current_position()
     accounts = {}
     for _ in range(3):
         account_id = await asyncio.to_thread(new_account, portal)
         with clock_at(datetime.now(UTC) - timedelta(days=730)):
-            accounts[account_id] = portal.upgrade_license(account_id, "professional")
+            portal.upgrade_license(account_id, "professional")
+            accounts[account_id] = portal.cancel_license(account_id)
 
     async def all_free() -> bool:
         rows = await pool.fetch("SELECT account_id, product, position FROM license_tab WHERE account_id = ANY($1)",
@@ -148,3 +150,41 @@ async def test_a_license_past_its_expiry_expires_exactly_once(timers, portal: Po
     assert sorted(expired) == sorted(License.id_for(a) for a in accounts)
     for account_id in accounts:
         assert portal.license(account_id).product == "free"
+
+
+async def test_an_uncancelled_license_past_its_expiry_renews_and_is_invoiced_exactly_once(
+        timers, portal: Portal, pool: asyncpg.Pool):
+    before = portal.current_position()
+    account_id = await asyncio.to_thread(new_account, portal)
+    with clock_at(datetime.now(UTC) - timedelta(days=400)):
+        portal.upgrade_license(account_id, "lite")
+
+    async def renewed() -> bool:
+        row = await pool.fetchrow("SELECT expires_at FROM license_tab WHERE account_id = $1", account_id)
+        return row is not None and row["expires_at"] is not None and row["expires_at"] > datetime.now(UTC)
+
+    await eventually(renewed, timeout=60, what="the license to renew")
+    await later_sweeps(portal, pool)
+
+    assert [e.originator_id for e in recorded(portal, before, License.Renewed)] == [License.id_for(account_id)]
+    causes = [e.cause for e in recorded(portal, before, Invoice.Issued) if e.account_id == account_id]
+    assert (causes, portal.license(account_id).product) == (["upgrade", "renewal"], "lite")
+
+
+async def test_a_declined_card_is_tried_once_per_due_attempt_by_two_replicas(timers, portal: Portal,
+                                                                              pool: asyncpg.Pool):
+    before = portal.current_position()
+    account_id = await asyncio.to_thread(new_account, portal)
+    portal.change_payment_method(account_id, kind="card", brand="visa", last4="0002", expiry_month=12,
+                                 expiry_year=2099, holder="Ann", payment_token="tok_chargeDeclined")
+    portal.upgrade_license(account_id, "lite")
+
+    async def failed_once() -> bool:
+        return await pool.fetchval("SELECT status FROM invoices WHERE account_id = $1", account_id) == "payment_failed"
+
+    await eventually(failed_once, timeout=60, what="the first try to fail")
+    await later_sweeps(portal, pool)
+
+    failures = [e for e in recorded(portal, before, Invoice.PaymentFailed) if e.account_id == account_id]
+    assert [(e.attempt, e.failure) for e in failures] == [(1, "card_declined")]
+    assert failures[0].next_attempt_at - failures[0].failed_at == timedelta(days=1)
