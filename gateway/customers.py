@@ -217,6 +217,7 @@ class CustomersController(Controller):
         if given.get("enabled") is False:  # sessions and API keys end for good: enabling again revives neither
             await pool.execute("UPDATE auth_tokens SET revoked_at = now() WHERE account_id = $1 "
                                "AND revoked_at IS NULL", account_id)
+            await state.beats.revoke(account_id)  # and its devices' heartbeats are checked again
         return accepted(position)
 
     @post("/customers/{account_id:uuid}/email", status_code=201,
