@@ -149,4 +149,10 @@ def row(figure: str, unit: str, mine: Figure, baseline: str, base: Figure, **det
                baseline_value=base.rate, baseline_latency=base.latency, ratio=round(mine.rate / max(base.rate, 1e-9), 3),
                cores={**mine.cores, "baseline load": base.cores.get("load", 0.0)},
                details={"statuses": mine.statuses, "errors": mine.errors, "baseline_statuses": base.statuses,
-                        "baseline_cores": base.cores, **details})
+                        "baseline_cores": base.cores, "cpu_ms_per_answer": cpu_ms(mine, "gateway"),
+                        "baseline_cpu_ms_per_answer": cpu_ms(base, "bare"), **details})
+
+
+def cpu_ms(figure: Figure, part: str) -> float | None:
+    """CPU milliseconds the part spent per answer: steadier than rates on a machine other work shares."""
+    return round(figure.cores[part] * 1000 / figure.rate, 3) if figure.rate and part in figure.cores else None

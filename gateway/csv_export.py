@@ -25,7 +25,7 @@ from domain.i18n import N_, translated
 from projections.preferences import Preferences, preferences
 
 CHUNK_ROWS = 500
-QUEUED_CHUNKS = 8  # COPY's chunks waiting for a slow reader; past that PostgreSQL waits (flat memory)
+QUEUED_CHUNKS = 32  # COPY's chunks waiting for a slow reader; past that PostgreSQL waits (flat memory)
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")  # a spreadsheet would evaluate these
 FORMULA_CHARS = ", ".join(f"chr({ord(prefix)})" for prefix in FORMULA_PREFIXES)  # the same, in SQL
 YES, NO = N_("yes"), N_("no")
@@ -136,8 +136,15 @@ async def copied(pool: asyncpg.Pool, header: Sequence[str], query: CsvQuery, fmt
     try:
         write_header(first := io.StringIO(), header, fmt)
         yield first.getvalue().encode()
-        while (chunk := await chunks.get()) is not None:
-            yield bytes(chunk).replace(b"\n", b"\r\n")  # csv.writer's line ends (no cell holds a line break)
+        finished = False
+        while not finished:
+            waiting = [await chunks.get()]
+            while not chunks.empty():  # everything COPY sent meanwhile goes out in one write
+                waiting.append(chunks.get_nowait())
+            finished = waiting[-1] is None
+            # csv.writer's line ends (no cell holds a line break)
+            if body := b"".join(c for c in waiting if c is not None):
+                yield body.replace(b"\n", b"\r\n")
         await task  # its error, if any
     finally:
         if not task.done():  # the reader went away
