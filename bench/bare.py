@@ -1,5 +1,6 @@
-"""The queries' baseline: a bare Litestar handler answering the very JSON the gateway answered, read with one
-asyncpg primary-key lookup. Served like the gateway (uvicorn, one process, no access log).
+"""The baselines served over HTTP: a bare Litestar handler answering the very JSON the gateway answered, read with
+one asyncpg primary-key lookup (queries); the same heartbeat request answered without the database; and a hello
+(`/health`), the load generator's ceiling. Served like the gateway (uvicorn, one process, no access log).
 
     PORTAL_DATABASE_URL=… python -m bench.bare --port N
 """
@@ -8,11 +9,15 @@ import argparse
 import os
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from typing import Annotated
 
 import asyncpg
 import uvicorn
-from litestar import Litestar, Response, get
+from litestar import Litestar, Response, get, post
 from litestar.datastructures import State
+from litestar.params import Parameter
+
+from gateway.device import Heartbeat
 
 TABLE = "bench_pages"  # key text PRIMARY KEY, body bytea: filled by the benchmark from the gateway's answers
 
@@ -25,7 +30,14 @@ async def page(key: str, state: State) -> Response[bytes]:
 
 @get("/health")
 async def health() -> dict[str, str]:
+    """The hello: what a generator can drive at most, against a handler that does nothing."""
     return {"status": "ok"}
+
+
+@post("/v1/device/heartbeat", status_code=200)
+async def heartbeat(data: Heartbeat, license_key: Annotated[str, Parameter(header="X-License-Key")]) -> Response[bytes]:
+    """The heartbeats' baseline: the same request decoded and checked the same way, answered without the database."""
+    return Response(b'{"position":null}', media_type="application/json")
 
 
 def create_app(database_url: str) -> Litestar:
@@ -37,7 +49,7 @@ def create_app(database_url: str) -> Litestar:
         finally:
             await app.state.pool.close()
 
-    return Litestar(route_handlers=[page, health], lifespan=[lifespan], logging_config=None)
+    return Litestar(route_handlers=[page, health, heartbeat], lifespan=[lifespan], logging_config=None)
 
 
 if __name__ == "__main__":

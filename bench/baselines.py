@@ -13,7 +13,6 @@ from eventsourcing.persistence import StoredEvent
 from nats.js.api import AckPolicy, ConsumerConfig, StorageType, StreamConfig
 
 from domain.application import Portal
-from projections import presence
 from workers.config import event_store_env
 
 Sample = tuple[str, int, float, float, int | None]  # as bench.load records them
@@ -152,25 +151,6 @@ async def copy_export(pool: asyncpg.Pool, query: str, *args: Any) -> tuple[int, 
     async with pool.acquire() as conn:
         await conn.copy_from_query(query, *args, output=counting, format="csv")
     return lines, time.monotonic() - began
-
-
-async def heartbeat_updates(pool: asyncpg.Pool, beats: list[dict[str, Any]], concurrency: int,
-                            duration: float) -> list[Sample]:
-    """The heartbeat's one UPDATE (projections.presence.beat), straight on asyncpg, without HTTP."""
-    samples: list[Sample] = []
-    stop_at = time.monotonic() + duration
-
-    async def beating(offset: int) -> None:
-        i = offset
-        while time.monotonic() < stop_at:
-            b = beats[i % len(beats)]
-            began = time.monotonic()
-            absorbed = await presence.beat(pool, b["license_key"], b["client_id"], b["version"])
-            samples.append(("beat", 200 if absorbed else 409, time.monotonic(), time.monotonic() - began, None))
-            i += concurrency
-
-    await asyncio.gather(*(beating(i) for i in range(concurrency)))
-    return samples
 
 
 async def poll_positions(database_url: str, stopped: Callable[[], bool]) -> list[tuple[float, dict[str, int]]]:

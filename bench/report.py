@@ -79,6 +79,11 @@ def table(rows: list[Row]) -> str:
     if parts:
         text += ["", "cores used while measuring Portal's figure (1.00 = one core busy): " + ", ".join(parts)]
         text += [f"  {r.figure}: " + "  ".join(f"{p} {r.cores.get(p, 0):.2f}" for p in parts) for r in rows if r.cores]
+    per_answer = [r for r in rows if r.details.get("cpu_ms_per_answer")]
+    if per_answer:
+        text += ["", "CPU ms per answer, Portal's gateway / the baseline's bare handler:"]
+        text += [f"  {r.figure}: {r.details['cpu_ms_per_answer']} / {r.details.get('baseline_cpu_ms_per_answer')}"
+                 for r in per_answer]
     return "\n".join(text)
 
 

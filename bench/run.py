@@ -43,6 +43,8 @@ def arguments() -> argparse.Namespace:
     p.add_argument("--sessions", type=int, default=10, help="sessions per seeded client (default 10)")
     p.add_argument("--export-sessions", type=int, default=5_000,
                    help="sessions of the account whose log is exported as CSV (default 5000)")
+    p.add_argument("--memory-rows", type=int, default=1_000_000,
+                   help="sessions in the log exported to measure the gateway's memory (default 1000000)")
     p.add_argument("--command-accounts", type=int, default=8, help="accounts the command load writes to (default 8)")
     p.add_argument("--fresh-rate", type=float, default=100.0, help="commands/s while measuring freshness")
     p.add_argument("--rebuild-events", type=int, default=10_000, help="events replayed per read model")

@@ -21,6 +21,7 @@ from gateway.admin import AdminController
 from gateway.anydesk import ANYDESK, ApiPasswordController
 from gateway.api_keys import ApiKeysController
 from gateway.clients import ClientsController
+from gateway.beats import Beats
 from gateway.config import GatewayConfig
 from gateway.customers import CustomersController
 from gateway.dependencies import DEPENDENCIES
@@ -88,9 +89,13 @@ def lifespan_of(settings: GatewayConfig, metrics: Metrics, open_portal: Callable
         app.state.advances = Advances()
         listener = await asyncpg.connect(settings.database_url)
         await app.state.advances.listen(listener)
+        app.state.beats = Beats(app.state.pool, settings.presence_timeout_seconds)
+        await app.state.beats.listen(listener)
+        app.state.beats.start()
         try:
             yield
         finally:
+            await app.state.beats.stop()
             await listener.close()
             await app.state.nats.drain()
             await app.state.pool.close()

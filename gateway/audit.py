@@ -20,11 +20,11 @@ from domain.errors import NotFound
 from domain.history import AccountState, AsOf, Change, account_log, diff, parse_as_of, state_as_of
 from domain.i18n import N_, Phrase
 from gateway.consistency import MinPosition, off_loop, reach
-from gateway.csv_export import export
+from gateway.csv_export import export, exported
 from gateway.fields import MAX_INT64, ZONE_RULE, After, MomentText, Plain, given, moment
 from gateway.identity import Caller, anyone, owner
 from gateway.problems import Problem
-from projections.audit import AUDIT, AuditEntry, AuditFilter, AuditPage, ChainReport, audit_entries, audit_page, \
+from projections.audit import AUDIT, AuditEntry, AuditFilter, AuditPage, ChainReport, every_audit_entry, audit_page, \
     verify_chain
 
 CSV_HEADER = ("position", "occurred_at", "kind", "aggregate", "aggregate_id", "summary", "actor_kind",
@@ -84,6 +84,13 @@ def csv_row(e: AuditEntry) -> Sequence[Any]:
             a and a.request_id, e.hash)
 
 
+# csv_row in SQL, over the audit_trail table, for COPY
+CSV_COLUMNS = ("position, occurred_at, event_type, aggregate, aggregate_id, summary, "
+               + ", ".join(f"body->'actor'->>'{name}'" for name in ("kind", "name", "role", "on_behalf_of", "address",
+                                                                    "user_agent", "request_id"))
+               + ", hash")
+
+
 class AuditController(Controller):
     path = "/v1"
     tags = ["audit"]
@@ -103,7 +110,7 @@ class AuditController(Controller):
                      min_position: Annotated[int | None, MinPosition] = None) -> Stream:
         await reach(state, AUDIT.name, min_position)
         return await export(pool, caller.account_id, "audit.csv", CSV_HEADER, csv_row,
-                            every=lambda: audit_entries(pool, caller.account_id, filters))
+                            every=exported(CSV_COLUMNS, *every_audit_entry(caller.account_id, filters)))
 
     @get("/audit/verify", summary="Recompute the audit hash chain from the event store; the first break",
          dependencies={"caller": Provide(owner)})

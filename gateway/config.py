@@ -9,6 +9,7 @@ class GatewayConfig(msgspec.Struct, frozen=True, kw_only=True):
     nats_url: str
     token_ttl_seconds: int = 7 * 24 * 3600
     min_position_wait_seconds: float = 2.0  # how long a query with X-Min-Position waits before 503
+    presence_timeout_seconds: float = 30.0  # a client silent this long goes offline (timers; heartbeats trust)
     ready_max_lag: int = 1_000  # /ready fails when a projection is further behind the event store
     public_url: str = "http://127.0.0.1:8000"  # where users reach the portal (links in e-mails)
     signing_key_file: str | None = None  # the Ed25519 key packages are signed with (builder, gateway)

@@ -22,13 +22,13 @@ from domain.user_commands import PLATFORM_ACCOUNT
 from domain.user_commands import normalised_email
 from gateway.fields import EmailAddress, Name, Password, ProductCode, require_strong
 from gateway.consistency import MinPosition, accepted, command, off_loop, reach
-from gateway.csv_export import export
+from gateway.csv_export import export, exported
 from gateway.identity import forget_logins, hash_password
 from gateway.managers import Manager, managed, manager
 from gateway.problems import Problem
 from gateway.resets import send_reset_link
 from projections.access import ACCOUNT_ACCESS
-from projections.customers import CUSTOMERS, CustomerRow, Filter, customer, customer_page, customer_rows
+from projections.customers import CUSTOMERS, CustomerRow, Filter, customer, customer_page, every_customer
 from projections.license import LICENSE_TAB
 from projections.plans import PLANS, Usage, usage
 from projections.users import account_users
@@ -142,6 +142,10 @@ def csv_cells(c: CustomerRow) -> tuple[Any, ...]:
             c.opened_at)
 
 
+CSV_COLUMNS = ("account_id, customer_number, login, name, phone, level, enabled, api_access, time_zone, product, "
+               "expires_at, linked_clients, online_clients, reseller_id, plan_id, opened_at")  # csv_cells in SQL
+
+
 class CustomersController(Controller):
     path = "/v1/admin"
     tags = ["admin"]
@@ -161,8 +165,8 @@ class CustomersController(Controller):
             return (await customers_page(pool, who, listing))[0]
 
         return await export(pool, who.caller.account_id, "customers.csv", CSV_HEADER, csv_cells, page=page,
-                            every=lambda: customer_rows(pool, who.scope, listing.filter, sort=listing.sort,
-                                                        descending=listing.descending))
+                            every=exported(CSV_COLUMNS, *every_customer(who.scope, listing.filter, sort=listing.sort,
+                                                                         descending=listing.descending)))
 
     @get("/customers/{account_id:uuid}", summary="The customer overview: who, level, time zone, license and clients, "
                                        "reseller plan and usage")
@@ -213,6 +217,7 @@ class CustomersController(Controller):
         if given.get("enabled") is False:  # sessions and API keys end for good: enabling again revives neither
             await pool.execute("UPDATE auth_tokens SET revoked_at = now() WHERE account_id = $1 "
                                "AND revoked_at IS NULL", account_id)
+            await state.beats.revoke(account_id)  # and its devices' heartbeats are checked again
         return accepted(position)
 
     @post("/customers/{account_id:uuid}/email", status_code=201,

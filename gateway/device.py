@@ -5,7 +5,8 @@ from uuid import UUID
 
 import asyncpg
 import msgspec
-from litestar import Controller, Request, Response, post
+from litestar import Controller, MediaType, Request, Response, post
+from litestar.datastructures import State
 from litestar.di import Provide
 from litestar.params import Parameter
 
@@ -13,6 +14,7 @@ from domain.application import Portal
 from domain.actor import Actor
 from domain.files_commands import lookup_digest
 from domain.i18n import N_
+from gateway.beats import Beats
 from gateway.consistency import accepted, command, off_loop
 from gateway.fields import Plain, described
 from gateway.problems import Problem
@@ -52,6 +54,9 @@ class SessionRequest(msgspec.Struct, forbid_unknown_fields=True, kw_only=True):
 class SessionStarted(msgspec.Struct, kw_only=True):
     session_id: str
     position: int
+
+
+ABSORBED = b'{"position":null}'  # a heartbeat that recorded nothing
 
 
 class Device(msgspec.Struct, frozen=True):
@@ -117,15 +122,21 @@ class DeviceController(Controller):
 
     @post("/heartbeat", status_code=200, dependencies={"key": Provide(presented_key)},
           summary="The client is online. Cheap: only transitions become events")
-    async def heartbeat(self, data: Heartbeat, request: Request,
+    async def heartbeat(self, data: Heartbeat, request: Request, state: State,
                         portal: Portal, pool: asyncpg.Pool, key: str) -> Response[Any]:
-        if await presence.beat(pool, key, data.client_id, data.version):
-            return Response({"position": None})
+        beats: Beats = state.beats
+        if beats.absorbed(key, data.client_id, data.version):
+            return Response(ABSORBED, media_type=MediaType.JSON)
+        written = await presence.beat(pool, key, data.client_id, data.version)
+        if written is not None:
+            beats.confirm(key, data.client_id, data.version, written)
+            return Response(ABSORBED, media_type=MediaType.JSON)
         account_id = await key_account(portal, pool, key)
         async with presence.locked(pool, account_id, data.client_id) as row:
             position = await command(device_actor(request, data.client_id), portal.client_came_online,
                                      account_id, data.client_id, data.version)
             await row.mark(online=True, version=data.version)
+        beats.confirm(key, data.client_id, data.version, account_id)
         return accepted(position)
 
     @post("/sessions", status_code=201, dependencies={"caller": Provide(device)},

@@ -14,12 +14,12 @@ from litestar.response import Stream
 from domain.application import Portal
 from domain.i18n import N_
 from gateway.consistency import MinPosition, accepted, command, reach
-from gateway.csv_export import export
+from gateway.csv_export import export, exported
 from gateway.fields import ZONE_RULE, Comment, Cursor, Limit, Order, Plain, moment, parameter
 from gateway.identity import Caller, customer
 from gateway.problems import Problem
 from projections.sessions import (SESSIONS, SessionDetails, SessionFilter, SessionRow, session_details,
-                                  session_page, session_rows)
+                                  session_page, every_session)
 
 ClientFilter = Annotated[str | None, parameter(N_("a client id of 9 or 10 digits"), r"^[0-9]{9,10}$")]
 After = Annotated[str | None, Parameter(query="from", max_length=40, description=f"Started at or after: {ZONE_RULE}")]
@@ -43,6 +43,11 @@ CSV_HEADER = (N_("Session"), N_("From ID"), N_("From alias"), N_("To ID"), N_("T
 def csv_cells(s: SessionRow) -> tuple[Any, ...]:
     return (s.session_id, s.from_.client_id, s.from_.alias, s.to.client_id, s.to.alias, s.started_at, s.ended_at,
             s.duration_seconds, s.active)
+
+
+# csv_cells in SQL, over the columns of projections.sessions' query, for COPY
+CSV_COLUMNS = ("session_id, from_client_id, from_alias, to_client_id, to_alias, started_at, ended_at, "
+               "trunc(extract(epoch FROM ended_at - started_at))::bigint, ended_at IS NULL")
 
 
 class SessionQuery(msgspec.Struct, frozen=True, kw_only=True):
@@ -86,8 +91,8 @@ class SessionsController(Controller):
             return (await sessions_page(pool, caller.account_id, listing))[0]
 
         return await export(pool, caller.account_id, "sessions.csv", CSV_HEADER, csv_cells, page=page,
-                            every=lambda: session_rows(pool, caller.account_id, listing.filter,
-                                                       descending=listing.descending))
+                            every=exported(CSV_COLUMNS, *every_session(caller.account_id, listing.filter,
+                                                                        descending=listing.descending)))
 
     @get("/sessions/{session_id:str}", summary="Session details with its comment")
     async def show_session(self, session_id: SessionId, caller: Caller, state: State, pool: asyncpg.Pool,

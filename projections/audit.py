@@ -5,7 +5,6 @@ import asyncio
 import json
 import re
 from collections import defaultdict
-from collections.abc import AsyncIterator
 from datetime import datetime
 from typing import Any
 from uuid import UUID
@@ -140,16 +139,10 @@ async def audit_page(pool: asyncpg.Pool, account_id: UUID, f: AuditFilter, after
     return AuditPage(entries=entries, next_after=entries[-1].position if len(rows) > limit else None)
 
 
-async def audit_entries(pool: asyncpg.Pool, account_id: UUID, f: AuditFilter) -> AsyncIterator[AuditEntry]:
-    """Every matching entry, a page at a time (for exports of any length)."""
-    after = 0
-    while True:
-        page = await audit_page(pool, account_id, f, after, 500)
-        for entry in page.entries:
-            yield entry
-        if page.next_after is None:
-            return
-        after = page.next_after
+def every_audit_entry(account_id: UUID, f: AuditFilter) -> tuple[str, list[Any]]:
+    """Every matching entry in order, as one query and its arguments (for a COPY of any length)."""
+    where, args = _where(account_id, f, 0)
+    return f"SELECT * FROM audit_trail WHERE {where} ORDER BY position", args
 
 
 # -- the chain check -------------------------------------------------------------------------------------

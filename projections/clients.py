@@ -1,6 +1,5 @@
 """The Clients tab read model: linked clients with alias, presence, version, comment; client details."""
 
-from collections.abc import AsyncIterator
 from datetime import datetime
 from uuid import UUID
 
@@ -136,15 +135,12 @@ async def client_page(pool: asyncpg.Pool, account_id: UUID, *, online: bool | No
     return [_row(r) for r in rows], next_cursor
 
 
-async def client_rows(pool: asyncpg.Pool, account_id: UUID, *, online: bool | None, search: str | None,
-                      sort: str, descending: bool) -> AsyncIterator[ClientRow]:
-    """Every matching client, streamed from a server-side cursor (for CSV export of any size)."""
+def every_client(account_id: UUID, *, online: bool | None, search: str | None, sort: str,
+                 descending: bool) -> tuple[str, list[object]]:
+    """Every matching client in order, as one query and its arguments (for a COPY of any size)."""
     where, args = _filters(account_id, online, search)
     direction = "DESC" if descending else "ASC"
-    query = f"{SELECT} WHERE {where} ORDER BY {SORTS[sort].expression} {direction}, client_id {direction}"
-    async with pool.acquire() as conn, conn.transaction():  # server-side cursors live in a transaction
-        async for r in conn.cursor(query, *args, prefetch=2_000):
-            yield _row(r)
+    return f"{SELECT} WHERE {where} ORDER BY {SORTS[sort].expression} {direction}, client_id {direction}", args
 
 
 class ClientDetails(ClientRow, kw_only=True):

@@ -3,7 +3,7 @@
 Names, e-mail addresses and phones are not stored here; the queries take them from the License tab.
 """
 
-from collections.abc import AsyncIterator, Callable
+from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 from uuid import UUID
@@ -144,14 +144,11 @@ async def customer_page(pool: asyncpg.Pool, scope: UUID | None, f: Filter, *, so
     return [CustomerRow(**dict(r)) for r in rows], next_cursor
 
 
-async def customer_rows(pool: asyncpg.Pool, scope: UUID | None, f: Filter, *, sort: str,
-                        descending: bool) -> AsyncIterator[CustomerRow]:
-    """Every matching row, streamed from a server-side cursor (flat memory for a CSV of any size)."""
+def every_customer(scope: UUID | None, f: Filter, *, sort: str, descending: bool) -> tuple[str, list[Any]]:
+    """Every matching customer in order, as one query and its arguments (for a COPY of any size)."""
     where, args = _where(scope, f)
     order = f"{SORTS[sort].expression} {'DESC' if descending else 'ASC'}, c.account_id"
-    async with pool.acquire() as conn, conn.transaction():
-        async for r in conn.cursor(f"{SELECT} WHERE {where} ORDER BY {order}", *args, prefetch=2_000):
-            yield CustomerRow(**dict(r))
+    return f"{SELECT} WHERE {where} ORDER BY {order}", args
 
 
 async def customer(pool: asyncpg.Pool, scope: UUID | None, account_id: UUID) -> CustomerRow | None:

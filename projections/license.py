@@ -3,6 +3,7 @@
 Events carry a license key only as its fingerprint, so this table keeps only that (the heartbeats' fast path
 matches on it); the live key the tab shows comes from the event store."""
 
+from collections.abc import Awaitable, Callable
 from datetime import datetime
 from uuid import UUID
 
@@ -232,11 +233,13 @@ class LicenseTab(msgspec.Struct, kw_only=True):
     overdue_invoices: list[str] = []  # their numbers
 
 
-async def license_tab(pool: asyncpg.Pool, account_id: UUID, license_key: str) -> LicenseTab | None:
-    """The tab, showing `license_key`: the account's current key, read from the event store."""
+async def license_tab(pool: asyncpg.Pool, account_id: UUID,
+                      live_key: Callable[[str], Awaitable[str]]) -> LicenseTab | None:
+    """The tab, showing the account's current key: `live_key` answers it, given the fingerprint the tab shows."""
     row = await pool.fetchrow("SELECT * FROM license_tab WHERE account_id = $1", account_id)
     if row is None:
         return None
+    license_key = await live_key(row["key_fingerprint"])
     tier = PRODUCTS[row["product"]]
     return LicenseTab(
         account_id=row["account_id"], customer_number=row["customer_number"], email=row["email"],

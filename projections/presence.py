@@ -6,7 +6,7 @@ heartbeat and the offline timer never interleave: whichever comes second sees wh
 
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
-from datetime import datetime
+from datetime import UTC, datetime
 from uuid import UUID
 
 import asyncpg
@@ -14,19 +14,29 @@ import asyncpg
 from domain.history import fingerprint
 
 
-async def beat(pool: asyncpg.Pool, license_key: str, client_id: str, version: str) -> bool:
-    """The common case in one statement: a linked client already online, same version. True when absorbed;
-    False means a transition may be due (or the key or client is unknown, or the account switched off), for
-    the caller's slow path, which checks the key itself."""
-    return await pool.fetchval(
-        """UPDATE presence p SET last_seen = now()
-           FROM license_tab l, clients c, account_access a
-           WHERE l.key_fingerprint = $1 AND p.account_id = l.account_id AND p.client_id = $2
-             AND a.account_id = l.account_id AND NOT a.disabled
-             AND p.online AND p.version = $3
-             AND c.account_id = l.account_id AND c.client_id = $2 AND c.linked
-             AND c.online_since IS NOT NULL AND c.version = $3
-           RETURNING true""", fingerprint(license_key), client_id, version) or False
+REFRESH = """UPDATE presence p SET last_seen = greatest(p.last_seen, b.at)
+    FROM unnest($1::text[], $2::text[], $3::text[], $4::timestamptz[]) AS b(key_fingerprint, client_id, version, at),
+         license_tab l, clients c, account_access a
+    WHERE l.key_fingerprint = b.key_fingerprint AND p.account_id = l.account_id AND p.client_id = b.client_id
+      AND a.account_id = l.account_id AND NOT a.disabled
+      AND p.online AND p.version = b.version
+      AND c.account_id = l.account_id AND c.client_id = b.client_id AND c.linked
+      AND c.online_since IS NOT NULL AND c.version = b.version
+    RETURNING b.key_fingerprint, b.client_id, l.account_id"""
+
+
+async def refresh(pool: asyncpg.Pool, beats: list[tuple[str, str, str, datetime]]) -> dict[tuple[str, str], UUID]:
+    """Many heartbeats in one statement, each (key fingerprint, client id, version, when) of a linked client
+    already online with that version under the account's current key, the account not switched off; answers
+    the account of each one written (the others may be due a transition: the caller's slow path)."""
+    rows = await pool.fetch(REFRESH, *(list(column) for column in zip(*beats))) if beats else []
+    return {(r["key_fingerprint"], r["client_id"]): r["account_id"] for r in rows}
+
+
+async def beat(pool: asyncpg.Pool, license_key: str, client_id: str, version: str) -> UUID | None:
+    """One heartbeat, as `refresh` writes it; answers the client's account when written."""
+    written = await refresh(pool, [(fingerprint(license_key), client_id, version, datetime.now(UTC))])
+    return next(iter(written.values()), None)
 
 
 class PresenceRow:

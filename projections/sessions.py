@@ -1,6 +1,5 @@
 """The Sessions tab read model: past and current sessions of the account's clients; session details."""
 
-from collections.abc import AsyncIterator
 from datetime import datetime
 from uuid import UUID
 
@@ -140,15 +139,11 @@ async def session_page(pool: asyncpg.Pool, account_id: UUID, f: SessionFilter, *
     return [_row(r) for r in rows], next_cursor
 
 
-async def session_rows(pool: asyncpg.Pool, account_id: UUID, f: SessionFilter, *,
-                       descending: bool) -> AsyncIterator[SessionRow]:
-    """Every matching session, streamed from a server-side cursor (for CSV export of any size)."""
+def every_session(account_id: UUID, f: SessionFilter, *, descending: bool) -> tuple[str, list[object]]:
+    """Every matching session in order, as one query and its arguments (for a COPY of any size)."""
     where, args = _filters(account_id, f)
     direction = "DESC" if descending else "ASC"
-    query = f"{SELECT} WHERE {where} ORDER BY s.started_at {direction}, s.session_id {direction}"
-    async with pool.acquire() as conn, conn.transaction():  # server-side cursors live in a transaction
-        async for r in conn.cursor(query, *args, prefetch=2_000):
-            yield _row(r)
+    return f"{SELECT} WHERE {where} ORDER BY s.started_at {direction}, s.session_id {direction}", args
 
 
 async def session_details(pool: asyncpg.Pool, account_id: UUID, session_id: str) -> SessionDetails | None:

@@ -10,7 +10,6 @@ class Settings(GatewayConfig, frozen=True, kw_only=True):
     """Every role's settings: the gateway's own, and those only the workers read."""
 
     log_level: str = "INFO"
-    presence_timeout_seconds: float = 30.0  # a client silent this long goes offline
 
     @classmethod
     def from_env(cls) -> "Settings":

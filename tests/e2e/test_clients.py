@@ -231,3 +231,15 @@ async def test_an_all_rows_csv_export_ignores_the_limit(http, tab):
     rows = await export(http, tab.account, "/v1/clients.csv", limit=2, sort="alias")
 
     assert [r[0] for r in rows[1:]] == [tab.ids[2], tab.ids[0], tab.ids[1]]
+
+
+async def test_the_csv_of_every_client_copied_from_postgresql_is_the_page_written_by_python(http, tab):
+    await read(http, tab.account, "/v1/clients", tab.position)
+    await command(http, tab.account, "PATCH", "/v1/settings", {"language": "de", "time_zone": "America/St_Johns",
+                                                               "csv_date_format": "us"})
+    every = await http.get("/v1/clients.csv", params={"sort": "alias"}, headers=tab.account.auth)
+    await command(http, tab.account, "PATCH", "/v1/settings", {"csv_scope": "page"})
+
+    page = await http.get("/v1/clients.csv", params={"sort": "alias", "limit": 100}, headers=tab.account.auth)
+
+    assert every.content == page.content and every.content.count(b"\r\n") == 4

@@ -166,3 +166,18 @@ async def test_a_page_scoped_csv_export_of_sessions_has_only_limit_rows(http, ac
     rows = await export(http, account, "/v1/sessions.csv", limit=2)
 
     assert [r[0] for r in rows[1:]] == [ids[2], ids[1]]
+
+
+async def test_the_csv_of_every_session_copied_from_postgresql_is_the_page_written_by_python(http, account, device):
+    a, _ = await device.register()
+    await device.session(a, new_client_id())
+    _, position = await device.start(new_client_id(), a)  # still running: no end, no duration
+    await read(http, account, "/v1/sessions", position)
+    await command(http, account, "PATCH", "/v1/settings", {"language": "fr", "time_zone": "Asia/Kolkata",
+                                                           "csv_date_format": "fr"})
+    every = await http.get("/v1/sessions.csv", headers=account.auth)
+    await command(http, account, "PATCH", "/v1/settings", {"csv_scope": "page"})
+
+    page = await http.get("/v1/sessions.csv", params={"limit": 100}, headers=account.auth)
+
+    assert every.content == page.content and every.content.count(b"\r\n") == 3
