@@ -22,7 +22,7 @@ class EventStore(Protocol):
     """What a rebuild reads from the domain's application (projections never import the application itself)."""
 
     recorder: Any  # its notification log: select_notifications(start, limit, stop)
-    mapper: Any  # turns a stored notification back into its domain event
+    mapper: Any  # turns a stored notification back into its domain event, sealed as published
 
     def current_position(self) -> int: ...
 
@@ -46,10 +46,10 @@ async def replay(pool: asyncpg.Pool, portal: EventStore, models: Sequence[ReadMo
         async with pool.acquire() as conn, conn.transaction():
             await conn.execute(f"SET LOCAL search_path TO {schema}")
             for n in notifications:
-                event = to_public(portal.mapper.to_domain_event(n))
+                event = to_public(portal.mapper.to_published_event(n))  # the very bytes the relay publishes
                 body = msgspec.json.encode(event)
                 for model in models:
-                    await model.apply(conn, type(event).__name__, body, n.id)
+                    await model.apply(conn, type(event).__name__, body, n.id, portal.mapper.stream_keys)
         position = notifications[-1].id
         if progress:
             progress(len(notifications))
