@@ -10,7 +10,8 @@ at send time (`fill_secrets`).
     new_password       password                      usually with secret_params=("password",)
     verification_code  code, (expires_minutes)       the code a customer reads to the help desk
     notice             subject, message              any other notice to an account
-    support_access     staff, until, reason          staff started acting in the account (impersonation)
+    support_access     staff, until, reason          staff started acting in the account (impersonation);
+                                                     `until` in the account's time zone, named
 
 Names in parentheses are optional.
 """
@@ -58,7 +59,7 @@ TEMPLATES: dict[str, Template] = {
            "our support only when you called us yourself.")),
     "support_access": Template(
         N_("Support is accessing your Portal account"),
-        N_("{staff} of our support team is working in your account until {until} (UTC). Reason given: "
+        N_("{staff} of our support team is working in your account until {until}. Reason given: "
            "{reason}\n\nYou see every access in your account's access list, and you can end it there.")),
     "notice": Template("{subject}", "{message}"),  # staff's own words, in the language they wrote them
 }

@@ -6,6 +6,7 @@ from uuid import UUID, uuid4
 
 from eventsourcing.domain import Aggregate
 
+from domain.account import local_time
 from domain.email_commands import EmailCommands
 from domain.impersonation import Impersonation
 from domain.store import now
@@ -30,7 +31,7 @@ class ImpersonationCommands(EmailCommands):
                                      expires_at=started + timedelta(minutes=minutes))]
             mail = self._new_email(account_id, str(uuid4()), account.email, "support_access",
                                    {"staff": staff_name, "reason": reason,
-                                    "until": made[0].expires_at.strftime("%Y-%m-%d %H:%M:%S")},
+                                    "until": local_time(made[0].expires_at, account.preferences["time_zone"])},
                                    language=account.preferences["language"])
             return [made[0], mail]
         position = self._transact(account_id, work)
