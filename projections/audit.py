@@ -18,7 +18,7 @@ from domain.chain import GENESIS, canonical, link, published
 from domain.contract import EVENT_TYPES, PortalEvent, to_public
 from domain.contract.customers import AccountDeleted
 from domain.history import account_log, differences
-from domain.personal import erased
+from domain.personal import PERSONAL, erased
 from projections.erasure import Deleted
 from projections.readmodel import ReadModel, storable_json
 
@@ -55,8 +55,11 @@ async def _erase(conn: asyncpg.Connection, e: Deleted, position: int) -> None:
                             e.account_id)
     changes = []
     for row in rows:
-        shown = msgspec.json.decode(msgspec.json.encode(erased(json.loads(row["body"]))),
-                                    type=EVENT_TYPES[row["event_type"]])
+        struct, body = EVENT_TYPES[row["event_type"]], json.loads(row["body"])
+        for f in msgspec.structs.fields(struct):  # left out for holding its default, yet sealed all the same
+            if f.name in PERSONAL and f.name not in body and f.default not in (None, msgspec.NODEFAULT):
+                body[f.name] = f.default
+        shown = msgspec.json.decode(msgspec.json.encode(erased(body)), type=struct)
         text, actor_name, content, _ = _columns(row["event_type"], shown)
         changes.append((e.account_id, row["position"], text, actor_name, content))
     await conn.executemany("""UPDATE audit_trail SET summary = $3, actor_name = $4, body = $5::jsonb

@@ -9,6 +9,7 @@ from domain.chain import GENESIS, link, published
 from domain.contract import EVENT_TYPES
 from domain.contract.accounts import AccountContactChanged, AccountOpened, ApiKeyCreated, ApiKeyRevoked
 from domain.contract.customers import AccountDeleted
+from domain.contract.usage import ClientUnlinked
 from projections.audit import AUDIT, AuditFilter, audit_page
 from projections.readmodel import Unappliable
 from tests.projections.conftest import Feed
@@ -110,6 +111,15 @@ async def test_a_deleted_accounts_entries_stay_erased_with_their_hashes(feed):
         opened, "Account opened for [erased]", "[erased]", "[erased]", "[erased]")
     assert first.hash == before[0].hash  # the chain covers the published (sealed) event, not what is shown
     assert (last.position, last.kind, last.actor.name) == (deleted, "AccountDeleted", "[erased]")
+
+
+async def test_a_personal_field_holding_its_default_is_erased_too(feed):
+    await feed(ClientUnlinked, client_id="123456789")  # reason: "removed", the default, sealed all the same
+
+    await feed(AccountDeleted)
+
+    first, _ = await entries(feed)
+    assert first.details["reason"] == "[erased]"  # as a rebuild opens it once the key is gone
 
 
 async def test_another_accounts_entries_are_not_shown(conn, feed):
