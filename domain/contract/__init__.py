@@ -126,7 +126,8 @@ def to_public(domain_event: Any) -> PortalEvent:
     stored = redacted(vars(domain_event))
     own = {f: stored[f] for f in struct.__struct_fields__ if f not in _COMMON}
     # Not `convert`: from the relay the actor's name is sealed (domain.personal), which Actor's type does not say.
-    actor = Actor(**domain_event.actor) if domain_event.actor else None
+    actor = Actor(**{k: v for k, v in domain_event.actor.items() if k in Actor.__struct_fields__}) \
+        if domain_event.actor else None
     return struct(account_id=domain_event.account_id, aggregate_id=domain_event.originator_id,
                   aggregate_version=domain_event.originator_version,
                   occurred_at=domain_event.timestamp, actor=actor, **own)
