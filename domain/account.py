@@ -1,5 +1,6 @@
 """The customer account: who holds the license, how to reach them, how they pay, their preferences."""
 
+from datetime import datetime
 from uuid import UUID
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -25,6 +26,12 @@ def known_time_zone(name: str) -> bool:
     except (ZoneInfoNotFoundError, ValueError):
         return False
     return True
+
+
+def local_time(moment: datetime, time_zone: str) -> str:
+    """A moment as a person of the account reads it: in the account's time zone (the platform's default is
+    UTC), the zone named, e.g. "2026-12-02 10:15:00 Europe/Madrid"."""
+    return f"{moment.astimezone(ZoneInfo(time_zone)):%Y-%m-%d %H:%M:%S} {time_zone}"
 
 
 ACCOUNT_TYPES = ("customer", "administrator", "reseller")

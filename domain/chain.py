@@ -1,12 +1,14 @@
 """The audit hash chain: each entry of an account hashes its content and the previous entry's hash, so a
 stored event changed after the fact no longer matches the chain recorded when it happened.
 
-The content is the public contract struct with default-valued fields left out, so adding a field with a
-default (the only change a contract version allows) keeps the hashes of older events.
+The content is the event as published (its personal fields sealed, so the chain covers the stored ciphertext
+and still verifies once a deleted account's key is gone) with default-valued fields left out, so adding a field
+with a default (the only change a contract version allows) keeps the hashes of older events.
 """
 
 import hashlib
 import json
+import typing
 from typing import Any
 
 import msgspec
@@ -24,8 +26,28 @@ def canonical(value: Any) -> Any:
     return msgspec.to_builtins(value)
 
 
-def link(previous: str, position: int, event: PortalEvent) -> str:
-    """The hash of one entry: sha256(previous hash + canonical JSON of position, type and event)."""
-    content = {"position": position, "type": type(event).__name__, "event": canonical(event)}
+def published(struct: type[PortalEvent], body: dict[str, Any]) -> dict[str, Any]:
+    """The canonical form of a published body, as `canonical` gives for a struct: its sealed fields are objects
+    where the struct's types say strings, so it is read field by field instead of decoded into `struct`."""
+    return _without_defaults(struct, body)
+
+
+def _without_defaults(struct: Any, body: dict[str, Any]) -> dict[str, Any]:
+    out = {}
+    for f in msgspec.structs.fields(struct):
+        if f.encode_name not in body or (f.default is not msgspec.NODEFAULT
+                                         and body[f.encode_name] == msgspec.to_builtins(f.default)):
+            continue
+        value = body[f.encode_name]
+        nested = next((t for t in (f.type, *typing.get_args(f.type))
+                       if isinstance(t, type) and issubclass(t, msgspec.Struct)), None)
+        out[f.name] = _without_defaults(nested, value) if nested and isinstance(value, dict) else value
+    return out
+
+
+def link(previous: str, position: int, event_type: str, content: dict[str, Any]) -> str:
+    """The hash of one entry: sha256(previous hash + canonical JSON of position, type and the event's
+    `published` content)."""
+    content = {"position": position, "type": event_type, "event": content}
     text = json.dumps(content, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
     return hashlib.sha256(previous.encode() + text.encode()).hexdigest()

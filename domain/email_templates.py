@@ -10,7 +10,8 @@ at send time (`fill_secrets`).
     new_password       password                      usually with secret_params=("password",)
     verification_code  code, (expires_minutes)       the code a customer reads to the help desk
     notice             subject, message              any other notice to an account
-    support_access     staff, until, reason          staff started acting in the account (impersonation)
+    support_access     staff, until, reason          staff started acting in the account (impersonation);
+                                                     `until` in the account's time zone, named
     support_request    number, subject, category, message   to the help desk: a customer wrote
     support_answer     number, subject, message      to the customer: the help desk answered
     support_view       staff, until, reason          the help desk opened a read-only session on the account

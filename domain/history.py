@@ -88,8 +88,10 @@ def parse_as_of(text: str) -> AsOf:
 
 
 def account_log(app: Application, account_id: UUID, stop: int | None = None,
-                progress: Callable[[int], None] | None = None, start: int = 1) -> Iterator[tuple[int, Any]]:
-    """(position, domain event) of every event of the account, in order, from `start` up to `stop`.
+                progress: Callable[[int], None] | None = None, start: int = 1,
+                read: Callable[[Any], Any] | None = None) -> Iterator[tuple[int, Any]]:
+    """(position, domain event) of every event of the account, in order, from `start` up to `stop`; `read`
+    turns a stored event into its domain event (the mapper's, opening personal fields, unless given).
 
     Events are stored per aggregate, and an account's aggregates include claims keyed by value, so the
     notification log is the one complete, ordered index of an account's events: read it page by page.
@@ -100,7 +102,7 @@ def account_log(app: Application, account_id: UUID, stop: int | None = None,
         if not page:
             break
         for n in page:
-            event = app.mapper.to_domain_event(n)
+            event = (read or app.mapper.to_domain_event)(n)
             if getattr(event, "account_id", None) == account_id:
                 yield n.id, event
         start = page[-1].id + 1

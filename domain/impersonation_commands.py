@@ -3,11 +3,10 @@ ends it. The owner's e-mail is shared with the help desk's read-only sessions (d
 
 from datetime import datetime
 from uuid import UUID, uuid4
-from zoneinfo import ZoneInfo
 
 from eventsourcing.domain import Aggregate
 
-from domain.account import Account
+from domain.account import Account, local_time
 from domain.email import Email
 from domain.email_commands import EmailCommands
 from domain.impersonation import Impersonation
@@ -40,10 +39,9 @@ class ImpersonationCommands(EmailCommands):
     def _access_email(self, account: Account, template: str, staff_name: str, reason: str,
                       until: datetime) -> Email:
         """The owner's e-mail that staff now access the account: who, why, until when in its own time zone."""
-        zone = account.preferences["time_zone"]
-        shown = f"{until.astimezone(ZoneInfo(zone)).strftime('%Y-%m-%d %H:%M:%S')} ({zone})"
         return self._new_email(account.account_id, str(uuid4()), account.email, template,
-                               {"staff": staff_name, "reason": reason, "until": shown},
+                               {"staff": staff_name, "reason": reason,
+                                "until": local_time(until, account.preferences["time_zone"])},
                                language=account.preferences["language"])
 
     def end_impersonation(self, account_id: UUID, impersonation_id: UUID, by: str) -> int:

@@ -1,7 +1,7 @@
 """The help desk's "send code": a 6-digit code e-mailed to the user being helped, which the caller reads back.
 
 Only a digest is kept: HMAC-SHA256 of the code under a random salt of its own, the digest sealed with the
-account's key like personal data (its field name is in workers/shredding.py's PERSONAL), so neither the event
+account's key like personal data (its field name is in domain/personal.py's PERSONAL), so neither the event
 store nor any read model holds a code. A code expires after 10 minutes and allows 5 attempts; the attempts
 are counted here, so concurrent checks meet the version check instead of each seeing attempts left. A user is
 sent at most 3 codes in 15 minutes.

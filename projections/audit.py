@@ -13,14 +13,15 @@ import asyncpg
 import msgspec
 
 from domain.actor import Actor
-from domain.chain import GENESIS, canonical, link
+from domain.chain import GENESIS, canonical, link, published
 from domain.contract import EVENT_TYPES, PortalEvent, to_public
+from domain.contract.customers import AccountDeleted
 from domain.history import account_log, differences
-from projections.erasure import erases_deleted_accounts
-from projections.readmodel import ReadModel, storable, storable_json
+from domain.personal import PERSONAL, erased
+from projections.erasure import Deleted
+from projections.readmodel import ReadModel, storable_json
 
 AUDIT = ReadModel("audit_trail", tables=("audit_trail",))
-erases_deleted_accounts(AUDIT, "audit_trail")  # then the trail records the deletion itself
 
 SUMMARIES = {  # a readable line per event type; any other type gets its name in words
     "AccountOpened": "Account opened for {email}",
@@ -60,24 +61,50 @@ def summary(event_type: str, body: dict[str, Any]) -> str:
     return template.format_map(defaultdict(str, body))
 
 
-@AUDIT.every
-async def _record(conn: asyncpg.Connection, event_type: str, body: bytes, position: int) -> None:
-    # The chain hashes the event as the event store holds it (U+0000 included), so `verify_chain` recomputes
-    # it from the store alone; the columns get the storable form.
-    event = msgspec.json.decode(body, type=EVENT_TYPES[event_type])
-    clean = storable_json(body)
-    shown = event if clean is body else msgspec.json.decode(clean, type=EVENT_TYPES[event_type])
-    previous = await conn.fetchval("SELECT hash FROM audit_trail WHERE account_id = $1 "
-                                   "ORDER BY position DESC LIMIT 1", event.account_id)
+@AUDIT.on(AccountDeleted, Deleted)
+async def _erase(conn: asyncpg.Connection, e: Deleted, position: int) -> None:
+    """A deleted account keeps its trail, erased: its chain covers the sealed events, so it still verifies.
+    Each entry then reads as it would once the key is gone, which is what a rebuild finds."""
+    rows = await conn.fetch("SELECT position, event_type, body FROM audit_trail WHERE account_id = $1",
+                            e.account_id)
+    changes = []
+    for row in rows:
+        struct, body = EVENT_TYPES[row["event_type"]], json.loads(row["body"])
+        for f in msgspec.structs.fields(struct):  # left out for holding its default, yet sealed all the same
+            if f.name in PERSONAL and f.name not in body and f.default not in (None, msgspec.NODEFAULT):
+                body[f.name] = f.default
+        shown = msgspec.json.decode(msgspec.json.encode(erased(body)), type=struct)
+        text, actor_name, content, _ = _columns(row["event_type"], shown)
+        changes.append((e.account_id, row["position"], text, actor_name, content))
+    await conn.executemany("""UPDATE audit_trail SET summary = $3, actor_name = $4, body = $5::jsonb
+                              WHERE account_id = $1 AND position = $2""", changes)
+
+
+def _columns(event_type: str, shown: PortalEvent) -> tuple[str, str, str, Actor]:
+    """What an entry shows of an event: (summary, actor's name, body as JSON, actor)."""
     content = canonical(shown)
     actor = shown.actor or Actor(kind="unknown", name="")
+    return summary(event_type, content), actor.name, json.dumps(content), actor
+
+
+@AUDIT.every
+async def _record(conn: asyncpg.Connection, event_type: str, body: bytes, opened: bytes, position: int) -> None:
+    # The chain hashes the event as published (personal fields sealed, U+0000 included), so `verify_chain`
+    # recomputes it from the store alone, also once a deleted account's key is gone; the columns get the opened,
+    # storable form.
+    if event_type == AccountDeleted.__name__:  # its key is about to go: shown as a rebuild will find it
+        opened = msgspec.json.encode(erased(msgspec.json.decode(opened)))
+    shown = msgspec.json.decode(storable_json(opened), type=EVENT_TYPES[event_type])
+    previous = await conn.fetchval("SELECT hash FROM audit_trail WHERE account_id = $1 "
+                                   "ORDER BY position DESC LIMIT 1", shown.account_id)
+    text, actor_name, content, actor = _columns(event_type, shown)
     await conn.execute(
         """INSERT INTO audit_trail (account_id, position, occurred_at, event_type, aggregate, aggregate_id,
                summary, actor_kind, actor_name, request_id, body, hash)
            VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11::jsonb, $12)""",
-        event.account_id, position, event.occurred_at, event_type, event.aggregate, event.aggregate_id,
-        summary(event_type, content), actor.kind, actor.name, actor.request_id, json.dumps(content),
-        link(previous or GENESIS, position, event))
+        shown.account_id, position, shown.occurred_at, event_type, shown.aggregate, shown.aggregate_id,
+        text, actor.kind, actor_name, actor.request_id, content,
+        link(previous or GENESIS, position, event_type, published(EVENT_TYPES[event_type], json.loads(body))))
 
 
 # -- queries ---------------------------------------------------------------------------------------------
@@ -169,15 +196,21 @@ async def verify_chain(pool: asyncpg.Pool, app: Any, account_id: UUID) -> ChainR
     rows = await pool.fetch("SELECT position, event_type, body, hash FROM audit_trail "
                             "WHERE account_id = $1 AND position <= $2", account_id, up_to)
     recorded = {r["position"]: r for r in rows}
-    log = await asyncio.to_thread(lambda: [(p, to_public(e)) for p, e in account_log(app, account_id, up_to)])
+    log = await asyncio.to_thread(lambda: [(p, to_public(e)) for p, e in account_log(
+        app, account_id, up_to, read=app.mapper.to_published_event)])
     head, checked, found = GENESIS, 0, None
     for position, event in log:
-        row, head = recorded.pop(position, None), link(head, position, event)
+        body = msgspec.json.encode(event)
+        row, head = recorded.pop(position, None), link(head, position, type(event).__name__,
+                                                       published(type(event), json.loads(body)))
         if row is None:
             found = ChainBreak(position=position, kind=type(event).__name__, fields=[],
                                problem="the event store holds an event the audit trail never recorded")
         elif row["hash"] != head:
-            changed = differences(json.loads(row["body"]), storable(canonical(event)))
+            async with pool.acquire() as conn:
+                opened = await app.mapper.stream_keys.open(conn, body)
+            stored = canonical(msgspec.json.decode(storable_json(opened), type=type(event)))
+            changed = differences(json.loads(row["body"]), stored)
             found = ChainBreak(position=position, kind=row["event_type"], fields=[c.field for c in changed],
                                problem="the stored event no longer matches its recorded hash")
         if found:

@@ -4,13 +4,17 @@ PostgreSQL's text and jsonb cannot hold U+0000, yet the event store holds whatev
 every string decoded from an event is made storable here, in one place, before any handler sees it: U+0000
 becomes U+FFFD REPLACEMENT CHARACTER. The live projector and rebuilds share this path, so they stay equal.
 
+Personal fields arrive sealed (`domain.personal`); `apply` opens them with the account's data key through the
+`DataKeys` it is given (a destroyed key reads as erased), so handlers see plain values; `every` handlers get
+both forms, the body as published and the opened one.
+
 An event a handler cannot apply raises `Unappliable`, naming the read model, the position and the event type;
 the projector stalls that read model there, a rebuild fails there.
 """
 
 import re
 from collections.abc import Awaitable, Callable, Mapping
-from typing import Any, TypeVar
+from typing import Any, Protocol, TypeVar
 
 import asyncpg
 import msgspec
@@ -20,7 +24,8 @@ from domain.contract import PortalEvent, upcast
 S = TypeVar("S")
 NUL_ESCAPE = b"\\u0000"  # how JSON writes U+0000 (a raw NUL byte is malformed JSON)
 Handler = Callable[[asyncpg.Connection, Any, int], Awaitable[None]]
-AnyHandler = Callable[[asyncpg.Connection, str, bytes, int], Awaitable[None]]  # (conn, type, body, position)
+# (conn, type, body as published, body opened, position)
+AnyHandler = Callable[[asyncpg.Connection, str, bytes, bytes, int], Awaitable[None]]
 # The database failing, not the event: the worker ends and its supervisor restarts it, as for any outage.
 UNAVAILABLE = (OSError, asyncpg.InterfaceError, asyncpg.PostgresConnectionError,
                asyncpg.exceptions.OperatorInterventionError)
@@ -36,6 +41,12 @@ async def update_row(conn: asyncpg.Connection, table: str, key: Mapping[str, obj
     where = " AND ".join(f"{name} = ${i}" for i, name in enumerate(key, start=len(names) + 1))
     await conn.execute(f"UPDATE {table} SET {assignments} WHERE {where}",
                        *columns.values(), position, *key.values())
+
+
+class DataKeys(Protocol):
+    """Opens a published body's sealed fields with its account's data key (workers.shredding.StreamKeys)."""
+
+    async def open(self, conn: asyncpg.Connection, body: bytes) -> bytes: ...
 
 
 class Unappliable(Exception):
@@ -97,18 +108,22 @@ class ReadModel:
         self._every = handler
         return handler
 
-    async def apply(self, conn: asyncpg.Connection, event_type: str, body: bytes, position: int) -> None:
-        """Event handlers get the storable form; `every` handlers get the body as published (the audit trail
-        hashes what the event store holds) and make what they store storable themselves. Old versions of an
-        event are upcast first."""
+    async def apply(self, conn: asyncpg.Connection, event_type: str, body: bytes, position: int,
+                    keys: DataKeys) -> None:
+        """Event handlers get the opened, storable form; `every` handlers get the body as published (the audit
+        trail hashes what the event store holds) and the opened one, and make what they store storable
+        themselves. Old versions of an event are upcast first."""
         body = upcast(event_type, body)
         try:
             entry = self._handlers.get(event_type)
-            if entry is not None:  # events this read model does not show only advance its position
+            if entry is None and self._every is None:
+                return  # events this read model does not show only advance its position
+            opened = await keys.open(conn, body)
+            if entry is not None:
                 decoder, handler = entry
-                await handler(conn, decoder.decode(storable_json(body)), position)
+                await handler(conn, decoder.decode(storable_json(opened)), position)
             if self._every is not None:
-                await self._every(conn, event_type, body, position)
+                await self._every(conn, event_type, body, opened, position)
         except UNAVAILABLE:
             raise
         except Exception as exc:

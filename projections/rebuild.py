@@ -13,7 +13,7 @@ import msgspec
 
 from domain.contract import to_public
 from projections.positions import clear_stall
-from projections.readmodel import ReadModel, Unappliable
+from projections.readmodel import DataKeys, ReadModel, Unappliable
 
 PAGE = 1_000
 
@@ -22,7 +22,7 @@ class EventStore(Protocol):
     """What a rebuild reads from the domain's application (projections never import the application itself)."""
 
     recorder: Any  # its notification log: select_notifications(start, limit, stop)
-    mapper: Any  # turns a stored notification back into its domain event
+    mapper: Any  # turns a stored notification back into its domain event, sealed as published
 
     def current_position(self) -> int: ...
 
@@ -35,10 +35,26 @@ async def create_scratch(conn: asyncpg.Connection, schema: str, models: Sequence
             await conn.execute(f"CREATE TABLE {schema}.{table} (LIKE public.{table} INCLUDING ALL)")
 
 
+class AsStored:
+    """The bodies of an application without per-account keys (in memory, in tests): nothing is sealed."""
+
+    async def open(self, conn: asyncpg.Connection, body: bytes) -> bytes:
+        return body
+
+
+def publishing(portal: EventStore) -> tuple[Callable[[Any], Any], DataKeys]:
+    """How the relay reads the store's events for publishing, and how a projector opens them again."""
+    mapper = portal.mapper
+    if hasattr(mapper, "to_published_event"):
+        return mapper.to_published_event, mapper.stream_keys
+    return mapper.to_domain_event, AsStored()
+
+
 async def replay(pool: asyncpg.Pool, portal: EventStore, models: Sequence[ReadModel], schema: str,
                  start: int, stop: int, progress: Callable[[int], None] | None = None) -> int:
     """Apply the events after `start` up to `stop` into the scratch tables; answers the last position applied."""
     position = start
+    published, keys = publishing(portal)
     while position < stop:
         notifications = await asyncio.to_thread(portal.recorder.select_notifications, position + 1, PAGE, stop)
         if not notifications:
@@ -46,10 +62,10 @@ async def replay(pool: asyncpg.Pool, portal: EventStore, models: Sequence[ReadMo
         async with pool.acquire() as conn, conn.transaction():
             await conn.execute(f"SET LOCAL search_path TO {schema}")
             for n in notifications:
-                event = to_public(portal.mapper.to_domain_event(n))
+                event = to_public(published(n))  # the very bytes the relay publishes
                 body = msgspec.json.encode(event)
                 for model in models:
-                    await model.apply(conn, type(event).__name__, body, n.id)
+                    await model.apply(conn, type(event).__name__, body, n.id, keys)
         position = notifications[-1].id
         if progress:
             progress(len(notifications))

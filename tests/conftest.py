@@ -21,7 +21,7 @@ from gateway.signing import create_signing_key
 from workers.stream import prepare
 from workers.embedded import EmbeddedNats, EmbeddedPostgres, free_port
 from tests.support import Roles, running_service
-from workers.shredding import new_master_key
+from workers.shredding import StreamKeys, new_master_key
 
 # Every application and worker of the session seals personal data under this session's own master key.
 os.environ.setdefault("PORTAL_MASTER_KEY", new_master_key())
@@ -60,6 +60,12 @@ def portal(settings: Settings) -> Iterator[Portal]:
     app = Portal(env=event_store_env(settings.database_url))
     yield app
     app.close()
+
+
+@pytest.fixture(scope="session")
+def keys() -> StreamKeys:
+    """What projectors open sealed personal fields with (the session's master key)."""
+    return StreamKeys.from_env()
 
 
 @pytest.fixture(scope="session")

@@ -92,18 +92,19 @@ async def stream_positions(js: JetStreamContext) -> list[int]:
 
 
 async def stream_bytes(nats_url: str) -> bytes:
-    """Every message body of the event stream, as a subscriber reading it from the start receives them."""
+    """Every message of the event stream (subject, headers and body), as a subscriber reading it from the start
+    receives them."""
     nc = await nats.connect(nats_url)
     try:
         js = nc.jetstream()
         info = await js.stream_info(STREAM)
         sub = await js.pull_subscribe(f"{SUBJECT_PREFIX}.>", stream=STREAM, config=ConsumerConfig(
             ack_policy=AckPolicy.NONE, deliver_policy=DeliverPolicy.ALL, inactive_threshold=30.0))
-        bodies: list[bytes] = []
-        while len(bodies) < info.state.messages:
-            bodies += [m.data for m in await sub.fetch(1_000, timeout=5)]
+        raw: list[bytes] = []
+        while len(raw) < info.state.messages:
+            raw += [m.subject.encode() + repr(m.headers).encode() + m.data for m in await sub.fetch(1_000, timeout=5)]
         await sub.unsubscribe()
-        return b"".join(bodies)
+        return b"".join(raw)
     finally:
         await nc.close()
 

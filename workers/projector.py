@@ -25,8 +25,9 @@ from nats.js.errors import NotFoundError
 
 from domain.contract import STREAM, SUBJECT_PREFIX
 from projections.positions import READ_MODELS, announce, clear_stall, record_stall
-from projections.readmodel import ReadModel, Unappliable
+from projections.readmodel import DataKeys, ReadModel, Unappliable
 from workers.config import Settings
+from workers.shredding import StreamKeys
 from workers.stream import connect, ensure_stream, pause
 
 BATCH = 256
@@ -52,8 +53,9 @@ def envelope(seq: int, subject: str, headers: dict[str, str] | None, body: bytes
 
 
 class Projector:
-    def __init__(self, model: ReadModel, js: JetStreamContext, pool: asyncpg.Pool) -> None:
+    def __init__(self, model: ReadModel, js: JetStreamContext, pool: asyncpg.Pool, keys: DataKeys) -> None:
         self.model = model
+        self.keys = keys  # opens the events' sealed personal fields
         self.js = js
         self.pool = pool
         self.applied = 0
@@ -92,7 +94,7 @@ class Projector:
                 if poison is not None and e.position >= poison.position:
                     break
                 try:
-                    await self.model.apply(conn, e.event_type, e.body, e.position)
+                    await self.model.apply(conn, e.event_type, e.body, e.position, self.keys)
                 except Unappliable as failed:
                     failed.account_id = e.account_id
                     raise
@@ -173,7 +175,8 @@ async def run(settings: Settings, stop: asyncio.Event, names: list[str] | None =
     js = nc.jetstream()
     try:
         await ensure_stream(js)
-        tasks = [asyncio.create_task(Projector(m, js, pool).run(stop)) for m in models]
+        keys = StreamKeys.from_env()
+        tasks = [asyncio.create_task(Projector(m, js, pool, keys).run(stop)) for m in models]
         # Only the database or NATS failing reaches here: it ends the process (the supervisor restarts it).
         # An event a read model cannot apply stalls that read model alone, inside its own task.
         done, pending = await asyncio.wait(tasks, return_when=asyncio.FIRST_EXCEPTION)

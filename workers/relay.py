@@ -82,7 +82,7 @@ class Relay:
         notifications = await asyncio.to_thread(self.app.recorder.select_notifications, start, BATCH)
         acks = []
         for n in notifications:
-            event = to_public(self.app.mapper.to_domain_event(n))
+            event = to_public(self.app.mapper.to_published_event(n))  # personal fields sealed
             headers = {"Nats-Msg-Id": str(n.id), "Portal-Position": str(n.id),
                        "Portal-Event-Type": type(event).__name__,
                        "Portal-Schema-Version": str(event.SCHEMA_VERSION)}

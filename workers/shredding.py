@@ -13,6 +13,7 @@ It lives in workers/ (with the recorder) because the domain imports no cryptogra
 
 import base64
 import contextlib
+import hashlib
 import os
 import secrets
 import threading
@@ -21,16 +22,15 @@ from pathlib import Path
 from typing import Any
 from uuid import UUID
 
+import asyncpg
+import msgspec
 import psycopg
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
-from eventsourcing.persistence import Cipher, Compressor, Mapper, Transcoder
+from eventsourcing.persistence import Cipher, Compressor, Mapper, StoredEvent, Transcoder
 from eventsourcing.utils import Environment
 
-PERSONAL = frozenset({"email", "name", "street", "postal_code", "city", "country", "phone", "holder",
-                      "password_hash", "secret", "two_factor_secret", "recovery_digests", "recovery_digest", "to",
-                      "subject", "body", "reason", "code_digest", "vat_id", "payment_token"})
-SEALED = "_sealed"  # a sealed field: {"_sealed": base64(nonce + ciphertext), "_kind": "s" | "l" | "d" | "o"}
-ERASED = {"s": "[erased]", "l": [], "d": {}, "o": None}  # what a field reads as once its key is destroyed
+from domain.personal import ERASED, PERSONAL, SEALED, each_personal, is_sealed, kind_of
+
 CACHE_SECONDS = 30.0  # another process destroying a key is seen here at most this late
 
 
@@ -108,6 +108,17 @@ class AccountKeys:
             self.conn.execute(query, args)
 
 
+def seal(key: AESGCM, nonce: bytes, account_id: UUID, name: str, plain: bytes, kind: str) -> dict[str, str]:
+    """A sealed field (domain.personal.Sealed): bound to its account and its field's name."""
+    sealed = key.encrypt(nonce, plain, account_id.bytes + name.encode())
+    return {SEALED: base64.b64encode(nonce + sealed).decode(), "_kind": kind}
+
+
+def unseal(key: AESGCM, account_id: UUID, name: str, value: dict[str, str]) -> bytes:
+    raw = base64.b64decode(value[SEALED])
+    return key.decrypt(raw[:12], raw[12:], account_id.bytes + name.encode())
+
+
 class SealingTranscoder(Transcoder):
     """Seals the personal fields of each event's state before it is encoded; opens them after decoding."""
 
@@ -120,44 +131,26 @@ class SealingTranscoder(Transcoder):
         if account_id is None:
             return self.inner.encode(obj)
         # Only an event with personal fields needs the key: a deleted account's e-mail may still be marked sent.
-        return self.inner.encode(self._walk(obj, lambda name, value: self._seal(account_id, name, value)))
+        return self.inner.encode(each_personal(obj, lambda name, value: self._seal(account_id, name, value)))
 
     def decode(self, data: bytes) -> Any:
         obj = self.inner.decode(data)
         account_id = owner_of(obj)
         if account_id is None:
             return obj
-        return self._walk(obj, lambda name, value: self._open(account_id, name, value))
-
-    def _walk(self, obj: dict[str, Any], change: Any) -> dict[str, Any]:
-        out = {}
-        for name, value in obj.items():
-            if name in PERSONAL and value is not None:
-                out[name] = change(name, value)
-            elif isinstance(value, dict) and SEALED not in value:
-                out[name] = self._walk(value, change)
-            else:
-                out[name] = value
-        return out
+        return each_personal(obj, lambda name, value: self._open(account_id, name, value))
 
     def _seal(self, account_id: UUID, name: str, value: Any) -> Any:
-        if isinstance(value, dict) and SEALED in value:
+        if is_sealed(value):
             return value
         key = self.keys.key(account_id, create=True)
-        nonce = secrets.token_bytes(12)
-        sealed = key.encrypt(nonce, self.inner.encode(value), account_id.bytes + name.encode())  # type: ignore[union-attr]
-        kind = "s" if isinstance(value, str) else "l" if isinstance(value, list) else "d" if isinstance(value, dict) \
-            else "o"
-        return {SEALED: base64.b64encode(nonce + sealed).decode(), "_kind": kind}
+        return seal(key, secrets.token_bytes(12), account_id, name, self.inner.encode(value), kind_of(value))  # type: ignore[arg-type]
 
     def _open(self, account_id: UUID, name: str, value: Any) -> Any:
-        if not (isinstance(value, dict) and SEALED in value):
+        if not is_sealed(value):
             return value  # stored before crypto-shredding: plain
         key = self.keys.key(account_id, create=False)
-        if key is None:
-            return ERASED[value["_kind"]]
-        raw = base64.b64decode(value[SEALED])
-        return self.inner.decode(key.decrypt(raw[:12], raw[12:], account_id.bytes + name.encode()))
+        return ERASED[value["_kind"]] if key is None else self.inner.decode(unseal(key, account_id, name, value))
 
 
 def owner_of(obj: Any) -> UUID | None:
@@ -178,7 +171,77 @@ class ShreddingMapper(Mapper):  # type: ignore[type-arg]
             raise SystemExit("ShreddingMapper needs CIPHER_TOPIC=workers.shredding:AccountKeys")
         super().__init__(SealingTranscoder(transcoder, cipher), compressor, None)
         self.keys = cipher
+        self.as_stored = Mapper(transcoder, compressor)  # reads events without opening their sealed fields
+        self.stream_keys = StreamKeys(cipher.master)  # for rebuilds, which open published bodies as projectors do
+
+    def to_published_event(self, stored: StoredEvent) -> Any:
+        """The domain event with its personal fields sealed as the event store holds them: the relay publishes
+        this very ciphertext, so a rebuild and the audit chain read the same bytes the stream carries. A field
+        stored in the clear (before sealing existed) is sealed here with a nonce derived from its place in the
+        store, so it too reads the same every time; once the key is gone, it is published erased."""
+        event = self.as_stored.to_domain_event(stored)
+        account_id = owner_of(vars(event))
+        if account_id is not None:
+            place = stored.originator_id.bytes + stored.originator_version.to_bytes(8, "big")
+            object.__setattr__(event, "__dict__", self._seal_plain(account_id, vars(event), place))
+        return event
+
+    def _seal_plain(self, account_id: UUID, obj: dict[str, Any], place: bytes) -> dict[str, Any]:
+        out = {}
+        for name, value in obj.items():
+            here = place + b"/" + name.encode()
+            if name in PERSONAL and value is not None and not is_sealed(value):
+                with contextlib.suppress(KeyDestroyed):
+                    key = self.keys.key(account_id, create=True)
+                    nonce = hashlib.sha256(here).digest()[:12]  # one place, one plaintext: never reused
+                    plain = self.as_stored.transcoder.encode(value)
+                    out[name] = seal(key, nonce, account_id, name, plain, kind_of(value))  # type: ignore[arg-type]
+                    continue
+                out[name] = ERASED[kind_of(value)]
+            elif isinstance(value, dict) and not is_sealed(value):
+                out[name] = self._seal_plain(account_id, value, here)
+            else:
+                out[name] = value
+        return out
 
     def forget(self, account_id: UUID) -> None:
         """Destroy the account's data key: its personal fields read as erased from now on."""
         self.keys.destroy(account_id)
+
+
+class StreamKeys:
+    """The projectors' side: opens the sealed fields of published events with the account's data key, read on
+    the projector's own connection, in its transaction. A destroyed key reads as erased, as in the event store."""
+
+    def __init__(self, master: AESGCM) -> None:
+        self.master = master
+        self.cache: dict[UUID, tuple[float, AESGCM | None]] = {}
+
+    @classmethod
+    def from_env(cls) -> "StreamKeys":
+        return cls(AESGCM(master_key(dict(os.environ))))
+
+    async def open(self, conn: asyncpg.Connection, body: bytes) -> bytes:
+        """The published body with every sealed field opened (or erased); a body without one, as it is."""
+        if SEALED.encode() not in body:
+            return body
+        event = msgspec.json.decode(body)
+        account_id = UUID(event["account_id"])
+        key = await self.key(conn, account_id)
+
+        def opened(name: str, value: Any) -> Any:
+            if not is_sealed(value):
+                return value
+            return ERASED[value["_kind"]] if key is None else msgspec.json.decode(unseal(key, account_id, name, value))
+
+        return msgspec.json.encode(each_personal(event, opened))
+
+    async def key(self, conn: asyncpg.Connection, account_id: UUID) -> AESGCM | None:
+        cached = self.cache.get(account_id)
+        if cached and cached[0] > time.monotonic():
+            return cached[1]
+        # Named with its schema: a rebuild points search_path at its scratch tables.
+        wrapped = await conn.fetchval("SELECT wrapped FROM public.account_keys WHERE account_id = $1", account_id)
+        key = AESGCM(self.master.decrypt(wrapped[:12], wrapped[12:], account_id.bytes)) if wrapped else None
+        self.cache[account_id] = (time.monotonic() + CACHE_SECONDS, key)
+        return key

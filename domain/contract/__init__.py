@@ -2,7 +2,11 @@
 
 One msgspec struct per event type. A struct changes only by adding fields with defaults; a breaking change
 is a new struct with a new version. Private state (password hashes) never enters the contract, and a
-credential only as its fingerprint (`domain.history.redacted`).
+credential only as its fingerprint (`domain.history.redacted`). Personal data travels only sealed: every field
+whose name is in `domain.personal.PERSONAL` (the actor's name too) is published as the event store's ciphertext
+under the account's data key, so the stream holds nothing a deletion could not erase (version 2 of every event;
+version 1 carried them in clear). The structs type those fields as they read once opened, for projectors;
+the published JSON Schema shows them sealed.
 """
 
 from typing import Any
@@ -24,6 +28,7 @@ from domain.contract.base import STREAM, SUBJECT_PREFIX, PortalEvent
 from domain.email import Email
 from domain.helpdesk_access import HelpDeskAccess
 from domain.history import redacted
+from domain.personal import PERSONAL, Sealed
 from domain.impersonation import Impersonation
 from domain.invoice import Invoice
 from domain.invoice_sequence import InvoiceSequence
@@ -159,7 +164,9 @@ def to_public(domain_event: Any) -> PortalEvent:
     struct = CONTRACT[type(domain_event)]
     stored = redacted(vars(domain_event))
     own = {f: stored[f] for f in struct.__struct_fields__ if f not in _COMMON and f in stored}  # older: defaults
-    actor = msgspec.convert(domain_event.actor, Actor) if domain_event.actor else None
+    # Not `convert`: from the relay the actor's name is sealed (domain.personal), which Actor's type does not say.
+    actor = Actor(**{k: v for k, v in domain_event.actor.items() if k in Actor.__struct_fields__}) \
+        if domain_event.actor else None
     return struct(account_id=domain_event.account_id, aggregate_id=domain_event.originator_id,
                   aggregate_version=domain_event.originator_version,
                   occurred_at=domain_event.timestamp, actor=actor, **own)
@@ -189,7 +196,9 @@ def schema_version(struct: type[PortalEvent]) -> int:
 def json_schema() -> dict[str, Any]:
     """The whole contract as JSON Schema: each event type with its version, NATS subject and headers."""
     types = sorted(EVENT_TYPES.values(), key=lambda t: t.__name__)
-    _, components = msgspec.json.schema_components(types, ref_template="#/$defs/{name}")
+    _, components = msgspec.json.schema_components([*types, Sealed], ref_template="#/$defs/{name}")
+    for component in components.values():
+        sealed_in_schema(component)
     events = {t.__name__: {"version": schema_version(t), "aggregate": t.aggregate,
                            "subject": f"{SUBJECT_PREFIX}.{{account_id}}.{t.aggregate}.{t.__name__}",
                            "schema": {"$ref": f"#/$defs/{t.__name__}"}} for t in types}
@@ -197,6 +206,15 @@ def json_schema() -> dict[str, Any]:
             "stream": STREAM, "headers": ["Nats-Msg-Id", "Portal-Position", "Portal-Event-Type",
                                           "Portal-Schema-Version"],
             "events": events, "$defs": components}
+
+
+def sealed_in_schema(component: dict[str, Any]) -> None:
+    """A struct's schema with its personal fields as they are published: sealed (or null, where they may be)."""
+    sealed = {"$ref": "#/$defs/Sealed", "description": "personal data, sealed with the account's data key"}
+    for name, field in component.get("properties", {}).items():
+        if name in PERSONAL:
+            nullable = {"type": "null"} in field.get("anyOf", [])
+            component["properties"][name] = {"anyOf": [sealed, {"type": "null"}]} if nullable else sealed
 
 
 _COMMON = frozenset(PortalEvent.__struct_fields__)

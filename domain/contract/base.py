@@ -14,7 +14,8 @@ PACKAGES = "PORTAL_PACKAGES"  # the JetStream object store holding custom-client
 
 
 class PortalEvent(msgspec.Struct, kw_only=True):
-    SCHEMA_VERSION: ClassVar[int] = 1  # upper case: it can never collide with an event's own fields
+    # Upper case: it can never collide with an event's own fields. Version 2: personal fields are sealed.
+    SCHEMA_VERSION: ClassVar[int] = 2
     aggregate: ClassVar[str]
     account_id: UUID
     aggregate_id: UUID

@@ -1,7 +1,7 @@
 """Published events of invoices, credit notes and the yearly invoice-number sequences.
 
 Every invoice event carries `invoice_id` and `number` (2026-000123). `holder` is personal (sealed with the
-account's key, like every field whose name is in workers.shredding.PERSONAL); the rest are facts.
+account's key, like every field whose name is in domain.personal.PERSONAL); the rest are facts.
 """
 
 from datetime import datetime

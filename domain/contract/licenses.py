@@ -7,7 +7,7 @@ from domain.contract.base import PortalEvent
 
 
 class LicenseIssued(PortalEvent):
-    SCHEMA_VERSION = 2  # v1 carried the live `key`; subscribers never need it, so only its fingerprint
+    SCHEMA_VERSION = 3  # v1 carried the live `key`; subscribers never need it, so only its fingerprint
     aggregate = "license"
     product: str
     key_fingerprint: str
@@ -21,7 +21,7 @@ class LicenseUpgraded(PortalEvent):
 
 
 class LicenseKeyReset(PortalEvent):
-    SCHEMA_VERSION = 2  # v1 carried the live `key`
+    SCHEMA_VERSION = 3  # v1 carried the live `key`
     aggregate = "license"
     key_fingerprint: str
 
@@ -37,7 +37,7 @@ class LicenseNamespaceAssigned(PortalEvent):
 
 
 class ValueClaimed(PortalEvent):
-    SCHEMA_VERSION = 2  # v1 carried a claimed license key itself
+    SCHEMA_VERSION = 3  # v1 carried a claimed license key itself
     aggregate = "claim"
     kind: str
     value: str  # a license key (kind `license_key`) only as its fingerprint

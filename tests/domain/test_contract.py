@@ -1,6 +1,7 @@
 """The public event contract (domain.contract): what the relay publishes for each stored domain event."""
 
 import importlib
+import json
 import pkgutil
 from datetime import UTC, datetime
 from uuid import UUID, uuid4
@@ -14,8 +15,9 @@ from domain.account import Account
 from domain.payments import Outcome
 from domain.reseller import Reseller
 from domain.user import User
-from domain.contract import CONTRACT, EVENT_TYPES, PortalEvent, subject, to_public, upcast
+from domain.contract import CONTRACT, EVENT_TYPES, PortalEvent, json_schema, subject, to_public, upcast
 from domain.history import fingerprint, redacted
+from domain.personal import PERSONAL
 from domain.tenant import TenantAggregate
 from domain.user_commands import PLATFORM_ACCOUNT
 from tests.domain.test_customers import use_customer_admin
@@ -247,3 +249,14 @@ def test_bodies_without_keys_pass_upcasting_untouched():
     body = b'{"kind":"email","value":"ann@example.com"}'
 
     assert upcast("ValueClaimed", body) is body and upcast("AccountOpened", b"{}") == b"{}"
+
+
+def test_the_published_schema_shows_every_personal_field_sealed():
+    schema = json_schema()
+
+    personal = {(name, field) for name, component in schema["$defs"].items()
+                for field, shape in component.get("properties", {}).items() if field in PERSONAL}
+    assert ("AccountOpened", "email") in personal and ("Actor", "name") in personal
+    assert all("#/$defs/Sealed" in json.dumps(schema["$defs"][name]["properties"][field])
+               for name, field in personal)
+    assert all(event["version"] >= 2 for event in schema["events"].values())  # 1 carried them in clear

@@ -2,6 +2,7 @@
 
 from datetime import timedelta
 from uuid import uuid4
+from zoneinfo import ZoneInfo
 
 import pytest
 
@@ -34,6 +35,17 @@ def test_the_owner_is_emailed_the_reason_when_it_starts(app, account_id, recorde
     mail = next(e for e in events if isinstance(e, Email.Queued))
     assert mail.to == app.account(account_id).email
     assert "Checking the invoice address" in mail.body and "Sam Support" in mail.body
+
+
+def test_the_owners_email_gives_the_end_in_the_accounts_time_zone(app, account_id, recorded):
+    app.change_preferences(account_id, time_zone="America/New_York")
+
+    events = recorded(start, app, account_id, "help", 30)
+
+    mail = next(e for e in events if isinstance(e, Email.Queued))
+    [started] = [e for e in events if not isinstance(e, Email.Queued)]
+    local = started.expires_at.astimezone(ZoneInfo("America/New_York"))
+    assert f"until {local:%Y-%m-%d %H:%M:%S} America/New_York." in mail.body
 
 
 def test_an_impersonation_acts_until_the_second_it_expires(app, account_id):

@@ -7,8 +7,8 @@ import io
 import pytest
 
 from tests.e2e.api import PASSWORD, new_email, problem
-from tests.e2e.customers import create_customer, new_customer, reseller_account
-from tests.e2e.people import Person, log_in, staff_member
+from tests.e2e.customers import create_customer, new_customer, new_plan, reseller_account
+from tests.e2e.people import Person, log_in, logged_in, staff_member
 
 
 @pytest.fixture
@@ -99,6 +99,31 @@ async def test_the_list_filters_by_status(http, admin: Person):
 
     ids = [c["account_id"] for c in found.json()["items"]]
     assert ids == [disabled["account_id"]] and enabled not in ids
+
+
+async def test_the_list_filters_by_plan(http, admin: Person):
+    plan_id = await new_plan(http, admin.token)
+    holder = (await create_customer(http, admin.token, account_type="reseller", plan_id=plan_id)).json()
+    other = await new_customer(http, admin.token)
+
+    found = await http.get("/v1/admin/customers", params={"plan_id": plan_id},
+                           headers={**admin.auth, "X-Min-Position": str(holder["position"])})
+
+    ids = [c["account_id"] for c in found.json()["items"]]
+    assert ids == [holder["account_id"]] and other not in ids
+
+
+async def test_a_customers_own_time_zone_dates_its_exports(http, admin: Person):
+    email = new_email()
+    created = (await create_customer(http, admin.token, email=email, password=PASSWORD, welcome_email=False,
+                                     time_zone="Asia/Tokyo")).json()
+    owner = await logged_in(http, email)
+
+    response = await http.get("/v1/audit/export", headers={**owner.auth, "X-Min-Position": str(created["position"])})
+
+    assert response.status_code == 200, response.text
+    rows = list(csv.reader(io.StringIO(response.text.lstrip("\ufeff"))))[1:]
+    assert rows and all(any(cell.endswith(" +09:00") for cell in row) for row in rows)
 
 
 async def test_the_list_comes_in_keyset_pages(http, admin: Person):

@@ -99,7 +99,7 @@ async def test_a_rebuild_swapped_in_while_projecting_equals_the_live_trail(pool,
     assert await verify(pool, portal, AUDIT) == []
 
 
-async def test_a_message_published_with_a_key_before_v2_is_recorded_with_its_fingerprint(pool: asyncpg.Pool):
+async def test_a_message_published_with_a_key_before_v2_is_recorded_with_its_fingerprint(pool: asyncpg.Pool, keys):
     """A projector behind at the upgrade still meets version 1 bodies on the stream."""
     key, account_id = "AAAA-BBBB-CCCC-DDDD-EEEE", uuid4()
     v1 = {"account_id": str(account_id), "aggregate_id": str(uuid4()), "aggregate_version": 1,
@@ -108,7 +108,7 @@ async def test_a_message_published_with_a_key_before_v2_is_recorded_with_its_fin
         transaction = conn.transaction()
         await transaction.start()
         try:
-            await AUDIT.apply(conn, "LicenseIssued", json.dumps(v1).encode(), 10**12)
+            await AUDIT.apply(conn, "LicenseIssued", json.dumps(v1).encode(), 10**12, keys)
             stored = await conn.fetchval("SELECT body::text FROM audit_trail WHERE account_id = $1", account_id)
         finally:
             await transaction.rollback()

@@ -42,8 +42,8 @@ async def pending_batch(projector: Projector, roles: Roles, portal: Portal, acco
 
 
 async def test_a_batch_delivered_twice_is_applied_once(settings: Settings, portal: Portal, pool: asyncpg.Pool,
-                                                       roles: Roles, js) -> None:  # type: ignore[no-untyped-def]
-    projector = Projector(LICENSE_TAB, js, pool)
+                                                       roles: Roles, js, keys) -> None:  # type: ignore[no-untyped-def]
+    projector = Projector(LICENSE_TAB, js, pool, keys)
     msgs = await pending_batch(projector, roles, portal, 3, 6)
     await projector.apply_batch(msgs)
     applied = projector.applied
@@ -53,8 +53,8 @@ async def test_a_batch_delivered_twice_is_applied_once(settings: Settings, porta
 
 
 async def test_messages_overtaken_by_later_ones_are_read_from_the_stream(
-        settings: Settings, portal: Portal, pool: asyncpg.Pool, roles: Roles, js) -> None:  # type: ignore[no-untyped-def]
-    projector = Projector(LICENSE_TAB, js, pool)
+        settings: Settings, portal: Portal, pool: asyncpg.Pool, roles: Roles, js, keys) -> None:  # type: ignore[no-untyped-def]
+    projector = Projector(LICENSE_TAB, js, pool, keys)
     msgs = await pending_batch(projector, roles, portal, 4, 8)
     await projector.apply_batch(msgs[len(msgs) // 2:])  # the first half is "still in flight elsewhere"
     assert await position(pool, LICENSE_TAB.name) == portal.current_position()

@@ -1,16 +1,20 @@
 """Crypto-shredding in the event store (workers/shredding.py) on real PostgreSQL: personal fields are sealed
-at rest, events stored before sealing still read, and a destroyed key leaves them erased but replayable."""
+at rest and on the stream, events stored before sealing still read (and are published sealed), and a destroyed
+key leaves them erased but replayable."""
 
 from collections.abc import Iterator
 from uuid import UUID, uuid4
 
 import asyncpg
+import msgspec
 import pytest
 
 from domain.application import Portal
+from domain.contract import to_public
 from domain.history import account_log
 from domain.support_request import SupportRequest
 from workers.config import Settings, event_store_env
+from workers.shredding import StreamKeys
 
 PHONE = "+34 611 222 333"
 
@@ -81,3 +85,43 @@ async def test_support_subjects_and_messages_are_sealed_at_rest(portal: Portal, 
 
     assert subject.encode() not in state and message.encode() not in state
     assert portal.support_request(account_id, request_id).subject == subject
+def published(app: Portal, account_id: UUID) -> list[bytes]:
+    """The account's events as the relay publishes them."""
+    read = app.mapper.to_published_event  # type: ignore[attr-defined]
+    return [msgspec.json.encode(to_public(e)) for _, e in account_log(app, account_id, read=read)]
+
+
+async def opened(pool: asyncpg.Pool, keys: StreamKeys, bodies: list[bytes]) -> bytes:
+    async with pool.acquire() as conn:
+        return b"".join([await keys.open(conn, body) for body in bodies])
+
+
+async def test_published_events_carry_the_stored_ciphertext_which_projectors_open(portal: Portal, pool, keys):
+    account_id, email, _ = customer(portal)
+
+    bodies = published(portal, account_id)
+
+    assert not any(email.encode() in b or PHONE.encode() in b for b in bodies)
+    assert published(portal, account_id) == bodies  # the very same bytes each time: rebuilds equal the stream
+    assert email.encode() in await opened(pool, keys, bodies) and PHONE.encode() in await opened(pool, keys, bodies)
+
+
+async def test_events_stored_in_the_clear_are_published_sealed_all_the_same(portal: Portal, unsealed: Portal, pool,
+                                                                             keys):
+    account_id, email, _ = customer(unsealed)
+
+    bodies = published(portal, account_id)
+
+    assert not any(email.encode() in b for b in bodies) and published(portal, account_id) == bodies
+    assert email.encode() in await opened(pool, keys, bodies)
+
+
+async def test_once_the_key_is_destroyed_published_fields_open_as_erased(portal: Portal, pool):
+    account_id, email, number = customer(portal)
+    bodies = published(portal, account_id)
+    portal.delete_customer(account_id, number)
+
+    portal.shred(account_id, [account_id])
+
+    shown = await opened(pool, StreamKeys.from_env(), bodies)  # a projector that never saw the key
+    assert email.encode() not in shown and b'"email":"[erased]"' in shown

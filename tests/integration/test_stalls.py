@@ -23,6 +23,7 @@ from projections.readmodel import ReadModel
 from tests.support import Roles, eventually
 from workers.config import Settings
 from workers.projector import Projector
+from workers.shredding import StreamKeys
 
 
 class Contact(msgspec.Struct):
@@ -64,7 +65,7 @@ async def faulty(js: JetStreamContext, pool: asyncpg.Pool, roles: Roles) -> Asyn
 async def projecting(js: JetStreamContext, pool: asyncpg.Pool, *models: ReadModel) -> AsyncIterator[list[asyncio.Task[None]]]:
     """Projectors of `models` running side by side, as `portal projector` runs them in one process."""
     stop = asyncio.Event()
-    tasks = [asyncio.create_task(Projector(m, js, pool).run(stop)) for m in models]
+    tasks = [asyncio.create_task(Projector(m, js, pool, StreamKeys.from_env()).run(stop)) for m in models]
     try:
         yield tasks
     finally:

@@ -15,6 +15,7 @@ import pytest
 
 from domain.contract import PortalEvent
 from projections.readmodel import ReadModel
+from workers.shredding import StreamKeys
 
 START = datetime(2026, 11, 21, 9, 0, tzinfo=UTC)
 
@@ -26,6 +27,7 @@ class Feed:
     def __init__(self, conn: asyncpg.Connection, *models: ReadModel) -> None:
         self.conn = conn
         self.models = models
+        self.keys = StreamKeys.from_env()  # the bodies fed here are plain: no key is ever looked up
         self.account_id = uuid4()
         self.position = 0
         self.delivered: list[tuple[str, bytes, int]] = []  # (event type, body, position), in order
@@ -49,7 +51,7 @@ class Feed:
 
     async def deliver(self, event_type: str, body: bytes, position: int) -> None:
         for model in self.models:
-            await model.apply(self.conn, event_type, body, position)
+            await model.apply(self.conn, event_type, body, position, self.keys)
 
     async def again(self) -> None:
         """Deliver the last event once more, at its own position (a redelivery)."""

@@ -1,14 +1,15 @@
 """The audit trail read model (projections.audit) fed contract events: one readable entry per event, its
-hash linked to the entry before, the filters, pages by position, and erasure of a deleted account."""
+hash linked to the entry before, the filters, pages by position, and a deleted account's entries erased."""
 
 import msgspec
 import pytest
 
 from domain.actor import Actor
-from domain.chain import GENESIS, link
+from domain.chain import GENESIS, link, published
 from domain.contract import EVENT_TYPES
-from domain.contract.accounts import AccountContactChanged, ApiKeyCreated, ApiKeyRevoked
+from domain.contract.accounts import AccountContactChanged, AccountOpened, ApiKeyCreated, ApiKeyRevoked
 from domain.contract.customers import AccountDeleted
+from domain.contract.usage import ClientUnlinked
 from projections.audit import AUDIT, AuditFilter, audit_page
 from projections.readmodel import Unappliable
 from tests.projections.conftest import Feed
@@ -57,8 +58,8 @@ async def test_each_entrys_hash_links_the_one_before(feed):
     for _ in range(3):
         position = await key_created(feed)
         event_type, body, _ = feed.last
-        hashes.append(link(hashes[-1] if hashes else GENESIS, position,
-                           msgspec.json.decode(body, type=EVENT_TYPES[event_type])))
+        hashes.append(link(hashes[-1] if hashes else GENESIS, position, event_type,
+                           published(EVENT_TYPES[event_type], msgspec.json.decode(body))))
 
     assert [e.hash for e in await entries(feed)] == hashes
 
@@ -99,12 +100,26 @@ async def test_pages_follow_one_another_by_position_without_gaps_or_repeats(feed
     assert seen == made
 
 
-async def test_a_deleted_account_leaves_only_the_record_of_its_deletion(feed):
-    await key_created(feed)
+async def test_a_deleted_accounts_entries_stay_erased_with_their_hashes(feed):
+    opened = await feed(AccountOpened, customer_number="10000001", email="zoe@shred.test", name="Zoë", actor=ANN)
+    before = await entries(feed)
 
-    deleted = await feed(AccountDeleted)
+    deleted = await feed(AccountDeleted, actor=ANN)
 
-    assert [(e.position, e.kind) for e in await entries(feed)] == [(deleted, "AccountDeleted")]
+    first, last = await entries(feed)
+    assert (first.position, first.summary, first.details["email"], first.details["name"], first.actor.name) == (
+        opened, "Account opened for [erased]", "[erased]", "[erased]", "[erased]")
+    assert first.hash == before[0].hash  # the chain covers the published (sealed) event, not what is shown
+    assert (last.position, last.kind, last.actor.name) == (deleted, "AccountDeleted", "[erased]")
+
+
+async def test_a_personal_field_holding_its_default_is_erased_too(feed):
+    await feed(ClientUnlinked, client_id="123456789")  # reason: "removed", the default, sealed all the same
+
+    await feed(AccountDeleted)
+
+    first, _ = await entries(feed)
+    assert first.details["reason"] == "[erased]"  # as a rebuild opens it once the key is gone
 
 
 async def test_another_accounts_entries_are_not_shown(conn, feed):

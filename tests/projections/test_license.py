@@ -28,7 +28,11 @@ async def feed(conn) -> Feed:
 
 
 async def tab(feed: Feed):
-    return await license_tab(feed.conn, feed.account_id, "LIVE-KEY")
+    return await license_tab(feed.conn, feed.account_id, live_key)
+
+
+async def live_key(shown: str) -> str:
+    return "LIVE-KEY"
 
 
 async def fingerprint(feed: Feed) -> str:
@@ -45,7 +49,7 @@ async def test_an_opened_account_shows_the_free_product_its_limits_and_the_key_i
 
 
 async def test_an_account_not_yet_projected_has_no_tab(conn):
-    assert await license_tab(conn, uuid4(), "LIVE-KEY") is None
+    assert await license_tab(conn, uuid4(), live_key) is None
 
 
 async def test_an_upgrade_shows_the_new_product_and_its_limits_and_lifts_a_cancellation(feed):
