@@ -29,12 +29,13 @@ from gateway.problems import Problem
 from gateway.throttle import count_staff_request
 from projections.clients import CLIENTS, ClientRow, client_page
 from projections.customers import CUSTOMERS, customer as customer_row
-from projections.domains import domains_of
+from projections.domains import DOMAINS, domains_of
 from projections.email_secrets import keep_secrets
 from projections.emails import EMAILS, AddressEmail, emails_to, listed_among
+from projections.invoices import INVOICES, InvoiceRow, latest_invoices
 from projections.impersonations import IMPERSONATIONS, Consent, consent
 from projections.license import LICENSE_TAB, Counters, Limits, ProductView, license_tab
-from projections.support import SupportRequestRow, open_requests
+from projections.support import SUPPORT, SupportRequestRow, open_requests
 from projections.users import USERS, UserRow, account_users
 
 
@@ -95,7 +96,7 @@ class CustomerView(msgspec.Struct, kw_only=True):
     users: list[Person]
     devices: Devices  # searchable with ?client= (a client id or alias)
     support_requests: list[SupportRequestRow]  # not yet closed, oldest first
-    invoices: list[dict[str, Any]]
+    invoices: list[InvoiceRow]  # the last 20, newest first
     domains: list[ClaimedDomain]  # claimed, verified or not
     suppressed_addresses: list[str]  # of its logins and its contact address
     helpdesk_access: Consent  # whether its owner allows a read-only session now
@@ -195,13 +196,14 @@ async def customer_view(pool: asyncpg.Pool, account_id: UUID, q: DeviceQuery) ->
         created_at=row.opened_at, enabled=row.enabled, level=row.level,
         license=await subscription(pool, account_id),
         owners=[p for p in logins if p.role == "owner"], users=logins, devices=await devices(pool, account_id, q),
-        support_requests=await open_requests(pool, account_id), invoices=await invoices(pool, account_id),
+        support_requests=await open_requests(pool, account_id), invoices=await latest_invoices(pool, account_id),
         domains=await claimed_domains(pool, account_id),
         suppressed_addresses=await listed_among(pool, PLATFORM_ACCOUNT, addresses),
         helpdesk_access=await consent(pool, account_id))
 
 
-VIEWS_READ = (CUSTOMERS, LICENSE_TAB, USERS, CLIENTS, EMAILS, IMPERSONATIONS)  # the read models the views show
+VIEWS_READ = (CUSTOMERS, LICENSE_TAB, USERS, CLIENTS, EMAILS, IMPERSONATIONS, SUPPORT, INVOICES,
+              DOMAINS)  # the read models the views show
 
 
 async def reach_views(state: State, min_position: int | None) -> None:
@@ -311,10 +313,6 @@ class HelpDeskController(Controller):
 async def keep_code(pool: asyncpg.Pool, email_id: str, code: str) -> None:
     """The code goes to the outbox's secret store, which the mailer empties as it sends (never an event)."""
     await keep_secrets(pool, email_id, {"code": code})
-
-
-async def invoices(pool: asyncpg.Pool, account_id: UUID) -> list[dict[str, Any]]:
-    return []  # wire: the invoices area's invoices of the account, newest first
 
 
 async def claimed_domains(pool: asyncpg.Pool, account_id: UUID) -> list[ClaimedDomain]:

@@ -171,6 +171,13 @@ async def invoice_rows(pool: asyncpg.Pool, account_id: UUID, f: InvoiceFilter) -
             yield _row(r)
 
 
+async def latest_invoices(pool: asyncpg.Pool, account_id: UUID, limit: int = 20) -> list[InvoiceRow]:
+    """The account's last invoices and credit notes, newest first (what the help desk's customer view shows)."""
+    rows = await pool.fetch(f"{ROW} WHERE account_id = $1 ORDER BY issued_at DESC, invoice_id DESC LIMIT $2",
+                            account_id, limit)
+    return [_row(r) for r in rows]
+
+
 async def invoice_details(pool: asyncpg.Pool, account_id: UUID, invoice_id: UUID) -> InvoiceDetails | None:
     r = await pool.fetchrow("SELECT * FROM invoices WHERE account_id = $1 AND invoice_id = $2", account_id,
                             invoice_id)

@@ -1,11 +1,13 @@
-"""The help desk's search: customers, users, clients (and invoices) in one table, found by prefix or despite a
+"""The help desk's search: customers, users, clients and invoices in one table, found by prefix or despite a
 typo (PostgreSQL's pg_trgm over `terms`, which the table generates from each row's title, keys and domains).
 
 Every kind is one more handler calling `put_entry`: a customer by its organisation's name, account id,
-customer number and verified domains; a user by name, user id and e-mail address; a client by its id. A user
+customer number and verified domains; a user by name, user id and e-mail address; a client by its id; an
+invoice or credit note by its number. A user
 whose address is in a domain another account verified is shown as belonging to that account too.
 """
 
+from datetime import datetime
 from uuid import UUID
 
 import asyncpg
@@ -13,6 +15,7 @@ import msgspec
 
 from domain.contract.accounts import AccountContactChanged, AccountOpened, UserRegistered
 from domain.contract.domains import DomainRemoved, DomainVerified
+from domain.contract.invoices import InvoiceIssued
 from domain.contract.usage import ClientAliasChanged, ClientLinked, ClientUnlinked
 from domain.user_commands import PLATFORM_ACCOUNT
 from projections.erasure import erases_deleted_accounts
@@ -120,6 +123,28 @@ async def _alias(conn: asyncpg.Connection, e: Alias, position: int) -> None:
     await conn.execute("UPDATE search_entries SET detail = $3, position = $4 "
                        "WHERE account_id = $1 AND kind = 'client' AND id = $2",
                        e.account_id, e.client_id, e.alias or "", position)
+
+
+class Invoiced(msgspec.Struct):
+    account_id: UUID
+    invoice_id: UUID
+    number: str
+    kind: str
+    issued_at: datetime
+    currency: str
+    total_cents: int
+
+
+def amount(cents: int, currency: str) -> str:
+    return f"{'-' if cents < 0 else ''}{abs(cents) // 100}.{abs(cents) % 100:02d} {currency}"
+
+
+@SEARCH.on(InvoiceIssued, Invoiced)
+async def _invoiced(conn: asyncpg.Connection, e: Invoiced, position: int) -> None:
+    shown = "credit note" if e.kind == "credit_note" else "invoice"
+    await put_entry(conn, Entry(account_id=e.account_id, kind="invoice", id=str(e.invoice_id), title=e.number,
+                                detail=f"{shown} of {e.issued_at:%Y-%m-%d}, {amount(e.total_cents, e.currency)}",
+                                keys=e.number), position)
 
 
 class Domain(msgspec.Struct):

@@ -3,14 +3,16 @@ who and from where), reseller scoping, and read-only sessions under the customer
 e-mailed and listed, ended by either side, by withdrawing consent, and at their expiry to the second."""
 
 from datetime import UTC, datetime, timedelta
+from uuid import uuid4
 
 import pytest
 
 from domain.user import User
-from tests.e2e.api import Account, PASSWORD, license_tab, problem, sign_up
+from tests.e2e.api import Account, PASSWORD, command, license_tab, problem, sign_up
 from tests.e2e.customers import (create_customer, impersonate, new_customer, reseller_account,
                                  works_until_its_expiry)
 from tests.e2e.devices import device_of
+from tests.e2e.support import open_request
 from tests.e2e.people import Person, added_member, bearer, forwarded, logged_in, new_address, staff_member
 
 REASON = "Ticket 815: the clients list looks empty"
@@ -79,6 +81,19 @@ async def test_the_customer_view_shows_its_license_owners_users_and_devices(http
     assert [d["client_id"] for d in shown["devices"]["items"]] == [client_id]
     assert "license_key" not in str(shown) and shown["helpdesk_access"] == {"allowed": False, "until": None}
     assert (shown["support_requests"], shown["invoices"], shown["domains"]) == ([], [], [])
+
+
+async def test_the_customer_view_shows_open_support_requests_invoices_and_claimed_domains(http, desk, account):
+    opened = await open_request(http, account.token)
+    await command(http, account, "POST", "/v1/license/upgrade", {"product": "professional"})
+    claimed = await http.post("/v1/account/domains", json={"domain": f"{uuid4().hex[:12]}.example"},
+                              headers=account.auth)
+
+    shown = await view(http, desk, f"customers/{account.account_id}", claimed.json()["position"])
+
+    assert [r["number"] for r in shown["support_requests"]] == [opened["number"]]
+    assert [(i["kind"], i["status"]) for i in shown["invoices"]] == [("invoice", "open")]
+    assert [(d["domain"], d["verified"]) for d in shown["domains"]] == [(claimed.json()["domain"], False)]
 
 
 async def test_devices_are_searched_within_the_account(http, desk, account):

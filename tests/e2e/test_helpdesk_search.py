@@ -8,7 +8,7 @@ import pytest
 from projections.domains import DOMAINS
 from projections.rebuild import verify
 from projections.search import SEARCH
-from tests.e2e.api import problem, sign_up
+from tests.e2e.api import command, problem, sign_up
 from tests.e2e.customers import new_customer, reseller_account
 from tests.e2e.devices import device_of
 from tests.e2e.people import Person, added_member, staff_member
@@ -62,6 +62,15 @@ async def test_a_client_is_found_by_its_id_and_its_start(http, desk, account):
 
     for q in (client_id, client_id[:6]):
         assert ("client", client_id) in await found(http, desk, q, position, "client"), q
+
+
+async def test_an_invoice_is_found_by_its_number_and_its_start(http, desk, account):
+    position = await command(http, account, "POST", "/v1/license/upgrade", {"product": "professional"})
+    invoices = await http.get("/v1/invoices", headers={**account.auth, "X-Min-Position": str(position)})
+    invoice = invoices.json()["items"][0]
+
+    for q in (invoice["number"], invoice["number"][:9]):
+        assert ("invoice", invoice["invoice_id"]) in await found(http, desk, q, position, "invoice"), q
 
 
 async def test_an_administrator_searches_too(http, admin):
