@@ -28,12 +28,6 @@ def known_time_zone(name: str) -> bool:
     return True
 
 
-def local_time(moment: datetime, time_zone: str) -> str:
-    """A moment as a person of the account reads it: in the account's time zone (the platform's default is
-    UTC), the zone named, e.g. "2026-12-02 10:15:00 Europe/Madrid"."""
-    return f"{moment.astimezone(ZoneInfo(time_zone)):%Y-%m-%d %H:%M:%S} {time_zone}"
-
-
 ACCOUNT_TYPES = ("customer", "administrator", "reseller")
 
 

@@ -6,9 +6,10 @@ from uuid import UUID, uuid4
 
 from eventsourcing.domain import Aggregate
 
-from domain.account import Account, local_time
+from domain.account import Account
 from domain.email import Email
 from domain.email_commands import EmailCommands
+from domain.i18n import moment_in
 from domain.impersonation import Impersonation
 from domain.staff_access import time_box
 from domain.store import now
@@ -41,7 +42,8 @@ class ImpersonationCommands(EmailCommands):
         """The owner's e-mail that staff now access the account: who, why, until when in its own time zone."""
         return self._new_email(account.account_id, str(uuid4()), account.email, template,
                                {"staff": staff_name, "reason": reason,
-                                "until": local_time(until, account.preferences["time_zone"])},
+                                "until": moment_in(account.preferences["language"], until,
+                                                   account.preferences["time_zone"])},
                                language=account.preferences["language"])
 
     def end_impersonation(self, account_id: UUID, impersonation_id: UUID, by: str) -> int:

@@ -13,7 +13,7 @@ from domain.account import Account
 from domain.claim import Claim
 from domain.email_commands import EmailCommands
 from domain.errors import InvalidValue, RuleViolation
-from domain.i18n import N_, translated
+from domain.i18n import N_, day_in, moment_in, money_in, translated
 from domain.invoice import (CREDIT_NOTE, CURRENCY, INVOICE, PAID, PAYMENT_TERM, UNCOLLECTIBLE, Invoice, Line,
                             checked_lines, money, summed)
 from domain.invoice_sequence import InvoiceSequence
@@ -63,7 +63,9 @@ class InvoiceCommands(EmailCommands):
             next_attempt_at=at if account.payment_token else None)
         if kind == INVOICE:
             account.invoice_opened(invoice_id=str(invoice_id), number=number)
-        params = {"number": number, "total": money(sums.total_cents, CURRENCY), "due": str(invoice.due_at.date()),
+        language, zone = account.preferences["language"], account.preferences["time_zone"]
+        params = {"number": number, "total": money_in(language, sums.total_cents, CURRENCY),
+                  "due": day_in(language, invoice.due_at, zone),
                   "original": credit_note_for.number if credit_note_for else ""}
         email = self._new_email(account.account_id, str(uuid4()), account.email,
                                 "invoice_issued" if kind == INVOICE else "credit_note_issued", params,
@@ -89,9 +91,11 @@ class InvoiceCommands(EmailCommands):
 
     def _failure_email(self, account: Account, invoice: Invoice, failure: str) -> Aggregate:
         last = invoice.status == UNCOLLECTIBLE
-        params = {"number": invoice.number, "total": money(invoice.total_cents, invoice.currency),
+        language, zone = account.preferences["language"], account.preferences["time_zone"]
+        params = {"number": invoice.number, "total": money_in(language, invoice.total_cents, invoice.currency),
                   "failure": failure.replace("_", " "), "attempts": str(invoice.attempts),
-                  "next_attempt": "" if last else str(invoice.next_attempt_at)[:16]}
+                  "next_attempt": "" if last or invoice.next_attempt_at is None else
+                  moment_in(language, invoice.next_attempt_at, zone)}
         return self._new_email(account.account_id, str(uuid4()), account.email,
                                "payment_uncollectible" if last else "payment_failed", params,
                                language=account.preferences["language"])

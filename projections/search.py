@@ -16,6 +16,7 @@ import msgspec
 from domain.contract.accounts import AccountContactChanged, AccountOpened, UserRegistered
 from domain.contract.domains import DomainRemoved, DomainVerified
 from domain.contract.invoices import InvoiceIssued
+from domain.invoice import money
 from domain.contract.usage import ClientAliasChanged, ClientLinked, ClientUnlinked
 from domain.user_commands import PLATFORM_ACCOUNT
 from projections.erasure import erases_deleted_accounts
@@ -135,15 +136,11 @@ class Invoiced(msgspec.Struct):
     total_cents: int
 
 
-def amount(cents: int, currency: str) -> str:
-    return f"{'-' if cents < 0 else ''}{abs(cents) // 100}.{abs(cents) % 100:02d} {currency}"
-
-
 @SEARCH.on(InvoiceIssued, Invoiced)
 async def _invoiced(conn: asyncpg.Connection, e: Invoiced, position: int) -> None:
     shown = "credit note" if e.kind == "credit_note" else "invoice"
     await put_entry(conn, Entry(account_id=e.account_id, kind="invoice", id=str(e.invoice_id), title=e.number,
-                                detail=f"{shown} of {e.issued_at:%Y-%m-%d}, {amount(e.total_cents, e.currency)}",
+                                detail=f"{shown} of {e.issued_at:%Y-%m-%d}, {money(e.total_cents, e.currency)}",
                                 keys=e.number), position)
 
 

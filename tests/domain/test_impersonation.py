@@ -37,15 +37,19 @@ def test_the_owner_is_emailed_the_reason_when_it_starts(app, account_id, recorde
     assert "Checking the invoice address" in mail.body and "Sam Support" in mail.body
 
 
-def test_the_owners_email_gives_the_end_in_the_accounts_time_zone(app, account_id, recorded):
-    app.change_preferences(account_id, time_zone="America/New_York")
+FRENCH_MONTHS = ("janv.", "févr.", "mars", "avr.", "mai", "juin", "juil.", "août", "sept.", "oct.", "nov.", "déc.")
+
+
+def test_the_owners_email_gives_the_end_in_the_accounts_time_zone_and_language(app, account_id, recorded):
+    app.change_preferences(account_id, time_zone="America/New_York", language="fr")
 
     events = recorded(start, app, account_id, "help", 30)
 
     mail = next(e for e in events if isinstance(e, Email.Queued))
     [started] = [e for e in events if not isinstance(e, Email.Queued)]
     local = started.expires_at.astimezone(ZoneInfo("America/New_York"))
-    assert f"until {local:%Y-%m-%d %H:%M:%S} America/New_York." in mail.body
+    assert f"{local.day} {FRENCH_MONTHS[local.month - 1]} {local.year}, {local:%H:%M:%S} (America/New_York)" \
+        in mail.body
 
 
 def test_an_impersonation_acts_until_the_second_it_expires(app, account_id):

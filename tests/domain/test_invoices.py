@@ -3,6 +3,7 @@ holder's country, collected through retries, voided and credited without ever ch
 
 from datetime import timedelta
 from uuid import UUID
+from zoneinfo import ZoneInfo
 
 import pytest
 
@@ -203,3 +204,15 @@ def test_a_cancelled_term_expires_without_an_invoice(app, account_id, clock):
     app.expire_license(account_id)
 
     assert (app.license(account_id).product, app.account(account_id).unpaid) == ("free", unpaid)
+
+
+def test_the_invoices_email_writes_its_total_and_due_date_as_the_accounts_language_does(app, account_id):
+    app.change_contact(account_id, **BERLIN)
+    app.change_preferences(account_id, language="de", time_zone="Europe/Berlin")
+    before = app.current_position()
+
+    app.upgrade_license(account_id, "professional")
+
+    [mail] = emails(app, before)
+    due = latest_invoice(app, account_id).due_at.astimezone(ZoneInfo("Europe/Berlin"))
+    assert "269,89\xa0€" in mail.body and f"{due:%d.%m.%Y}" in mail.body
