@@ -124,13 +124,20 @@ async def copied(pool: asyncpg.Pool, header: Sequence[str], query: CsvQuery, fmt
     chunks: asyncio.Queue[bytes | None] = asyncio.Queue(maxsize=QUEUED_CHUNKS)
 
     async def copying() -> None:
-        try:
-            async with pool.acquire() as conn, conn.transaction():
-                await conn.execute("SELECT set_config('TimeZone', $1, true)", fmt.time_zone)
-                await conn.copy_from_query(await formatted(conn, query, fmt), *query.args, output=chunks.put,
-                                           format="csv")
+        conn = await pool.acquire()
+        try:  # the zone for this connection only; the pool's reset (RESET ALL) forgets it
+            await conn.execute("SELECT set_config('TimeZone', $1, false)", fmt.time_zone)
+            await conn.copy_from_query(await formatted(conn, query, fmt), *query.args, output=chunks.put,
+                                       format="csv")
+        except asyncio.CancelledError:  # the reader went away mid-COPY: the connection cannot be reused
+            conn.terminate()
+            raise
+        except BaseException:
+            await chunks.put(None)  # wakes the reader, which then meets this error
+            raise
         finally:
-            await chunks.put(None)
+            await pool.release(conn)
+        await chunks.put(None)
 
     task = asyncio.create_task(copying())
     try:

@@ -22,8 +22,10 @@ async def test_each_command_shows_in_the_trail_with_who_from_where_and_its_reque
 
     entries = (await trail(http, account, response.json()["position"], request_id=request_id))["entries"]
 
-    assert [e["kind"] for e in entries] == ["LicenseUpgraded"]
+    kinds = [e["kind"] for e in entries]  # the upgrade, and the invoice it issued and announced
+    assert (kinds[0], kinds[-1], "InvoiceIssued" in kinds) == ("LicenseUpgraded", "EmailQueued", True)
     assert entries[0]["summary"] == "License upgraded to lite"
+    assert {e["actor"]["request_id"] for e in entries} == {request_id}
     actor = entries[0]["actor"]
     assert (actor["name"], actor["role"], actor["user_agent"], actor["request_id"]) == (
         account.email, "owner", "audit-test/1", request_id)
@@ -85,7 +87,7 @@ async def test_the_history_lists_the_accounts_events_in_order(http, account):
     response = await http.get(f"/v1/accounts/{account.account_id}/history", headers=account.auth)
 
     kinds = [e["kind"] for e in response.json()]
-    assert kinds[0] == "AccountOpened" and kinds[-1] == "LicenseUpgraded"
+    assert kinds[0] == "AccountOpened" and kinds.index("LicenseUpgraded") < kinds.index("InvoiceIssued")
     assert {e["event"]["account_id"] for e in response.json()} == {account.account_id}
 
 

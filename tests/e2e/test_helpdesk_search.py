@@ -69,7 +69,7 @@ async def test_an_invoice_is_found_by_its_number_and_its_start(http, desk, accou
     invoices = await http.get("/v1/invoices", headers={**account.auth, "X-Min-Position": str(position)})
     invoice = invoices.json()["items"][0]
 
-    for q in (invoice["number"], invoice["number"][:9]):
+    for q in (invoice["number"], invoice["number"][:-1]):  # a start that only a few numbers share
         assert ("invoice", invoice["invoice_id"]) in await found(http, desk, q, position, "invoice"), q
 
 

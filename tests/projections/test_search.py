@@ -86,7 +86,7 @@ async def test_a_removed_domain_no_longer_finds_the_customer(conn, acme):
     await acme.verify(domain)
     await acme.feed(DomainRemoved, domain=domain, was_verified=True)
 
-    assert await found(conn, domain) == []
+    assert ("customer", str(acme.feed.account_id)) not in await found(conn, domain)  # others' may look alike
 
 
 async def test_a_renamed_customer_is_found_by_its_new_name(conn, acme):
@@ -94,7 +94,7 @@ async def test_a_renamed_customer_is_found_by_its_new_name(conn, acme):
     await acme.feed(AccountContactChanged, name=new_name, street="", postal_code="", city="", country="", phone="")
 
     assert await found(conn, new_name, "customer") == [("customer", str(acme.feed.account_id))]
-    assert await found(conn, acme.name, "customer") == []
+    assert ("customer", str(acme.feed.account_id)) not in await found(conn, acme.name, "customer")
 
 
 async def test_a_user_is_found_by_name_user_id_and_email_with_a_typo_and_by_prefix(conn, acme):
@@ -198,10 +198,11 @@ async def test_a_reseller_sees_users_in_its_customers_domains_but_not_another_re
 async def test_a_deleted_account_leaves_the_search(conn, acme):
     domain = f"{word()}.example"
     await acme.verify(domain)
-    await acme.user("Di Dale", f"di@{domain}")
+    user_id = await acme.user("Di Dale", f"di@{domain}")
     await acme.feed(AccountDeleted)
 
-    assert await found(conn, acme.name) == [] and await found(conn, domain) == []
+    gone = {("customer", str(acme.feed.account_id)), ("user", str(user_id))}  # others' may look alike
+    assert not gone & {*await found(conn, acme.name), *await found(conn, domain)}
     assert await users_in_domains_of(conn, acme.feed.account_id) == []
 
 
