@@ -93,12 +93,13 @@ def answers_to(caller: Caller) -> str | None:
     return caller.email if caller.user_id is not None and caller.access_id is None else None
 
 
-async def shown(state: State, pool: asyncpg.Pool, account_id: UUID, request_id: str) -> SupportRequestDetails:
+async def shown(state: State, portal: Portal, pool: asyncpg.Pool, account_id: UUID,
+                request_id: str) -> SupportRequestDetails:
     """The request with its thread; one the view has not applied yet is waited for (up to the event store's
     position now), so a link followed right after opening works; 404 when it is not the account's."""
     details = await request_details(pool, account_id, request_id)
     if details is None:
-        await reach(state, SUPPORT.name, await off_loop(state.portal.current_position))
+        await reach(state, SUPPORT.name, await off_loop(portal.current_position))
         details = await request_details(pool, account_id, request_id)
     if details is None:
         raise Problem(404, "not-found", N_("No such support request"))
@@ -128,10 +129,10 @@ class SupportController(Controller):
         return RequestList(items=items, next_cursor=next_cursor)
 
     @get("/{request_id:str}", summary="A support request with its thread of messages, oldest first")
-    async def show(self, request_id: RequestId, caller: Caller, state: State, pool: asyncpg.Pool,
+    async def show(self, request_id: RequestId, caller: Caller, state: State, portal: Portal, pool: asyncpg.Pool,
                    min_position: Annotated[int | None, MinPosition] = None) -> SupportRequestDetails:
         await reach(state, SUPPORT.name, min_position)
-        return await shown(state, pool, caller.account_id, request_id)
+        return await shown(state, portal, pool, caller.account_id, request_id)
 
     @post("/{request_id:str}/messages", status_code=200, request_max_body_size=MAX_SUPPORT_BODY,
           summary="Write to the help desk in the request's thread (refused while it is closed)")
@@ -212,7 +213,7 @@ class SupportDeskController(Controller):
     async def show(self, request_id: RequestId, who: Manager, state: State, portal: Portal, pool: asyncpg.Pool,
                    min_position: Annotated[int | None, MinPosition] = None) -> SupportRequestDetails:
         await reach(state, SUPPORT.name, min_position)
-        return await shown(state, pool, await requests_account(who, portal, request_id), request_id)
+        return await shown(state, portal, pool, await requests_account(who, portal, request_id), request_id)
 
     @post("/{request_id:str}/messages", status_code=200, request_max_body_size=MAX_SUPPORT_BODY,
           summary="Answer the customer (e-mailed to them); the request becomes answered or waiting for them")
