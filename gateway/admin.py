@@ -14,6 +14,7 @@ from litestar.di import Provide
 from domain.application import Portal
 from domain.user_commands import PLATFORM_ACCOUNT, normalised_email
 from domain.i18n import N_
+from gateway.credentials import KnownTokens
 from gateway.consistency import accepted, command, off_loop
 from gateway.fields import EmailAddress, Name, Password, require_strong
 from gateway.identity import Caller, hash_password, revoke_sessions, staff
@@ -59,7 +60,7 @@ class AdminController(Controller):
           summary="Set a user's password by hand, or (no password given) reset it and e-mail a new one; "
                   "resellers for their own customers' users")
     async def set_password(self, user_id: UUID, data: NewPassword, who: Manager, pool: asyncpg.Pool,
-                           portal: Portal) -> Response[Any]:
+                           portal: Portal, tokens: KnownTokens) -> Response[Any]:
         user = await off_loop(portal.user, user_id)
         if user.platform_role is not None and user.account_id == PLATFORM_ACCOUNT and who.scope is not None:
             raise Problem(404, "not-found", N_("No such user"))
@@ -70,7 +71,7 @@ class AdminController(Controller):
             require_strong(password, user.email)
         position = await command(who.caller.actor, portal.change_password, user.id,
                                  await off_loop(hash_password, password))
-        await revoke_sessions(pool, user.id)
+        await revoke_sessions(pool, tokens, user.id)
         if data.password is None:
             email_id, position = await command(who.caller.actor, portal.queue_email, user.account_id, user.email,
                                                "new_password", {"name": user.name}, ("password",))

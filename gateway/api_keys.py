@@ -10,6 +10,7 @@ from litestar.datastructures import State
 from litestar.di import Provide
 
 from domain.application import Portal
+from gateway.credentials import KnownTokens
 from gateway.consistency import MinPosition, accepted, command, reach
 from gateway.fields import Plain, Text
 from gateway.identity import Caller, issue_api_key, new_api_key, owner, revoke_api_key_token
@@ -51,7 +52,7 @@ class ApiKeysController(Controller):
 
     @delete("/{key_id:str}", status_code=200, summary="Revoke an API key; it stops working at once")
     async def revoke_key(self, key_id: Annotated[str, Plain], caller: Caller, portal: Portal,
-                         pool: asyncpg.Pool) -> Response[Any]:
+                         pool: asyncpg.Pool, tokens: KnownTokens) -> Response[Any]:
         position = await command(caller.actor, portal.revoke_api_key, caller.account_id, key_id)
-        await revoke_api_key_token(pool, caller.account_id, key_id)
+        await revoke_api_key_token(pool, tokens, caller.account_id, key_id)
         return accepted(position)

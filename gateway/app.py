@@ -23,6 +23,7 @@ from gateway.api_keys import ApiKeysController
 from gateway.clients import ClientsController
 from gateway.beats import Beats
 from gateway.config import GatewayConfig
+from gateway.credentials import KnownTokens
 from gateway.customers import CustomersController
 from gateway.dependencies import DEPENDENCIES
 from gateway.domains import DomainsController
@@ -89,6 +90,8 @@ def lifespan_of(settings: GatewayConfig, metrics: Metrics, open_portal: Callable
         app.state.advances = Advances()
         listener = await asyncpg.connect(settings.database_url)
         await app.state.advances.listen(listener)
+        app.state.tokens = KnownTokens()  # tokens checked, forgotten when PostgreSQL announces a change
+        await app.state.tokens.listen(listener)
         app.state.beats = Beats(app.state.pool, settings.presence_timeout_seconds)
         await app.state.beats.listen(listener)
         app.state.beats.start()

@@ -15,6 +15,7 @@ from domain.application import Portal, normalised_email
 from domain.totp import provisioning_uri
 from domain.user import User
 from domain.i18n import N_
+from gateway.credentials import KnownTokens
 from gateway.consistency import MinPosition, accepted, command, off_loop, reach
 from gateway.fields import Code, EmailAddress, Name, Password, described, require_strong
 from gateway.identity import (Caller, anyone, bearer_token, hash_password, issue_token, revoke_sessions,
@@ -116,13 +117,13 @@ class AuthController(Controller):
 
     @post("/auth/logout", status_code=204, dependencies={"caller": Provide(user_caller)},
           summary="End this login session (API keys are revoked on /v1/api-keys instead)")
-    async def log_out(self, request: Request, caller: Caller, pool: asyncpg.Pool) -> None:
-        await revoke_token(pool, bearer_token(request))
+    async def log_out(self, request: Request, caller: Caller, pool: asyncpg.Pool, tokens: KnownTokens) -> None:
+        await revoke_token(pool, tokens, bearer_token(request))
 
     @post("/auth/logout-everywhere", status_code=204, dependencies={"caller": Provide(user_caller)},
           summary="End every login session of this user, this one included")
-    async def log_out_everywhere(self, caller: Caller, pool: asyncpg.Pool) -> None:
-        await revoke_sessions(pool, caller.user_id)  # type: ignore[arg-type]
+    async def log_out_everywhere(self, caller: Caller, pool: asyncpg.Pool, tokens: KnownTokens) -> None:
+        await revoke_sessions(pool, tokens, caller.user_id)  # type: ignore[arg-type]
 
     @get("/auth/me", dependencies={"caller": Provide(anyone)}, summary="Who this token belongs to")
     async def me(self, caller: Caller, state: State, pool: asyncpg.Pool,

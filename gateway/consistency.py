@@ -14,9 +14,12 @@ from domain.actor import Actor, acting
 from domain.i18n import N_
 from gateway.fields import MAX_INT64
 from gateway.problems import Problem
+from projections.access import ACCOUNT_ACCESS
 from projections.positions import position as view_position, wait_for
+from projections.preferences import ACCOUNT_PREFERENCES
 
 POSITION_HEADER = "X-Event-Position"
+CREDENTIAL_VIEWS = (ACCOUNT_ACCESS.name, ACCOUNT_PREFERENCES.name)  # what gateway/credentials.py keeps depends on
 
 
 class Accepted(msgspec.Struct, kw_only=True):
@@ -43,6 +46,8 @@ async def reach(state: State, projection: str, min_position: int | None) -> None
         raise Problem(503, "projection-behind",
                       N_("The {view} view has not yet reached position {position}; retry shortly"),
                       headers={"Retry-After": "1"}, view=projection, position=min_position)
+    if projection in CREDENTIAL_VIEWS:  # what it changed is in force for every token once this answers
+        await state.tokens.settled(state.pool)
 
 
 MinPosition = Parameter(header="X-Min-Position", ge=0, le=MAX_INT64, required=False,

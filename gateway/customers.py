@@ -20,10 +20,11 @@ from domain.i18n import N_
 from domain.user import User
 from domain.user_commands import PLATFORM_ACCOUNT
 from domain.user_commands import normalised_email
+from gateway.credentials import KnownTokens
 from gateway.fields import EmailAddress, Name, Password, ProductCode, require_strong
 from gateway.consistency import MinPosition, accepted, command, off_loop, reach
 from gateway.csv_export import export, exported
-from gateway.identity import forget_logins, hash_password
+from gateway.identity import forget_logins, hash_password, revoke_account_tokens
 from gateway.managers import Manager, managed, manager
 from gateway.problems import Problem
 from gateway.resets import send_reset_link
@@ -182,7 +183,7 @@ class CustomersController(Controller):
     @post("/customers", status_code=201, summary="Create a customer (or, for administrators, an administrator or reseller "
                                        "account); with no password its owner gets an invitation link")
     async def create(self, data: NewCustomer, who: Manager, state: State, portal: Portal,
-                     pool: asyncpg.Pool) -> Response[Any]:
+                     pool: asyncpg.Pool, tokens: KnownTokens) -> Response[Any]:
         email = normalised_email(data.email)
         if data.password is not None and data.invite:
             raise Problem(422, "validation", N_("{field}: give a password or an invitation, not both"),
@@ -206,7 +207,7 @@ class CustomersController(Controller):
     @patch("/customers/{account_id:uuid}", summary="Change a customer: name, phone, status, API access, product, time zone, "
                                          "accessibility; administrators also its type and plan")
     async def change(self, account_id: UUID, data: CustomerPatch, who: Manager, state: State, portal: Portal,
-                     pool: asyncpg.Pool) -> Response[Any]:
+                     pool: asyncpg.Pool, tokens: KnownTokens) -> Response[Any]:
         await managed(portal, who, account_id)
         given = {k: v for k, v in msgspec.structs.asdict(data).items() if v is not msgspec.UNSET}
         if "phone" in given:
@@ -215,8 +216,7 @@ class CustomersController(Controller):
         if "enabled" in given or "api_access" in given:
             await reach(state, ACCOUNT_ACCESS.name, position)  # in force for every token once this answers
         if given.get("enabled") is False:  # sessions and API keys end for good: enabling again revives neither
-            await pool.execute("UPDATE auth_tokens SET revoked_at = now() WHERE account_id = $1 "
-                               "AND revoked_at IS NULL", account_id)
+            await revoke_account_tokens(pool, tokens, account_id)
             await state.beats.revoke(account_id)  # and its devices' heartbeats are checked again
         return accepted(position)
 
@@ -233,11 +233,12 @@ class CustomersController(Controller):
             summary="Delete the customer permanently (type its customer number as `confirm`): its personal data is "
                     "destroyed with its key")
     async def remove(self, account_id: UUID, who: Manager, portal: Portal, pool: asyncpg.Pool,
+                     tokens: KnownTokens,
                      confirm: Annotated[str, Parameter(max_length=20, description="The customer number")] = ""
                      ) -> Response[Any]:
         account = await managed(portal, who, account_id)
         logins = [account.email, *(u.email for u in await account_users(pool, account_id))]
         position = await command(who.caller.actor, portal.delete_customer, account_id, confirm)
         await off_loop(portal.shred, account_id, [account_id, *map(User.id_for, logins)])
-        await forget_logins(pool, account_id, logins)
+        await forget_logins(pool, tokens, account_id, logins)
         return accepted(position)

@@ -10,6 +10,7 @@ from litestar.di import Provide
 
 from domain.application import Portal
 from domain.payments import PROVIDERS, PaymentProvider
+from gateway.credentials import KnownTokens
 
 
 def application(state: State) -> Portal:
@@ -20,10 +21,15 @@ def read_models(state: State) -> asyncpg.Pool:
     return state.pool
 
 
+def known_tokens(state: State) -> KnownTokens:
+    return state.tokens
+
+
 def payment_provider(state: State) -> PaymentProvider:
     return PROVIDERS[state.settings.payment_provider]()
 
 
 DEPENDENCIES = {"portal": Provide(application, sync_to_thread=False),
                 "pool": Provide(read_models, sync_to_thread=False),
+                "tokens": Provide(known_tokens, sync_to_thread=False),
                 "payments": Provide(payment_provider, sync_to_thread=False)}

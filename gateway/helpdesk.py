@@ -20,6 +20,7 @@ from domain.helpdesk_access import DEFAULT_MINUTES, MAX_MINUTES
 from domain.i18n import N_
 from domain.user import User
 from domain.user_commands import PLATFORM_ACCOUNT
+from gateway.credentials import KnownTokens
 from gateway.consistency import MinPosition, accepted, command, off_loop, reach
 from gateway.fields import Cursor, Limit, Plain, Reason, SixDigits
 from gateway.identity import Caller, access_account, customer, issue_access_token, last_logins, owner, \
@@ -282,14 +283,14 @@ class HelpDeskController(Controller):
     @delete("/helpdesk/read-only-sessions/{session_id:uuid}", status_code=200,
             dependencies={"who": Provide(help_desk)}, summary="End a read-only session you opened")
     async def end_session(self, session_id: UUID, who: Manager, portal: Portal,
-                          pool: asyncpg.Pool) -> Response[Any]:
+                          pool: asyncpg.Pool, tokens: KnownTokens) -> Response[Any]:
         account_id = await access_account(pool, "read_only", session_id)
         if account_id is None:
             raise Problem(404, "not-found", N_("No such access"))
         await managed(portal, who, account_id)
         position = await command(who.caller.actor, portal.end_read_only_session, account_id, session_id, "staff",
                                  staff_id(who))
-        await revoke_access(pool, session_id)
+        await revoke_access(pool, tokens, session_id)
         return accepted(position)
 
     @get("/account/helpdesk-access", dependencies={"caller": Provide(account_owner)},
@@ -303,10 +304,10 @@ class HelpDeskController(Controller):
          summary="Allow (until a moment, or until further notice) or forbid help-desk read-only sessions; "
                  "forbidding ends every open one at once")
     async def set_access(self, data: HelpDeskAccess, caller: Caller, portal: Portal,
-                         pool: asyncpg.Pool) -> Response[Any]:
+                         pool: asyncpg.Pool, tokens: KnownTokens) -> Response[Any]:
         ended, position = await command(caller.actor, portal.set_helpdesk_access, caller.account_id, data.allowed,
                                         data.until)
-        await revoke_access(pool, *ended)
+        await revoke_access(pool, tokens, *ended)
         return accepted(position)
 
 

@@ -3,8 +3,9 @@ and the guards every controller names: `customer`, `owner`, `staff(...)`."""
 
 import hashlib
 import secrets
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Mapping
 from datetime import UTC, datetime, timedelta
+from typing import Any
 from uuid import UUID
 
 import asyncpg
@@ -15,6 +16,7 @@ from litestar import Request
 
 from domain.actor import Actor
 from domain.i18n import N_
+from gateway.credentials import KnownTokens
 from gateway.language import STATE_KEY as LANGUAGE
 from gateway.problems import Problem
 from gateway.tracing import request_actor
@@ -34,6 +36,7 @@ class Caller(msgspec.Struct, frozen=True, kw_only=True):
     scope: str  # write, or read for read-only API keys
     actor: Actor
     access_id: UUID | None = None  # set while staff act as the account's owner, or look in it read-only
+    time_zone: str = "UTC"  # the account's, for what is shown in its local time
 
 
 class IssuedToken(msgspec.Struct, kw_only=True):
@@ -82,22 +85,34 @@ def new_api_key() -> str:
     return API_KEY_PREFIX + secrets.token_urlsafe(32)
 
 
-async def revoke_token(pool: asyncpg.Pool, token: str) -> None:
-    await pool.execute("UPDATE auth_tokens SET revoked_at = now() WHERE token_hash = $1 AND revoked_at IS NULL",
-                       digest(token))
+async def revoking(pool: asyncpg.Pool, tokens: KnownTokens, sql: str, *args: object) -> None:
+    """Revoke (or delete) the tokens `sql` picks (it answers their `account_id`s): this process forgets them at
+    once, the other gateway processes when PostgreSQL announces the change."""
+    tokens.forget(*{r["account_id"] for r in await pool.fetch(sql, *args)})
 
 
-async def revoke_sessions(pool: asyncpg.Pool, user_id: UUID, keep: str | None = None) -> None:
+async def revoke_token(pool: asyncpg.Pool, tokens: KnownTokens, token: str) -> None:
+    await revoking(pool, tokens, "UPDATE auth_tokens SET revoked_at = now() WHERE token_hash = $1 "
+                   "AND revoked_at IS NULL RETURNING account_id", digest(token))
+
+
+async def revoke_sessions(pool: asyncpg.Pool, tokens: KnownTokens, user_id: UUID, keep: str | None = None) -> None:
     """End the user's login sessions (all, or all but the one whose token is `keep`)."""
-    await pool.execute(
-        """UPDATE auth_tokens SET revoked_at = now()
-           WHERE user_id = $1 AND kind = 'session' AND revoked_at IS NULL AND token_hash <> $2""",
-        user_id, digest(keep) if keep else b"")
+    await revoking(pool, tokens,
+                   """UPDATE auth_tokens SET revoked_at = now()
+                      WHERE user_id = $1 AND kind = 'session' AND revoked_at IS NULL AND token_hash <> $2
+                      RETURNING account_id""", user_id, digest(keep) if keep else b"")
 
 
-async def revoke_api_key_token(pool: asyncpg.Pool, account_id: UUID, key_id: str) -> None:
-    await pool.execute("UPDATE auth_tokens SET revoked_at = now() WHERE account_id = $1 AND key_id = $2 "
-                       "AND revoked_at IS NULL", account_id, key_id)
+async def revoke_api_key_token(pool: asyncpg.Pool, tokens: KnownTokens, account_id: UUID, key_id: str) -> None:
+    await revoking(pool, tokens, "UPDATE auth_tokens SET revoked_at = now() WHERE account_id = $1 AND key_id = $2 "
+                   "AND revoked_at IS NULL RETURNING account_id", account_id, key_id)
+
+
+async def revoke_account_tokens(pool: asyncpg.Pool, tokens: KnownTokens, account_id: UUID) -> None:
+    """Every login session and API key of the account ends for good."""
+    await revoking(pool, tokens, "UPDATE auth_tokens SET revoked_at = now() WHERE account_id = $1 "
+                   "AND revoked_at IS NULL RETURNING account_id", account_id)
 
 
 def bearer_token(request: Request) -> str:
@@ -108,20 +123,25 @@ def bearer_token(request: Request) -> str:
     return token.strip()
 
 
-async def current_caller(request: Request, pool: asyncpg.Pool) -> Caller:
+async def current_caller(request: Request, pool: asyncpg.Pool, tokens: KnownTokens) -> Caller:
     """The authenticated caller; the account always comes from here, never from the path or body. A token of
-    a disabled account, or an API key while the account's API access is off, is refused like an unknown one."""
-    row = await pool.fetchrow(
-        """SELECT t.account_id, t.user_id, t.email, t.role, t.platform_role, t.kind, t.scope, t.access_id,
-                  t.staff_role, p.language
-           FROM auth_tokens t LEFT JOIN account_access a ON a.account_id = t.account_id
-                LEFT JOIN account_preferences p ON p.account_id = t.account_id
-           WHERE t.token_hash = $1 AND t.revoked_at IS NULL AND t.expires_at > now()
-             AND NOT coalesce(a.disabled, false) AND (t.kind <> 'api_key' OR coalesce(a.api_access, true))""",
-        digest(bearer_token(request)))
+    a disabled account, or an API key while the account's API access is off, is refused like an unknown one.
+    A token checked before is answered from `tokens`, which forgets it when any of this changes."""
+    token_hash = digest(bearer_token(request))
+    row = tokens.get(token_hash)
     if row is None:
-        raise Problem(401, "unauthenticated", await why_refused(pool, digest(bearer_token(request))),
-                      headers={"WWW-Authenticate": 'Bearer error="invalid_token"'})
+        row = await pool.fetchrow(
+            """SELECT t.account_id, t.user_id, t.email, t.role, t.platform_role, t.kind, t.scope, t.access_id,
+                      t.staff_role, t.expires_at, p.language, p.time_zone
+               FROM auth_tokens t LEFT JOIN account_access a ON a.account_id = t.account_id
+                    LEFT JOIN account_preferences p ON p.account_id = t.account_id
+               WHERE t.token_hash = $1 AND t.revoked_at IS NULL AND t.expires_at > now()
+                 AND NOT coalesce(a.disabled, false) AND (t.kind <> 'api_key' OR coalesce(a.api_access, true))""",
+            token_hash)
+        if row is None:
+            raise Problem(401, "unauthenticated", await why_refused(pool, token_hash),
+                          headers={"WWW-Authenticate": 'Bearer error="invalid_token"'})
+        tokens.keep(token_hash, row)
     request.state[LANGUAGE] = row["language"] or "en"  # every answer to this caller, errors included
     if row["kind"] == "read_only" and request.method not in READS:
         raise Problem(403, "read-only-session", N_("A help-desk read-only session may only read; the customer "
@@ -136,7 +156,8 @@ async def current_caller(request: Request, pool: asyncpg.Pool) -> Caller:
     kind = "user" if row["kind"] == "session" else "api_key"
     return Caller(account_id=account_id, user_id=user_id, email=row["email"],
                   role=row["role"], platform_role=row["platform_role"], scope=row["scope"],
-                  actor=request_actor(request, kind, row["email"], role=row["role"]))
+                  actor=request_actor(request, kind, row["email"], role=row["role"]),
+                  time_zone=row["time_zone"] or "UTC")
 
 
 # What staff may not do while acting as a customer: its credentials, its deletion, another impersonation, and
@@ -149,7 +170,7 @@ NOT_WHILE_IMPERSONATING = ("/v1/auth/password", "/v1/auth/2fa", "/v1/auth/logout
 READS = ("GET", "HEAD")
 
 
-def staff_inside(request: Request, row: asyncpg.Record, account_id: UUID, user_id: UUID | None) -> Caller:
+def staff_inside(request: Request, row: Mapping[str, Any], account_id: UUID, user_id: UUID | None) -> Caller:
     """Staff in a customer's account as its owner: acting (an impersonation) or only reading (a help-desk
     read-only session, which commands refuse). Every event names the staff member, on behalf of the account."""
     if row["kind"] == "impersonation" and request.url.path.startswith(NOT_WHILE_IMPERSONATING):
@@ -159,7 +180,7 @@ def staff_inside(request: Request, row: asyncpg.Record, account_id: UUID, user_i
     actor = request_actor(request, "user", row["email"], role=row["staff_role"])
     return Caller(account_id=account_id, user_id=user_id, email=row["email"], role="owner", platform_role=None,
                   scope=row["scope"], actor=msgspec.structs.replace(actor, on_behalf_of=str(account_id)),
-                  access_id=UUID(bytes=row["access_id"].bytes))
+                  access_id=UUID(bytes=row["access_id"].bytes), time_zone=row["time_zone"] or "UTC")
 
 
 async def issue_access_token(pool: asyncpg.Pool, *, kind: str, account_id: UUID, owner_id: UUID, staff_email: str,
@@ -175,17 +196,18 @@ async def issue_access_token(pool: asyncpg.Pool, *, kind: str, account_id: UUID,
     return token
 
 
-async def forget_logins(pool: asyncpg.Pool, account_id: UUID, emails: list[str]) -> None:
+async def forget_logins(pool: asyncpg.Pool, tokens: KnownTokens, account_id: UUID, emails: list[str]) -> None:
     """A deleted account's tokens, keys and failed-login records go: they name its logins."""
     async with pool.acquire() as conn, conn.transaction():
         await conn.execute("DELETE FROM auth_tokens WHERE account_id = $1", account_id)
         await conn.execute("DELETE FROM login_failures WHERE scope = 'login' AND key = any($1::text[])", emails)
+    tokens.forget(account_id)
 
 
-async def revoke_access(pool: asyncpg.Pool, *access_ids: UUID) -> None:
+async def revoke_access(pool: asyncpg.Pool, tokens: KnownTokens, *access_ids: UUID) -> None:
     """Staff accesses (impersonations, read-only sessions) end: their tokens stop at once."""
-    await pool.execute("UPDATE auth_tokens SET revoked_at = now() WHERE access_id = any($1::uuid[]) "
-                       "AND revoked_at IS NULL", list(access_ids))
+    await revoking(pool, tokens, "UPDATE auth_tokens SET revoked_at = now() WHERE access_id = any($1::uuid[]) "
+                   "AND revoked_at IS NULL RETURNING account_id", list(access_ids))
 
 
 async def access_account(pool: asyncpg.Pool, kind: str, access_id: UUID) -> UUID | None:

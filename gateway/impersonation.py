@@ -16,6 +16,7 @@ from domain.application import Portal
 from domain.impersonation import MAX_MINUTES
 from domain.user import User
 from domain.i18n import N_
+from gateway.credentials import KnownTokens
 from gateway.consistency import MinPosition, accepted, command, reach
 from gateway.identity import Caller, customer, issue_access_token, owner, revoke_access
 from gateway.managers import Manager, managed, manager
@@ -67,10 +68,10 @@ class ImpersonationController(Controller):
 
     @delete("/impersonation", status_code=200, dependencies={"caller": Provide(impersonator)},
             summary="End the impersonation this token acts for")
-    async def end(self, caller: Caller, portal: Portal, pool: asyncpg.Pool) -> Response[Any]:
+    async def end(self, caller: Caller, portal: Portal, pool: asyncpg.Pool, tokens: KnownTokens) -> Response[Any]:
         position = await command(caller.actor, portal.end_impersonation, caller.account_id, caller.access_id,
                                  "staff")
-        await revoke_access(pool, caller.access_id)  # type: ignore[arg-type]
+        await revoke_access(pool, tokens, caller.access_id)  # type: ignore[arg-type]
         return accepted(position)
 
     @get("/account/access", dependencies={"caller": Provide(account_owner)},
@@ -82,7 +83,8 @@ class ImpersonationController(Controller):
 
     @delete("/account/access/{access_id:uuid}", status_code=200, dependencies={"caller": Provide(account_owner)},
             summary="End a current access of staff to the account: an impersonation or a help-desk read-only session")
-    async def end_access(self, access_id: UUID, caller: Caller, portal: Portal, pool: asyncpg.Pool) -> Response[Any]:
+    async def end_access(self, access_id: UUID, caller: Caller, portal: Portal, pool: asyncpg.Pool,
+                         tokens: KnownTokens) -> Response[Any]:
         position = await command(caller.actor, portal.end_access, caller.account_id, access_id, "customer")
-        await revoke_access(pool, access_id)
+        await revoke_access(pool, tokens, access_id)
         return accepted(position)

@@ -44,7 +44,7 @@ class LicenseController(Controller):
     async def show(self, caller: Caller, state: State, pool: asyncpg.Pool, portal: Portal,
                    min_position: Annotated[int | None, MinPosition] = None) -> LicenseTab:
         await reach(state, LICENSE_TAB.name, min_position)
-        tab = await license_tab_with_key(pool, portal, caller.account_id)
+        tab = await license_tab_with_key(pool, portal, caller.account_id, caller.time_zone)
         if tab is None:  # the account exists (its token does) but its view has not caught up yet
             raise Problem(503, "projection-behind", N_("The license view is being prepared; retry shortly"),
                           headers={"Retry-After": "1"})

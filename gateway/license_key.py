@@ -10,21 +10,20 @@ from uuid import UUID
 from zoneinfo import ZoneInfo
 
 import asyncpg
-import msgspec
 
 from domain.application import Portal
 from domain.history import fingerprint
 from gateway.consistency import off_loop
-from projections.invoices import overdue_numbers
 from projections.license import LicenseTab, license_tab
-from projections.preferences import preferences
-from projections.usage import month_peak
+from projections.usage import this_month
 
 KEPT_KEYS = 100_000  # accounts whose key is kept; past that the memory starts afresh
 _keys: dict[UUID, str] = {}
 
 
-async def license_tab_with_key(pool: asyncpg.Pool, portal: Portal, account_id: UUID) -> LicenseTab | None:
+async def license_tab_with_key(pool: asyncpg.Pool, portal: Portal, account_id: UUID,
+                               time_zone: str = "UTC") -> LicenseTab | None:
+    """The tab with its key, and the peak of the month in `time_zone` (the account's, where it matters)."""
     async def live_key(shown: str) -> str:
         key = _keys.get(account_id)
         if key is None or fingerprint(key) != shown:
@@ -33,10 +32,4 @@ async def license_tab_with_key(pool: asyncpg.Pool, portal: Portal, account_id: U
                 _keys.clear()
             _keys[account_id] = key
         return key
-    tab = await license_tab(pool, account_id, live_key)
-    if tab is None:
-        return None
-    zone = ZoneInfo((await preferences(pool, account_id)).time_zone)
-    overdue = await overdue_numbers(pool, account_id)
-    return msgspec.structs.replace(tab, peak_this_month=await month_peak(pool, account_id, zone, datetime.now(UTC)),
-                                   payment_overdue=bool(overdue), overdue_invoices=overdue)
+    return await license_tab(pool, account_id, live_key, this_month(ZoneInfo(time_zone), datetime.now(UTC)))

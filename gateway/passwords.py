@@ -13,6 +13,7 @@ from litestar.di import Provide
 from domain.application import Portal
 from domain.i18n import N_, translated
 from domain.user_commands import normalised_email
+from gateway.credentials import KnownTokens
 from gateway.consistency import accepted, command, off_loop
 from gateway.fields import EmailAddress, Password, require_strong
 from gateway.identity import Caller, bearer_token, hash_password, password_matches, revoke_sessions, user_caller
@@ -50,7 +51,7 @@ class PasswordController(Controller):
           summary="Change the password (needs the current one; wrong ones count like failed logins); ends the "
                   "user's other sessions")
     async def change(self, data: PasswordChange, request: Request, caller: Caller,
-                     portal: Portal, pool: asyncpg.Pool) -> Response[Any]:
+                     portal: Portal, pool: asyncpg.Pool, tokens: KnownTokens) -> Response[Any]:
         user = await off_loop(portal.user, caller.user_id)  # the aggregate: its password hash is the check
         address = client_address(request)  # a stolen session must not guess the password faster than a login
         await refuse_when_throttled(pool, user.email, address)
@@ -64,7 +65,7 @@ class PasswordController(Controller):
         require_strong(data.new_password, user.email, field="new_password")
         position = await command(caller.actor, portal.change_password, user.id,
                                  await off_loop(hash_password, data.new_password))
-        await revoke_sessions(pool, user.id, keep=bearer_token(request))
+        await revoke_sessions(pool, tokens, user.id, keep=bearer_token(request))
         await spend_reset_links(pool, user.id)
         return accepted(position)
 
@@ -80,7 +81,7 @@ class PasswordController(Controller):
 
     @post("/reset/confirm", status_code=200, summary="Set a new password with the link's token (works once)")
     async def confirm_reset(self, data: ResetConfirm, request: Request,
-                            portal: Portal, pool: asyncpg.Pool) -> Response[Any]:
+                            portal: Portal, pool: asyncpg.Pool, tokens: KnownTokens) -> Response[Any]:
         user_id = await reset_link_user(pool, data.token)
         if user_id is None:
             raise INVALID_TOKEN
@@ -93,5 +94,5 @@ class PasswordController(Controller):
         await spend_reset_links(pool, user.id)
         position = await command(request_actor(request, "user", user.email, role=user.role),
                                  portal.change_password, user.id, await off_loop(hash_password, data.new_password))
-        await revoke_sessions(pool, user.id)
+        await revoke_sessions(pool, tokens, user.id)
         return accepted(position)

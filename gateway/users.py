@@ -13,6 +13,7 @@ from litestar.di import Provide
 
 from domain.application import Portal
 from domain.user_commands import normalised_email
+from gateway.credentials import KnownTokens
 from gateway.consistency import MinPosition, accepted, command, off_loop, reach
 from gateway.fields import EmailAddress, Name
 from gateway.identity import Caller, hash_password, owner, revoke_sessions
@@ -57,9 +58,9 @@ class UsersController(Controller):
 
     @patch("/{user_id:uuid}", summary="Disable a member (their sessions end at once) or enable them again")
     async def change_user(self, user_id: UUID, data: UserPatch, caller: Caller, portal: Portal,
-                          pool: asyncpg.Pool) -> Response[Any]:
+                          pool: asyncpg.Pool, tokens: KnownTokens) -> Response[Any]:
         position = await command(caller.actor, portal.set_user_disabled, caller.account_id, user_id,
                                  data.disabled, by=caller.user_id)
         if data.disabled:
-            await revoke_sessions(pool, user_id)
+            await revoke_sessions(pool, tokens, user_id)
         return accepted(position)

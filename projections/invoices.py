@@ -191,13 +191,10 @@ async def invoice_details(pool: asyncpg.Pool, account_id: UUID, invoice_id: UUID
         holder=msgspec.json.decode(r["holder"], type=Holder), credit_note_for=r["credit_note_for"])
 
 
-async def overdue_numbers(pool: asyncpg.Pool, account_id: UUID) -> list[str]:
-    """Invoices whose payment failed or was written off, or that are open past their due date."""
-    rows = await pool.fetch(
-        """SELECT number FROM invoices WHERE account_id = $1 AND kind = 'invoice'
-           AND (status IN ('payment_failed', 'uncollectible') OR (status = 'open' AND due_at < now()))
-           ORDER BY number""", account_id)
-    return [r["number"] for r in rows]
+# Invoices whose payment failed or was written off, or that are open past their due date ($1: the account).
+OVERDUE_NUMBERS = """SELECT number FROM invoices WHERE account_id = $1 AND kind = 'invoice'
+    AND (status IN ('payment_failed', 'uncollectible') OR (status = 'open' AND due_at < now()))
+    ORDER BY number"""
 
 
 async def due_for_collection(pool: asyncpg.Pool, now: datetime, limit: int) -> list[asyncpg.Record]:

@@ -17,7 +17,8 @@ from domain.contract.licenses import LicenseCancelled, LicenseExpired, LicenseIs
 from domain.contract.usage import ClientCameOnline, ClientLinked, ClientUnlinked, ClientWentOffline, SessionEnded, SessionStarted
 from projections.erasure import erases_deleted_accounts
 from projections.readmodel import Handler, ReadModel, update_row
-from projections.usage import MonthPeak
+from projections.invoices import OVERDUE_NUMBERS
+from projections.usage import PEAKS, MonthPeak, Period
 
 LICENSE_TAB = ReadModel("license_tab", tables=("license_tab",))
 erases_deleted_accounts(LICENSE_TAB, "license_tab")
@@ -233,11 +234,21 @@ class LicenseTab(msgspec.Struct, kw_only=True):
     overdue_invoices: list[str] = []  # their numbers
 
 
-async def license_tab(pool: asyncpg.Pool, account_id: UUID,
-                      live_key: Callable[[str], Awaitable[str]] | None = None) -> LicenseTab | None:
+# The tab with the overdue invoices' numbers and the month's peak, in one statement: it is read most often.
+# $1: the account, $2 and $3: the month's start and end (one-element arrays, as usage's PEAKS takes them).
+WITH_MONTH = f"""SELECT t.*, ARRAY({OVERDUE_NUMBERS}) AS overdue, peak.peak, peak.peak_at
+FROM license_tab t, LATERAL ({PEAKS}) peak WHERE t.account_id = $1"""
+
+
+async def license_tab(pool: asyncpg.Pool, account_id: UUID, live_key: Callable[[str], Awaitable[str]] | None = None,
+                      month: Period | None = None) -> LicenseTab | None:
     """The tab, showing the account's current key: `live_key` answers it, given the fingerprint the tab shows
-    (without it, for readers who must not see the key, the key is empty)."""
-    row = await pool.fetchrow("SELECT * FROM license_tab WHERE account_id = $1", account_id)
+    (without it, for readers who must not see the key, the key is empty); with `month`, also that month's peak
+    of concurrent sessions and whether payment is overdue."""
+    if month is None:
+        row = await pool.fetchrow("SELECT * FROM license_tab WHERE account_id = $1", account_id)
+    else:
+        row = await pool.fetchrow(WITH_MONTH, account_id, [month.start], [month.end])
     if row is None:
         return None
     license_key = await live_key(row["key_fingerprint"]) if live_key else ""
@@ -259,4 +270,8 @@ async def license_tab(pool: asyncpg.Pool, account_id: UUID,
             holder=row["payment_holder"]) if row["payment_kind"] else None,
         counters=Counters(linked=row["linked_clients"], online=row["online_clients"],
                           active_sessions=row["active_sessions"]),
+        **({} if month is None else {
+            "peak_this_month": MonthPeak(month=month.label, peak_concurrent_sessions=row["peak"],
+                                         peak_at=row["peak_at"] if row["peak"] else None),
+            "payment_overdue": bool(row["overdue"]), "overdue_invoices": row["overdue"]}),
     )

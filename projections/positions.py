@@ -38,6 +38,7 @@ async def position(pool: asyncpg.Pool, projection: str) -> int:
 
 
 CHANNEL = "portal_projections"  # projectors NOTIFY it when a batch commits
+CREDENTIALS_CHANNEL = "portal_credentials"  # a token, account access or preferences changed (migration 220)
 FALLBACK_POLL = 0.05  # seconds: a lost notification costs at most this
 
 

@@ -12,7 +12,7 @@ import asyncpg
 import msgspec
 
 from domain.contract import to_public
-from projections.positions import clear_stall
+from projections.positions import CREDENTIALS_CHANNEL, clear_stall
 from projections.readmodel import DataKeys, ReadModel, Unappliable
 
 PAGE = 1_000
@@ -107,6 +107,19 @@ async def verify(pool: asyncpg.Pool, portal: EventStore, model: ReadModel) -> li
             await conn.execute(f"DROP SCHEMA IF EXISTS {schema} CASCADE")
 
 
+async def swap_in(conn: asyncpg.Connection, schema: str, table: str) -> None:
+    """The rebuilt table replaces the live one and takes over its triggers (through them gateways learn that a
+    token, an account's access or its preferences changed: migration 220), announcing that every row may have."""
+    triggers = await conn.fetch("SELECT pg_get_triggerdef(oid) AS definition FROM pg_trigger "
+                                "WHERE tgrelid = $1::regclass AND NOT tgisinternal", f"public.{table}")
+    await conn.execute(f"DROP TABLE public.{table}")
+    await conn.execute(f"ALTER TABLE {schema}.{table} SET SCHEMA public")
+    for trigger in triggers:
+        await conn.execute(trigger["definition"])
+    if triggers:
+        await conn.execute("SELECT pg_notify($1, '*')", CREDENTIALS_CHANNEL)
+
+
 async def rebuild(pool: asyncpg.Pool, portal: EventStore, model: ReadModel,
                   progress: Callable[[int], None] | None = None) -> int:
     """Build `model` afresh from the event store and swap it in atomically; answers its position. An event
@@ -130,8 +143,7 @@ async def rebuild(pool: asyncpg.Pool, portal: EventStore, model: ReadModel,
             if live > rebuilt:
                 rebuilt = await replay(pool, portal, [model], schema, rebuilt, live, progress)
             for table in model.tables:
-                await conn.execute(f"DROP TABLE public.{table}")
-                await conn.execute(f"ALTER TABLE {schema}.{table} SET SCHEMA public")
+                await swap_in(conn, schema, table)
             await conn.execute(f"DROP SCHEMA {schema}")
             await conn.execute("UPDATE projection_positions SET position = $2, updated_at = now() "
                                "WHERE projection = $1", model.name, rebuilt)

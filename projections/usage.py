@@ -203,12 +203,8 @@ class MonthPeak(msgspec.Struct, kw_only=True):
     peak_at: datetime | None
 
 
-async def month_peak(pool: asyncpg.Pool | asyncpg.Connection, account_id: UUID, zone: ZoneInfo,
-                     now: datetime) -> MonthPeak:
-    """This month's peak of concurrent sessions so far (the License tab shows it beside the limit); only the
-    peak is computed, since the tab is read often."""
+def this_month(zone: ZoneInfo, now: datetime) -> Period:
+    """The calendar month of `now` in `zone`, up to `now` (the License tab shows its peak beside the limit)."""
     today = now.astimezone(zone).date()
     (month,) = periods(today.replace(day=1), today, "month", zone, now)
-    (peak,) = await pool.fetch(PEAKS, account_id, [month.start], [month.end])
-    return MonthPeak(month=month.label, peak_concurrent_sessions=peak["peak"],
-                     peak_at=peak["peak_at"] if peak["peak"] else None)
+    return month

@@ -18,7 +18,7 @@ from domain import store
 from domain.application import Portal
 from domain.contract import to_public
 from projections.rebuild import create_scratch, replay
-from projections.usage import USAGE, UsageItem, month_peak, periods, usage
+from projections.usage import PEAKS, USAGE, UsageItem, periods, this_month, usage
 from workers.shredding import StreamKeys
 
 BERLIN = ZoneInfo("Europe/Berlin")
@@ -234,8 +234,9 @@ async def test_this_months_peak_is_the_months_figure(conn, app, account_id, cloc
     await fed(conn, app)
     today = clock.at.astimezone(BERLIN).date()
 
-    peak = await month_peak(conn, account_id, BERLIN, clock.at)
+    this = this_month(BERLIN, clock.at)
+    (peak,) = await conn.fetch(PEAKS, account_id, [this.start], [this.end])
 
     (month,) = await usage(conn, account_id, today.replace(day=1), today, "month", BERLIN, clock.at)
-    assert (peak.month, peak.peak_concurrent_sessions, peak.peak_at) == \
+    assert (this.label, peak["peak"], peak["peak_at"] if peak["peak"] else None) == \
         (month.period, month.peak_concurrent_sessions, month.peak_at)
