@@ -23,6 +23,7 @@ from gateway.api_keys import ApiKeysController
 from gateway.clients import ClientsController
 from gateway.beats import Beats
 from gateway.config import GatewayConfig
+from gateway.consistency import Writes, reading_own_writes
 from gateway.credentials import KnownTokens
 from gateway.customers import CustomersController
 from gateway.dependencies import DEPENDENCIES
@@ -74,7 +75,7 @@ DESCRIPTION = ("Customer portal: licenses, accounts and their event history. Err
                "and the password of `POST /v1/license/api-password`; its errors have AnyDesk's shape.")
 
 
-def lifespan_of(settings: GatewayConfig, metrics: Metrics, open_portal: Callable[[], Portal],
+def lifespan_of(settings: GatewayConfig, metrics: Metrics, writes: Writes, open_portal: Callable[[], Portal],
                 connect_bus: Callable[[], Awaitable[NATS]]) -> Callable[[Litestar], AbstractAsyncContextManager[None]]:
     """What the application holds while it runs: the pool, the event store's application, the bus, and the
     projectors' notifications."""
@@ -82,6 +83,7 @@ def lifespan_of(settings: GatewayConfig, metrics: Metrics, open_portal: Callable
     async def lifespan(app: Litestar) -> AsyncIterator[None]:
         app.state.settings = settings
         app.state.metrics = metrics
+        app.state.writes = writes
         app.state.pool = await asyncpg.create_pool(settings.database_url, min_size=2, max_size=20)
         app.state.portal = open_portal()
         app.state.nats = await connect_bus()
@@ -111,16 +113,18 @@ def create_app(settings: GatewayConfig, open_portal: Callable[[], Portal],
     """The HTTP API. Whoever starts it hands over how to open the event store's application and the bus; the
     gateway itself starts nothing and knows nothing of the roles around it."""
     metrics = Metrics()
+    writes = Writes()
     app = Litestar(
         route_handlers=ROUTE_HANDLERS,
-        lifespan=[lifespan_of(settings, metrics, open_portal, connect_bus)],
+        lifespan=[lifespan_of(settings, metrics, writes, open_portal, connect_bus)],
         dependencies={"token_caller": Provide(current_caller),  # resolved only where a guard asks for it
                       **DEPENDENCIES},
         exception_handlers=EXCEPTION_HANDLERS,  # type: ignore[arg-type]
         request_class=JsonRequest,  # bodies: JSON only, decoded strictly
         type_decoders=TYPE_DECODERS,
         plugins=[EmailAddressSchema()],
-        middleware=[client_addresses(trusted_proxies(settings.trusted_proxies)), request_ids, observed(metrics)],
+        middleware=[client_addresses(trusted_proxies(settings.trusted_proxies)), request_ids, observed(metrics),
+                    reading_own_writes(writes)],
         before_send=[answer_headers],
         request_max_body_size=MAX_BODY_BYTES,
         logging_config=None,  # every role logs JSON lines through workers/logs.py

@@ -18,7 +18,7 @@ from domain.i18n import N_
 from gateway.credentials import KnownTokens
 from gateway.consistency import MinPosition, accepted, command, off_loop, reach
 from gateway.fields import Code, EmailAddress, Name, Password, described, require_strong
-from gateway.identity import (Caller, anyone, bearer_token, hash_password, issue_token, revoke_sessions,
+from gateway.identity import (Caller, anyone, bearer_token, digest, hash_password, issue_token, revoke_sessions,
                               revoke_token, user_caller)
 from gateway import login
 from gateway.problems import Problem
@@ -101,6 +101,7 @@ class AuthController(Controller):
                                                      portal.open_account, email, name, password_hash)
         token = await issue_token(pool, account_id=account_id, user_id=User.id_for(email), email=email,
                                   role="owner", platform_role=None, ttl_seconds=state.settings.token_ttl_seconds)
+        state.writes.remember(digest(token.token), position)  # its first query shows the account it opened
         return accepted(position, SignedUp(account_id=account_id, customer_number=number, token=token.token,
                                            token_type=token.token_type, expires_at=token.expires_at,
                                            position=position), status=201)

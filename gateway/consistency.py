@@ -13,6 +13,7 @@ from litestar.params import Parameter
 from domain.actor import Actor, acting
 from domain.i18n import N_
 from gateway.fields import MAX_INT64
+from gateway.identity import READS, digest
 from gateway.problems import Problem
 from projections.access import ACCOUNT_ACCESS
 from projections.positions import position as view_position, wait_for
@@ -33,7 +34,7 @@ def accepted(position: int, body: Any = None, status: int = 200) -> Response[Any
 
 
 async def reach(state: State, projection: str, min_position: int | None) -> None:
-    if not min_position:
+    if not min_position or state.advances.reached.get(projection, 0) >= min_position:
         return
     # Only a view that is behind makes us look at the event store: a position nobody has written would
     # otherwise hold the request for the whole wait.
@@ -48,6 +49,59 @@ async def reach(state: State, projection: str, min_position: int | None) -> None
                       headers={"Retry-After": "1"}, view=projection, position=min_position)
     if projection in CREDENTIAL_VIEWS:  # what it changed is in force for every token once this answers
         await state.tokens.settled(state.pool)
+
+
+class Writes:
+    """Each credential's last write (its command's position) in this gateway process: the caller's next query
+    waits for it as if it had sent `X-Min-Position`, so one reads one's own writes without the header."""
+
+    KEPT = 100_000  # credentials remembered; past that the memory starts afresh
+
+    def __init__(self) -> None:
+        self._last: dict[bytes, int] = {}
+
+    def remember(self, credential: bytes, position: int) -> None:
+        if len(self._last) >= self.KEPT:
+            self._last.clear()
+        self._last[credential] = max(position, self._last.get(credential, 0))
+
+    def last(self, credential: bytes) -> int | None:
+        return self._last.get(credential)
+
+
+def reading_own_writes(writes: Writes) -> Callable[[Any], Any]:
+    """ASGI middleware: a bearer's successful command is remembered by its position; the bearer's queries
+    without `X-Min-Position` get the header of their last write (one sent is kept)."""
+    position_header = POSITION_HEADER.lower().encode()
+
+    def middleware(app: Any) -> Any:
+        async def wrapped(scope: Any, receive: Any, send: Any) -> None:
+            credential = bearer_digest(scope["headers"]) if scope["type"] == "http" else None
+            if credential is None:
+                await app(scope, receive, send)
+            elif scope["method"] in READS:
+                written = writes.last(credential)
+                if written and not any(k.lower() == b"x-min-position" for k, _ in scope["headers"]):
+                    scope["headers"] = [*scope["headers"], (b"x-min-position", str(written).encode())]
+                await app(scope, receive, send)
+            else:
+                async def recording(message: Any) -> None:
+                    if message["type"] == "http.response.start" and 200 <= message["status"] < 300:
+                        for name, value in message.get("headers", []):
+                            if name.lower() == position_header:
+                                writes.remember(credential, int(value))
+                    await send(message)
+                await app(scope, receive, recording)
+        return wrapped
+    return middleware
+
+
+def bearer_digest(headers: list[tuple[bytes, bytes]]) -> bytes | None:
+    for name, value in headers:
+        if name.lower() == b"authorization":
+            scheme, _, token = value.decode("latin-1").partition(" ")
+            return digest(token.strip()) if scheme.lower() == "bearer" and token.strip() else None
+    return None
 
 
 MinPosition = Parameter(header="X-Min-Position", ge=0, le=MAX_INT64, required=False,

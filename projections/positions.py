@@ -43,12 +43,17 @@ FALLBACK_POLL = 0.05  # seconds: a lost notification costs at most this
 
 
 class Advances:
-    """Wakes every waiting query when any projector commits a batch (one LISTEN connection per gateway)."""
+    """Wakes every waiting query when any projector commits a batch (one LISTEN connection per gateway), and
+    remembers the positions announced: a view known to be past a position needs no look at the database."""
 
     def __init__(self) -> None:
         self._next = asyncio.Event()
+        self.reached: dict[str, int] = {}  # a lower bound of each projection's position
 
-    def notify(self, *_: object) -> None:
+    def notify(self, _conn: object, _pid: int, _channel: str, payload: str) -> None:
+        projection, _, reached = payload.partition(" ")
+        if reached.isdigit():
+            self.reached[projection] = max(int(reached), self.reached.get(projection, 0))
         self._next.set()
         self._next = asyncio.Event()
 
@@ -63,14 +68,16 @@ class Advances:
 
 
 async def announce(conn: asyncpg.Connection, projection: str) -> None:
-    """Inside a projector's transaction: delivered when (and only if) the batch commits."""
-    await conn.execute("SELECT pg_notify($1, $2)", CHANNEL, projection)
+    """Inside a projector's transaction, once its position is recorded: delivered, with that position, when
+    (and only if) the batch commits."""
+    await conn.execute("SELECT pg_notify($1, $2 || ' ' || (SELECT position FROM projection_positions "
+                       "WHERE projection = $2))", CHANNEL, projection)
 
 
 async def wait_for(pool: asyncpg.Pool, advances: Advances, projection: str, target: int, timeout: float) -> bool:
     """True once the projection has applied the event at `target`; False when `timeout` passes first."""
     deadline = time.monotonic() + timeout
-    while await position(pool, projection) < target:
+    while advances.reached.get(projection, 0) < target and await position(pool, projection) < target:
         remaining = deadline - time.monotonic()
         if remaining <= 0:
             return False
