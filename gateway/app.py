@@ -27,6 +27,7 @@ from gateway.consistency import Writes, reading_own_writes
 from gateway.credentials import KnownTokens
 from gateway.customers import CustomersController
 from gateway.dependencies import DEPENDENCIES
+from gateway.dependency_order import resolve_dependencies_in_turn
 from gateway.domains import DomainsController
 from gateway.device import DeviceController
 from gateway.body import JsonRequest
@@ -112,6 +113,7 @@ def create_app(settings: GatewayConfig, open_portal: Callable[[], Portal],
                connect_bus: Callable[[], Awaitable[NATS]]) -> Litestar:
     """The HTTP API. Whoever starts it hands over how to open the event store's application and the bus; the
     gateway itself starts nothing and knows nothing of the roles around it."""
+    resolve_dependencies_in_turn()
     metrics = Metrics()
     writes = Writes()
     app = Litestar(
