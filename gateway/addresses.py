@@ -8,12 +8,14 @@ not one; a hop that is not an IP address ends the walk at the last address we co
 
 import ipaddress
 from collections.abc import Callable
+from functools import lru_cache
 from typing import Any
 
 Address = ipaddress.IPv4Address | ipaddress.IPv6Address
 Trusted = Callable[[str], bool]
 
 
+@lru_cache(maxsize=4096)  # every request parses its peer's address; peers are few
 def valid_ip(text: str) -> str | None:
     """The address in its canonical form, or None when `text` is not an IP address."""
     try:
@@ -60,20 +62,16 @@ def over_tls(scheme: str, peer: str, forwarded_proto: str | None, trusted: Trust
     return last == "https" and trusted(valid_ip(peer) or peer)
 
 
-def client_addresses(trusted: Trusted) -> Callable[[Any], Any]:
-    """ASGI middleware: records `client_address` and `over_tls` in the request's state, once."""
-    def middleware(app: Any) -> Any:
-        async def wrapped(scope: Any, receive: Any, send: Any) -> None:
-            if scope["type"] == "http":
-                headers: dict[bytes, list[str]] = {}
-                for name, value in scope["headers"]:
-                    headers.setdefault(name, []).append(value.decode("latin-1"))
-                peer = scope["client"][0] if scope.get("client") else "unknown"
-                forwarded_for = ",".join(headers[b"x-forwarded-for"]) if b"x-forwarded-for" in headers else None
-                proto = ",".join(headers.get(b"x-forwarded-proto", []))
-                state = scope.setdefault("state", {})
-                state["client_address"] = client_address(peer, forwarded_for, trusted)
-                state["over_tls"] = over_tls(scope.get("scheme", "http"), peer, proto, trusted)
-            await app(scope, receive, send)
-        return wrapped
-    return middleware
+def note_client(scope: Any, trusted: Trusted) -> None:
+    """Record `client_address` and `over_tls` in the request's state, once (gateway/edge.py calls it)."""
+    forwarded_for: list[str] = []
+    proto: list[str] = []
+    for name, value in scope["headers"]:
+        if name == b"x-forwarded-for":
+            forwarded_for.append(value.decode("latin-1"))
+        elif name == b"x-forwarded-proto":
+            proto.append(value.decode("latin-1"))
+    peer = scope["client"][0] if scope.get("client") else "unknown"
+    state = scope.setdefault("state", {})
+    state["client_address"] = client_address(peer, ",".join(forwarded_for) if forwarded_for else None, trusted)
+    state["over_tls"] = over_tls(scope.get("scheme", "http"), peer, ",".join(proto), trusted)

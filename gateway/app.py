@@ -13,7 +13,7 @@ from litestar.openapi.plugins import ScalarRenderPlugin, SwaggerRenderPlugin
 
 from domain.application import Portal
 from gateway.account import AccountController
-from gateway.addresses import client_addresses, trusted_proxies
+from gateway.addresses import trusted_proxies
 from gateway.audit import AuditController
 from gateway.auth import AuthController
 from gateway.events import EventsController
@@ -23,7 +23,8 @@ from gateway.api_keys import ApiKeysController
 from gateway.clients import ClientsController
 from gateway.beats import Beats
 from gateway.config import GatewayConfig
-from gateway.consistency import Writes, reading_own_writes
+from gateway.consistency import Writes
+from gateway.edge import edge
 from gateway.credentials import KnownTokens
 from gateway.customers import CustomersController
 from gateway.dependencies import DEPENDENCIES
@@ -38,7 +39,7 @@ from gateway.fields import TYPE_DECODERS, EmailAddressSchema
 from gateway.impersonation import ImpersonationController
 from gateway.invoices import InvoiceAdminController, InvoicesController
 from gateway.payments import PaymentsController
-from gateway.health import HealthController, Metrics, observed
+from gateway.health import HealthController, Metrics
 from gateway.helpdesk_search import HelpDeskSearchController
 from gateway.helpdesk import HelpDeskController
 from gateway.license import LicenseController
@@ -52,7 +53,6 @@ from gateway.settings import SettingsController
 from gateway.support import SupportController, SupportDeskController
 from gateway.usage import UsageController
 from gateway.users import UsersController
-from gateway.tracing import request_ids
 from projections.positions import Advances
 
 MAX_BODY_BYTES = 64 * 1024  # no portal form comes near this; larger bodies are refused with 413
@@ -125,8 +125,7 @@ def create_app(settings: GatewayConfig, open_portal: Callable[[], Portal],
         request_class=JsonRequest,  # bodies: JSON only, decoded strictly
         type_decoders=TYPE_DECODERS,
         plugins=[EmailAddressSchema()],
-        middleware=[client_addresses(trusted_proxies(settings.trusted_proxies)), request_ids, observed(metrics),
-                    reading_own_writes(writes)],
+        middleware=[edge(trusted_proxies(settings.trusted_proxies), metrics, writes)],
         before_send=[answer_headers],
         request_max_body_size=MAX_BODY_BYTES,
         logging_config=None,  # every role logs JSON lines through workers/logs.py

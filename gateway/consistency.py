@@ -13,13 +13,14 @@ from litestar.params import Parameter
 from domain.actor import Actor, acting
 from domain.i18n import N_
 from gateway.fields import MAX_INT64
-from gateway.identity import READS, digest
+from gateway.identity import digest
 from gateway.problems import Problem
 from projections.access import ACCOUNT_ACCESS
 from projections.positions import position as view_position, wait_for
 from projections.preferences import ACCOUNT_PREFERENCES
 
 POSITION_HEADER = "X-Event-Position"
+POSITION_BYTES = POSITION_HEADER.lower().encode()
 CREDENTIAL_VIEWS = (ACCOUNT_ACCESS.name, ACCOUNT_PREFERENCES.name)  # what gateway/credentials.py keeps depends on
 
 
@@ -68,32 +69,18 @@ class Writes:
     def last(self, credential: bytes) -> int | None:
         return self._last.get(credential)
 
+    def asked(self, scope: Any, credential: bytes) -> None:
+        """A query of the bearer of `credential`: without `X-Min-Position`, it gets that of its last write."""
+        written = self._last.get(credential)
+        if written and not any(k == b"x-min-position" for k, _ in scope["headers"]):
+            scope["headers"] = [*scope["headers"], (b"x-min-position", str(written).encode())]
 
-def reading_own_writes(writes: Writes) -> Callable[[Any], Any]:
-    """ASGI middleware: a bearer's successful command is remembered by its position; the bearer's queries
-    without `X-Min-Position` get the header of their last write (one sent is kept)."""
-    position_header = POSITION_HEADER.lower().encode()
-
-    def middleware(app: Any) -> Any:
-        async def wrapped(scope: Any, receive: Any, send: Any) -> None:
-            credential = bearer_digest(scope["headers"]) if scope["type"] == "http" else None
-            if credential is None:
-                await app(scope, receive, send)
-            elif scope["method"] in READS:
-                written = writes.last(credential)
-                if written and not any(k.lower() == b"x-min-position" for k, _ in scope["headers"]):
-                    scope["headers"] = [*scope["headers"], (b"x-min-position", str(written).encode())]
-                await app(scope, receive, send)
-            else:
-                async def recording(message: Any) -> None:
-                    if message["type"] == "http.response.start" and 200 <= message["status"] < 300:
-                        for name, value in message.get("headers", []):
-                            if name.lower() == position_header:
-                                writes.remember(credential, int(value))
-                    await send(message)
-                await app(scope, receive, recording)
-        return wrapped
-    return middleware
+    def answered(self, credential: bytes, message: Any) -> None:
+        """A command's answer: remembered when it succeeded with a position."""
+        if 200 <= message["status"] < 300:
+            for name, value in message.get("headers", []):
+                if name.lower() == POSITION_BYTES:
+                    self.remember(credential, int(value))
 
 
 def bearer_digest(headers: list[tuple[bytes, bytes]]) -> bytes | None:

@@ -2,8 +2,6 @@
 answers only the scraper holding PORTAL_METRICS_TOKEN (and is off without it): it names every route's traffic."""
 
 import hmac
-import time
-from typing import Any
 
 import asyncpg
 import msgspec
@@ -110,29 +108,3 @@ class Metrics:
             lines.append(f"portal_http_requests_total{{{labels}}} {count}")
             lines.append(f"portal_http_request_seconds_sum{{{labels}}} {self.seconds[(method, route, status)]:.6f}")
         return "\n".join(lines) + "\n"
-
-
-def observed(metrics: Metrics) -> Any:
-    """ASGI middleware factory recording every response into `metrics`."""
-
-    def middleware(app: Any) -> Any:
-        async def wrapped(scope: Any, receive: Any, send: Any) -> None:
-            if scope["type"] != "http":
-                await app(scope, receive, send)
-                return
-            started = time.perf_counter()
-            status = 500
-
-            async def capture(message: Any) -> None:
-                nonlocal status
-                if message["type"] == "http.response.start":
-                    status = message["status"]
-                await send(message)
-
-            try:
-                await app(scope, receive, send=capture)
-            finally:
-                route = scope.get("path_template") or "unmatched"
-                metrics.observe(scope["method"], route, status, time.perf_counter() - started)
-        return wrapped
-    return middleware

@@ -12,22 +12,12 @@ from domain.actor import Actor
 _WELL_FORMED = re.compile(r"^[A-Za-z0-9._-]{1,64}$")
 
 
-def request_ids(app: Any) -> Any:
-    async def middleware(scope: Any, receive: Any, send: Any) -> None:
-        if scope["type"] != "http":
-            await app(scope, receive, send)
-            return
-        given = dict(scope["headers"]).get(b"x-request-id", b"").decode("latin-1")
-        request_id = given if _WELL_FORMED.match(given) else uuid.uuid4().hex
-        scope.setdefault("state", {})["request_id"] = request_id
-
-        async def send_with_id(message: Any) -> None:
-            if message["type"] == "http.response.start":
-                message.setdefault("headers", []).append((b"x-request-id", request_id.encode()))
-            await send(message)
-
-        await app(scope, receive, send_with_id)
-    return middleware
+def note_request_id(scope: Any) -> str:
+    """The request's id, recorded in its state (gateway/edge.py echoes it in the answer)."""
+    given = next((v for k, v in scope["headers"] if k == b"x-request-id"), b"").decode("latin-1")
+    request_id = given if _WELL_FORMED.match(given) else uuid.uuid4().hex
+    scope.setdefault("state", {})["request_id"] = request_id
+    return request_id
 
 
 def client_address(request: Request) -> str:
