@@ -18,7 +18,7 @@ from domain.contract.usage import ClientCameOnline, ClientLinked, ClientUnlinked
 from projections.erasure import erases_deleted_accounts
 from projections.readmodel import Handler, ReadModel, update_row
 from projections.invoices import OVERDUE_NUMBERS
-from projections.usage import PEAK_FROM_LEVELS, MonthPeak, Period
+from projections.usage import PEAKS, MonthPeak, Period
 
 LICENSE_TAB = ReadModel("license_tab", tables=("license_tab",))
 erases_deleted_accounts(LICENSE_TAB, "license_tab")
@@ -235,9 +235,9 @@ class LicenseTab(msgspec.Struct, kw_only=True):
 
 
 # The tab with the overdue invoices' numbers and the month's peak, in one statement: it is read most often.
-# $1: the account, $2 and $3: the month's start and end.
+# $1: the account, $2 and $3: the month's start and end (one-element arrays, as usage's PEAKS takes them).
 WITH_MONTH = f"""SELECT t.*, ARRAY({OVERDUE_NUMBERS}) AS overdue, peak.peak, peak.peak_at
-FROM license_tab t, LATERAL ({PEAK_FROM_LEVELS}) peak WHERE t.account_id = $1"""
+FROM license_tab t, LATERAL ({PEAKS}) peak WHERE t.account_id = $1"""
 
 
 async def license_tab(pool: asyncpg.Pool, account_id: UUID, live_key: Callable[[str], Awaitable[str]] | None = None,
@@ -248,7 +248,7 @@ async def license_tab(pool: asyncpg.Pool, account_id: UUID, live_key: Callable[[
     if month is None:
         row = await pool.fetchrow("SELECT * FROM license_tab WHERE account_id = $1", account_id)
     else:
-        row = await pool.fetchrow(WITH_MONTH, account_id, month.start, month.end)
+        row = await pool.fetchrow(WITH_MONTH, account_id, [month.start], [month.end])
     if row is None:
         return None
     license_key = await live_key(row["key_fingerprint"]) if live_key else ""

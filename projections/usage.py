@@ -18,7 +18,7 @@ from projections.erasure import erases_deleted_accounts
 from projections.readmodel import ReadModel
 from projections.sessions import Started  # the same fields of SessionStarted as the Sessions tab reads
 
-USAGE = ReadModel("usage", tables=("usage_sessions", "usage_seats", "usage_levels"))
+USAGE = ReadModel("usage", tables=("usage_sessions", "usage_seats"))
 FIGURES = """Periods are the days, or the calendar months, of the account's time zone from `from` to `to`, both
 included (a month the range cuts counts only its days in the range). A period ends at the time of the query at
 the latest: a session still running, or a client still linked, counts up to now. Intervals are half-open: a
@@ -34,30 +34,15 @@ session that ends at t is no longer active at t.
 - `seat_days`: for each day of the period, the clients linked to the account at some moment of that day,
   summed over the days (a client linked all of a 30-day month counts 30; removed and linked again within one
   day: 1 for that day)."""
-erases_deleted_accounts(USAGE, "usage_sessions", "usage_seats", "usage_levels")
-
-
-async def level_changes(conn: asyncpg.Connection, account_id: UUID, at: datetime, delta: int) -> None:
-    """From `at` on, `delta` more sessions are active: a level starts at `at` (the level before it, when new),
-    and every level from `at` on changes by `delta`. The result depends only on which changes were made, not
-    on their order, so a rebuild gives the same levels."""
-    await conn.execute(
-        """INSERT INTO usage_levels (account_id, at, active)
-           VALUES ($1, $2, coalesce((SELECT active FROM usage_levels WHERE account_id = $1 AND at < $2
-                                     ORDER BY at DESC LIMIT 1), 0))
-           ON CONFLICT DO NOTHING""", account_id, at)
-    await conn.execute("UPDATE usage_levels SET active = active + $3 WHERE account_id = $1 AND at >= $2",
-                       account_id, at, delta)
+erases_deleted_accounts(USAGE, "usage_sessions", "usage_seats")
 
 
 @USAGE.on(SessionStarted, Started)
 async def _started(conn: asyncpg.Connection, e: Started, position: int) -> None:
-    if await conn.fetchval(
-            """INSERT INTO usage_sessions (account_id, session_id, from_client_id, to_client_id, started_at,
-                                           position)
-               VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT DO NOTHING RETURNING true""",
-            e.account_id, e.session_id, e.from_client_id, e.to_client_id, e.started_at, position):
-        await level_changes(conn, e.account_id, e.started_at, 1)
+    await conn.execute(
+        """INSERT INTO usage_sessions (account_id, session_id, from_client_id, to_client_id, started_at, position)
+           VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT DO NOTHING""",
+        e.account_id, e.session_id, e.from_client_id, e.to_client_id, e.started_at, position)
 
 
 class Ended(msgspec.Struct):
@@ -68,10 +53,8 @@ class Ended(msgspec.Struct):
 
 @USAGE.on(SessionEnded, Ended)
 async def _ended(conn: asyncpg.Connection, e: Ended, position: int) -> None:
-    if await conn.fetchval("UPDATE usage_sessions SET ended_at = $3, position = $4 WHERE account_id = $1 "
-                           "AND session_id = $2 AND ended_at IS NULL RETURNING true",
-                           e.account_id, e.session_id, e.ended_at, position):
-        await level_changes(conn, e.account_id, e.ended_at, -1)
+    await conn.execute("UPDATE usage_sessions SET ended_at = $3, position = $4 WHERE account_id = $1 "
+                       "AND session_id = $2", e.account_id, e.session_id, e.ended_at, position)
 
 
 class Seat(msgspec.Struct):
@@ -218,20 +201,6 @@ class MonthPeak(msgspec.Struct, kw_only=True):
     month: str  # 2026-11, in the account's time zone
     peak_concurrent_sessions: int
     peak_at: datetime | None
-
-
-# The most sessions active at one instant of [$2, $3) and the first instant it was reached (the start, when the
-# sessions running then were the most), from the levels: the one in force at $2, and those starting after it.
-# An empty period (a day after now) has none.
-PEAK_FROM_LEVELS = """
-SELECT active AS peak, at AS peak_at FROM (
-    SELECT CASE WHEN $2::timestamptz < $3::timestamptz
-                THEN coalesce((SELECT active FROM usage_levels WHERE account_id = $1 AND at <= $2
-                               ORDER BY at DESC LIMIT 1), 0)
-                ELSE 0 END AS active, $2::timestamptz AS at
-    UNION ALL
-    SELECT active, at FROM usage_levels WHERE account_id = $1 AND at > $2 AND at < $3) levels
-ORDER BY active DESC, at LIMIT 1"""
 
 
 def this_month(zone: ZoneInfo, now: datetime) -> Period:

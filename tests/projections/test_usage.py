@@ -18,7 +18,7 @@ from domain import store
 from domain.application import Portal
 from domain.contract import to_public
 from projections.rebuild import create_scratch, replay
-from projections.usage import PEAK_FROM_LEVELS, USAGE, UsageItem, periods, this_month, usage
+from projections.usage import PEAKS, USAGE, UsageItem, periods, this_month, usage
 from workers.shredding import StreamKeys
 
 BERLIN = ZoneInfo("Europe/Berlin")
@@ -235,25 +235,8 @@ async def test_this_months_peak_is_the_months_figure(conn, app, account_id, cloc
     today = clock.at.astimezone(BERLIN).date()
 
     this = this_month(BERLIN, clock.at)
-    peak = await conn.fetchrow(PEAK_FROM_LEVELS, account_id, this.start, this.end)
+    (peak,) = await conn.fetch(PEAKS, account_id, [this.start], [this.end])
 
     (month,) = await usage(conn, account_id, today.replace(day=1), today, "month", BERLIN, clock.at)
     assert (this.label, peak["peak"], peak["peak_at"] if peak["peak"] else None) == \
         (month.period, month.peak_concurrent_sessions, month.peak_at)
-
-
-@pytest.mark.parametrize("seed", [8, 9])
-async def test_the_peak_from_the_levels_is_every_periods_peak(conn, app, account_id, clock, seed):
-    """The License tab's month peak (read from the levels) against the usage figures' (counted over every
-    session), for each day and month of a random history, twice delivered."""
-    make_history(app, account_id, clock, random.Random(seed), steps=250)
-    await fed(conn, app)
-    await fed(conn, app)
-
-    for granularity in ("day", "month"):
-        found = periods(*RANGE, granularity, BERLIN, clock.at)
-        figures = await usage(conn, account_id, *RANGE, granularity, BERLIN, clock.at)
-        for period, figure in zip(found, figures, strict=True):
-            peak = await conn.fetchrow(PEAK_FROM_LEVELS, account_id, period.start, period.end)
-            assert (peak["peak"], peak["peak_at"] if peak["peak"] else None) == \
-                (figure.peak_concurrent_sessions, figure.peak_at), period.label
