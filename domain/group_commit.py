@@ -29,6 +29,7 @@ BATCH = 256  # commands in one save at most: a bound on the transaction, not a t
 CACHED = 20_000  # aggregates the writer keeps loaded between batches
 RETRIES = 8  # saves a command may meet a conflict in before it answers 409
 PAGE = 500  # notifications read at once while catching up with other processes
+LOADING_ROUNDS = 4  # rounds of loading what a batch's commands miss, all at once, before they load one by one
 
 Work = Callable[[], Sequence[Aggregate]]
 
@@ -45,9 +46,16 @@ class Job:
     events: list[Any] = field(default_factory=list)
     error: BaseException | None = None
     collided: bool = False  # created an aggregate another command of the batch created first
+    waiting: bool = False  # stopped at an aggregate not in memory, before changing anything
 
     def reset(self) -> None:
-        self.touched, self.events, self.error, self.collided = {}, [], None, False
+        self.touched, self.events, self.error, self.collided, self.waiting = {}, [], None, False, False
+
+
+class Missing(BaseException):
+    """Stops a command at an aggregate not in memory (before it changed anything), so that the batch loads
+    every such aggregate with one query and then runs the command again. A BaseException, so that no command's
+    own `except` takes it for an answer."""
 
 
 def version_of(aggregate: Aggregate | None) -> int:
@@ -62,6 +70,9 @@ class Batch:
         self.writer = writer
         self.working: dict[UUID, Aggregate | None] = {}  # None: known not to exist
         self.accepted: dict[UUID, list[Any]] = {}  # events of this batch's commands that stand, per aggregate
+        self.finished: list[Job] = []  # in the order they ran, which is the order of their events
+        self.missing: set[UUID] = set()  # aggregates to load before the waiting commands run again
+        self.gathering = True  # a miss stops a command that changed nothing yet (else it loads at once)
         self.job: Job | None = None
 
     def get(self, aggregate_id: UUID) -> Aggregate:
@@ -73,8 +84,16 @@ class Batch:
     def exists(self, aggregate_id: UUID) -> bool:
         return self._touch(aggregate_id) is not None
 
+    def prefetch(self, ids: Sequence[UUID]) -> None:
+        """Stop the running command if any of these is not in memory yet, so that it waits for them all."""
+        missing = {i for i in ids if i not in self.working and i not in self.writer.committed}
+        if missing and self.gathering and self.job is not None and self._unchanged(self.job):
+            self.missing |= missing
+            raise Missing(missing)
+
     def _touch(self, aggregate_id: UUID) -> Aggregate | None:
         if aggregate_id not in self.working:
+            self.prefetch([aggregate_id])
             self.working[aggregate_id] = self.writer.copy_of(aggregate_id)
         aggregate = self.working[aggregate_id]
         if self.job is not None:
@@ -87,6 +106,9 @@ class Batch:
         try:
             returned = job.context.run(job.work)
             self._collect(job, returned)
+        except Missing:
+            job.waiting = True
+            return
         except Exception as refused:  # the command's own answer, given after the batch commits
             job.error = refused
         finally:
@@ -94,6 +116,17 @@ class Batch:
         if job.error is not None or job.collided:
             self._undo(job)
             job.events = []
+        self.finished.append(job)
+
+    def _unchanged(self, job: Job) -> bool:
+        return all((a := self.working.get(aggregate_id)) is None or (a.version == version and not a.pending_events)
+                   for aggregate_id, version in job.touched.items())
+
+    def load(self) -> None:
+        """Load every aggregate the waiting commands missed, at once; those that do not exist are known so."""
+        for aggregate_id in self.missing - self.writer.load(self.missing):
+            self.working[aggregate_id] = None
+        self.missing = set()
 
     def _collect(self, job: Job, returned: Sequence[Aggregate]) -> None:
         """The command's events, in the order of what it returned, then anything else it changed."""
@@ -107,7 +140,7 @@ class Batch:
                     (aggregate.id not in self.working and aggregate.id in self.writer.committed):
                 job.collided = True  # created what exists already: run it again once the batch has committed
                 return
-            if aggregate.id not in self.working:  # created by this command
+            if held is None:  # created by this command
                 self.working[aggregate.id] = aggregate
                 job.touched.setdefault(aggregate.id, 0)
             job.events += aggregate.collect_events()
@@ -134,7 +167,8 @@ class Batch:
             aggregate_id = event.originator_id
             current = self.working[aggregate_id] if aggregate_id in self.working else self._touch(aggregate_id)
             self.working[aggregate_id] = event.mutate(current)
-            self.accepted.setdefault(event.originator_id, []).append(event)
+            self.accepted.setdefault(aggregate_id, []).append(event)
+        self.finished.append(job)
 
 
 class Writer:
@@ -211,6 +245,21 @@ class Writer:
             self._keep(aggregate)
         return deepcopy(aggregate)
 
+    def load(self, ids: set[UUID]) -> set[UUID]:
+        """Load these aggregates into memory with one query for their snapshots and one for the events after
+        them (where the recorder can; else one by one); answers the ids of those that exist."""
+        select = getattr(self.app.recorder, "select_histories", None)
+        if select is None or self.app.snapshots is None:
+            return {i for i in ids if self.copy_of(i) is not None}
+        snapshots, events = select(list(ids), self.app.snapshots.recorder)  # snapshots, then what follows them
+        loaded: dict[UUID, Any] = {}
+        for stored in [*snapshots, *events]:
+            domain_event: Any = self.app.mapper.to_domain_event(stored)
+            loaded[stored.originator_id] = domain_event.mutate(loaded.get(stored.originator_id))
+        for aggregate in loaded.values():
+            self._keep(aggregate)
+        return set(loaded)
+
     def _keep(self, aggregate: Aggregate) -> None:
         self.committed[aggregate.id] = aggregate
         self.committed.move_to_end(aggregate.id)
@@ -248,11 +297,19 @@ class Writer:
             try:
                 for job in kept:
                     batch.replay(job)
-                for job in todo:
-                    batch.run(job)
+                waiting = todo
+                for rounds in range(1, LOADING_ROUNDS + 2):
+                    for job in waiting:
+                        job.reset()
+                        batch.run(job)
+                    waiting = [job for job in waiting if job.waiting]
+                    if not waiting:
+                        break
+                    batch.load()
+                    batch.gathering = rounds < LOADING_ROUNDS
             finally:
                 self.batch = None
-            done = kept + [job for job in todo if not job.collided]
+            done = [job for job in batch.finished if not job.collided]
             again = [job for job in todo if job.collided]
             events = [event for job in done for event in job.events]
             try:

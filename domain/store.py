@@ -110,6 +110,13 @@ class PortalStore(Application):
             with contextlib.suppress(KeyError):
                 cache.get(aggregate_id, evict=True)
 
+    def _prefetch(self, *ids: UUID) -> None:
+        """Name, first thing in a command's work, what it will read: in a batch, what the waiting commands name
+        and the writer does not hold yet is loaded for all of them at once (domain/group_commit.py)."""
+        batch = self._writer.batch_here()
+        if batch is not None:
+            batch.prefetch(ids)
+
     def _exists(self, aggregate_id: UUID) -> bool:
         batch = self._writer.batch_here()
         if batch is not None:
