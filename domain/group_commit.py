@@ -15,7 +15,7 @@ from collections.abc import Callable, Sequence
 from concurrent.futures import Future
 from copy import deepcopy
 from dataclasses import dataclass, field
-from typing import Any, cast
+from typing import Any, TypeVar, cast
 from uuid import UUID
 
 from eventsourcing.application import AggregateNotFoundError, Application, Repository
@@ -32,6 +32,7 @@ PAGE = 500  # notifications read at once while catching up with other processes
 LOADING_ROUNDS = 4  # rounds of loading what a batch's commands miss, all at once, before they load one by one
 
 Work = Callable[[], Sequence[Aggregate]]
+T = TypeVar("T")
 
 
 @dataclass(eq=False)
@@ -40,7 +41,8 @@ class Job:
 
     work: Work
     context: contextvars.Context
-    answer: "Future[int]" = field(default_factory=Future)
+    answer: "Future[Any]" = field(default_factory=Future)
+    reading: bool = False  # a query of committed state, answered before the batch's commands run
     forget: Sequence[UUID] = ()  # aggregates to drop from memory once this job is done (crypto-shredding)
     touched: dict[UUID, int] = field(default_factory=dict)  # aggregate id -> its version when first touched
     events: list[Any] = field(default_factory=list)
@@ -66,8 +68,9 @@ class Batch:
     """One attempt at saving a group of commands: working copies of what they touch, over the writer's
     committed aggregates (which stay as they are until the save has committed)."""
 
-    def __init__(self, writer: "Writer") -> None:
+    def __init__(self, writer: "Writer", reading: bool = False) -> None:
         self.writer = writer
+        self.reading = reading  # queries see the committed aggregates themselves, and may not change them
         self.working: dict[UUID, Aggregate | None] = {}  # None: known not to exist
         self.accepted: dict[UUID, list[Any]] = {}  # events of this batch's commands that stand, per aggregate
         self.finished: list[Job] = []  # in the order they ran, which is the order of their events
@@ -92,6 +95,8 @@ class Batch:
             raise Missing(missing)
 
     def _touch(self, aggregate_id: UUID) -> Aggregate | None:
+        if self.reading:
+            return self.writer.held(aggregate_id)
         if aggregate_id not in self.working:
             self.prefetch([aggregate_id])
             self.working[aggregate_id] = self.writer.copy_of(aggregate_id)
@@ -192,8 +197,18 @@ class Writer:
         """Run `work` in the next batch; answers its position once its save has committed."""
         if threading.current_thread() is self.thread:
             raise RuntimeError("A command's work may not run another command")
+        return self._queued(Job(work=work, context=contextvars.copy_context(), forget=forget))
+
+    def read(self, query: Callable[[], T]) -> T:
+        """Answer `query` from the aggregates in memory, caught up with every write committed before it was
+        asked (so a key reset or a switch-off is in force for the very next request); a query made inside a
+        command's work sees what that command sees."""
+        if threading.current_thread() is self.thread:
+            return query()
+        return cast(T, self._queued(Job(work=cast(Work, query), context=contextvars.copy_context(), reading=True)))
+
+    def _queued(self, job: Job) -> Any:
         self._start()
-        job = Job(work=work, context=contextvars.copy_context(), forget=forget)
         self.jobs.put(job)
         return job.answer.result()
 
@@ -225,7 +240,10 @@ class Writer:
                     break
                 jobs.append(job)
             try:
-                self._commit(jobs)
+                queries = [job for job in jobs if job.reading]
+                self._answer(queries)
+                if commands := [job for job in jobs if not job.reading]:
+                    self._commit(commands, caught_up=bool(queries))
             except BaseException as broken:  # the callers hear of it; what is in memory may no longer be true
                 self.committed.clear()
                 for job in jobs:
@@ -234,8 +252,22 @@ class Writer:
             if stopping:
                 return
 
-    def copy_of(self, aggregate_id: UUID) -> Aggregate | None:
-        """A working copy of the committed aggregate, loaded from the store the first time; None if none."""
+    def _answer(self, queries: list[Job]) -> None:
+        if not queries:
+            return
+        self.catch_up()
+        self.batch = Batch(self, reading=True)
+        try:
+            for job in queries:
+                try:
+                    job.answer.set_result(job.context.run(job.work))
+                except Exception as refused:
+                    job.answer.set_exception(refused)
+        finally:
+            self.batch = None
+
+    def held(self, aggregate_id: UUID) -> Aggregate | None:
+        """The committed aggregate, loaded from the store the first time; None if there is none."""
         aggregate = self.committed.get(aggregate_id)
         if aggregate is None:
             try:
@@ -243,7 +275,12 @@ class Writer:
             except AggregateNotFoundError:
                 return None
             self._keep(aggregate)
-        return deepcopy(aggregate)
+        return aggregate
+
+    def copy_of(self, aggregate_id: UUID) -> Aggregate | None:
+        """A working copy of the committed aggregate; None if there is none."""
+        aggregate = self.held(aggregate_id)
+        return deepcopy(aggregate) if aggregate is not None else None
 
     def load(self, ids: set[UUID]) -> set[UUID]:
         """Load these aggregates into memory with one query for their snapshots and one for the events after
@@ -288,10 +325,11 @@ class Writer:
             if len(page) < PAGE:
                 return changed
 
-    def _commit(self, jobs: list[Job]) -> None:
+    def _commit(self, jobs: list[Job], caught_up: bool = False) -> None:
         todo, kept = jobs, cast(list[Job], [])
-        for _ in range(RETRIES):
-            self.catch_up()
+        for attempt in range(RETRIES):
+            if attempt or not caught_up:
+                self.catch_up()
             batch = Batch(self)
             self.batch = batch
             try:

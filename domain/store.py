@@ -22,6 +22,7 @@ from domain.tenant import TenantAggregate
 from domain.i18n import N_
 
 T = TypeVar("T", bound=TenantAggregate)
+Q = TypeVar("Q")
 
 
 def now() -> datetime:
@@ -109,6 +110,11 @@ class PortalStore(Application):
         for aggregate_id in loaded:
             with contextlib.suppress(KeyError):
                 cache.get(aggregate_id, evict=True)
+
+    def _read(self, query: Callable[[], Q]) -> Q:
+        """A query answered from the writer's aggregates in memory rather than the event store (see
+        `Writer.read`): for what the gateway asks before each command. The query may not change anything."""
+        return self._writer.read(query)
 
     def _prefetch(self, *ids: UUID) -> None:
         """Name, first thing in a command's work, what it will read: in a batch, what the waiting commands name

@@ -6,6 +6,7 @@ import time
 from collections import Counter
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
+from typing import Any, cast
 from uuid import UUID, uuid4
 
 import pytest
@@ -86,9 +87,14 @@ def test_fifty_registrations_from_two_processes_against_ten_seats_link_exactly_t
 def test_each_command_of_one_save_answers_its_own_position_and_a_refusal_fails_no_neighbour(
         first: Portal, monkeypatch: pytest.MonkeyPatch) -> None:
     account_id = new_account(first)
-    saves = []
+    saves: list[int] = []
     save = first.save
-    monkeypatch.setattr(first, "save", lambda *events: saves.append(len(events)) or save(*events))
+
+    def counted(*events: Any) -> Any:
+        saves.append(len(events))
+        return save(*events)
+
+    monkeypatch.setattr(first, "save", counted)
     clients = new_client_ids(6)
 
     futures = in_one_batch(first, [
@@ -119,9 +125,9 @@ def test_a_conflict_with_another_process_runs_again_only_the_commands_that_touch
             return [usage]
         return lambda: first._transact(account_id, work)
 
-    save, rival = first.save, []
+    save, rival = first.save, cast(list[int], [])
 
-    def save_after_a_rival(*events: object) -> object:
+    def save_after_a_rival(*events: Any) -> Any:
         if not rival:  # another process links a client to the contested account just before this save
             rival.append(second.register_client(contested, new_client_ids(1)[0], "9.0.1", "windows"))
         return save(*events)
