@@ -20,7 +20,7 @@ from uuid import UUID
 
 from eventsourcing.application import AggregateNotFoundError, Application, Repository
 from eventsourcing.domain import Aggregate
-from eventsourcing.persistence import IntegrityError
+from eventsourcing.persistence import IntegrityError, InterfaceError, OperationalError
 
 from domain.errors import ConcurrentChange
 from domain.i18n import N_
@@ -229,16 +229,8 @@ class Writer:
             first = self.jobs.get()
             if first is None:
                 return
-            jobs, stopping = [first], False
-            while len(jobs) < BATCH:
-                try:
-                    job = self.jobs.get_nowait()
-                except queue.Empty:
-                    break
-                if job is None:
-                    stopping = True
-                    break
-                jobs.append(job)
+            jobs = [first]
+            stopping = self._drain(jobs, BATCH)
             try:
                 queries = [job for job in jobs if job.reading]
                 self._answer(queries)
@@ -246,11 +238,27 @@ class Writer:
                     self._commit(commands, caught_up=bool(queries))
             except BaseException as broken:  # the callers hear of it; what is in memory may no longer be true
                 self.committed.clear()
+                if isinstance(broken, (OperationalError, InterfaceError)):
+                    # The store is out of reach: what queued meanwhile would wait for the same failure.
+                    stopping = self._drain(jobs) or stopping
                 for job in jobs:
                     if not job.answer.done():
                         job.answer.set_exception(broken)
             if stopping:
                 return
+
+    def _drain(self, into: list[Job], bound: int | None = None) -> bool:
+        """Move the jobs waiting now into `into` (up to `bound` in all); answers whether the writer was asked
+        to stop."""
+        while bound is None or len(into) < bound:
+            try:
+                job = self.jobs.get_nowait()
+            except queue.Empty:
+                return False
+            if job is None:
+                return True
+            into.append(job)
+        return False
 
     def _answer(self, queries: list[Job]) -> None:
         if not queries:
