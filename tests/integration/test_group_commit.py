@@ -13,7 +13,7 @@ import pytest
 from eventsourcing.domain import Aggregate
 
 from domain.application import Portal
-from domain.errors import NotFound, SeatLimitReached
+from domain.errors import InvalidLicenseKey, NotFound, SeatLimitReached
 from domain.store import now
 from workers.config import Settings, event_store_env
 
@@ -140,3 +140,15 @@ def test_a_conflict_with_another_process_runs_again_only_the_commands_that_touch
     assert rival[0] < futures[0].result()
     assert "contested" in Portal.usage(second, contested).linked
     assert "quiet" in Portal.usage(second, quiet).linked
+
+
+def test_a_key_reset_in_another_process_is_refused_by_the_very_next_lookup(first: Portal, second: Portal) -> None:
+    account_id = new_account(first)
+    old_key = first.license(account_id).key
+    assert first.account_for_key(old_key) == account_id  # the first writer now holds the account in memory
+
+    new_key, _ = second.reset_license_key(account_id)
+
+    with pytest.raises(InvalidLicenseKey):
+        first.account_for_key(old_key)
+    assert first.account_for_key(new_key) == account_id
