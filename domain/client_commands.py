@@ -9,6 +9,7 @@ from eventsourcing.domain import Aggregate
 from domain.claim import Claim
 from domain.client import Client
 from domain.errors import NotFound
+from domain.license import License
 from domain.license_usage import LicenseUsage
 from domain.reseller_store import ResellerStore
 from domain.store import now
@@ -32,6 +33,8 @@ class ClientCommands(ResellerStore):
         moves here (the other account's seat is freed and its log says the client left), as the remote-desktop
         software does when its license key changes."""
         def work() -> list[Aggregate]:
+            self._prefetch(LicenseUsage.id_for(account_id), License.id_for(account_id), account_id,
+                           Claim.id_for("client", client_id), Client.id_for(account_id, client_id))
             usage = self.usage(account_id)
             newly_linked = client_id not in usage.linked
             usage.link(client_id, self.license(account_id).effective_tier(now()))

@@ -70,16 +70,19 @@ class LicenseCommands(ResellerStore, InvoiceCommands):
         return self._billed(account_id, work)
 
     def account_for_key(self, key: str) -> UUID:
-        """The account whose current license key this is (a reset key is refused at once)."""
-        try:
-            claim: Claim = self.repository.get(Claim.id_for("license_key", key))
-        except AggregateNotFoundError:
-            raise InvalidLicenseKey(N_("Unknown license key")) from None
-        if self.account(claim.account_id).deleted:
-            raise InvalidLicenseKey(N_("Unknown license key"))
-        if self.license(claim.account_id).key != key:
-            raise InvalidLicenseKey(N_("This license key was replaced; use the account's current key"))
-        return claim.account_id
+        """The account whose current license key this is (a reset key is refused at once). Every device
+        request asks this first: the writer answers it from memory."""
+        def query() -> UUID:
+            try:
+                claim: Claim = self.repository.get(Claim.id_for("license_key", key))
+            except AggregateNotFoundError:
+                raise InvalidLicenseKey(N_("Unknown license key")) from None
+            if self.account(claim.account_id).deleted:
+                raise InvalidLicenseKey(N_("Unknown license key"))
+            if self.license(claim.account_id).key != key:
+                raise InvalidLicenseKey(N_("This license key was replaced; use the account's current key"))
+            return claim.account_id
+        return self._read(query)
 
     def cancel_license(self, account_id: UUID) -> int:
         return self._change(License, License.id_for(account_id), account_id,

@@ -1,33 +1,28 @@
 """The event-store side every command shares: loading an account's aggregates and saving with retries."""
 
 import contextlib
-import random
-import threading
-import time
 from collections.abc import Callable, Sequence
 from datetime import UTC, datetime
 from typing import Any, TypeVar
 from uuid import UUID
 
-from eventsourcing.application import AggregateNotFoundError, Application
+from eventsourcing.application import AggregateNotFoundError, Application, Repository
 from eventsourcing.domain import Aggregate
-from eventsourcing.persistence import IntegrityError
 
 from domain.account import Account
 from domain.invoice_sequence import InvoiceSequence
 from domain.client import Client
 from domain.license_usage import LicenseUsage
 from domain.user import User
-from domain.errors import ConcurrentChange, NotFound
+from domain.errors import NotFound
+from domain.group_commit import Batch, Writer
 from domain.helpdesk_access import HelpDeskAccess
 from domain.license import License
 from domain.tenant import TenantAggregate
 from domain.i18n import N_
 
 T = TypeVar("T", bound=TenantAggregate)
-
-RETRIES = 8  # optimistic-concurrency retries before a command answers 409
-STRIPES = 64  # per-process locks, by account
+Q = TypeVar("Q")
 
 
 def now() -> datetime:
@@ -48,17 +43,39 @@ def not_found(cls: type) -> str:
     return NOT_FOUND.get(cls.__name__, N_("Not found"))
 
 
+class GroupRepository(Repository[UUID]):
+    """The application's repository; to a command the writer runs, `get` answers the batch's working copy."""
+
+    batch: Callable[[], Batch | None]
+
+    def get(self, aggregate_id: UUID, *, version: int | None = None, **kwargs: Any) -> Any:
+        batch = self.batch()
+        if batch is not None and version is None:
+            return batch.get(aggregate_id)
+        return super().get(aggregate_id, version=version, **kwargs)
+
+
 class PortalStore(Application):
     name = "portal"
+    repository: GroupRepository
     # Aggregates whose history grows with use load from a snapshot and the events after it.
     snapshotting_intervals = {LicenseUsage: 200, Client: 200, Account: 200, User: 200, License: 200,
                              HelpDeskAccess: 200, InvoiceSequence: 200}
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        # Commands of one account take turns inside this process, so they never fight over the account's
-        # aggregates here; writers in other processes still meet the event store's version check and retry.
-        self._stripes = [threading.Lock() for _ in range(STRIPES)]
+        # Every command of this process goes through one writer, which saves a group of them at a time.
+        self._writer = Writer(self)
+        self.repository.batch = self._writer.batch_here
+
+    def construct_repository(self) -> GroupRepository:
+        repository = super().construct_repository()
+        repository.__class__ = GroupRepository  # the library's repository as configured, plus the batch view
+        return repository  # type: ignore[return-value]
+
+    def close(self) -> None:
+        self._writer.close()
+        super().close()
 
     def account(self, account_id: UUID) -> Account:
         return self._owned(Account, account_id, account_id)
@@ -80,12 +97,13 @@ class PortalStore(Application):
 
     def shred(self, account_id: UUID, loaded: list[UUID]) -> None:
         """Destroy the account's data key (after its deletion is recorded) through the mapper that sealed its
-        personal fields (workers/shredding.py); `loaded`: aggregates this process may hold decrypted in its
-        cache (the account, its users)."""
+        personal fields (workers/shredding.py); `loaded`: aggregates this process may hold decrypted in memory
+        (the account, its users)."""
         forget = getattr(self.mapper, "forget", None)
         if forget is None:
             raise RuntimeError("The application stores events without per-account keys; nothing can be shredded")
         forget(account_id)
+        self._writer.submit(list, forget=loaded)  # the writer drops its copies between batches
         cache = self.repository.cache
         if cache is None:
             return
@@ -93,7 +111,22 @@ class PortalStore(Application):
             with contextlib.suppress(KeyError):
                 cache.get(aggregate_id, evict=True)
 
+    def _read(self, query: Callable[[], Q]) -> Q:
+        """A query answered from the writer's aggregates in memory rather than the event store (see
+        `Writer.read`): for what the gateway asks before each command. The query may not change anything."""
+        return self._writer.read(query)
+
+    def _prefetch(self, *ids: UUID) -> None:
+        """Name, first thing in a command's work, what it will read: in a batch, what the waiting commands name
+        and the writer does not hold yet is loaded for all of them at once (domain/group_commit.py)."""
+        batch = self._writer.batch_here()
+        if batch is not None:
+            batch.prefetch(ids)
+
     def _exists(self, aggregate_id: UUID) -> bool:
+        batch = self._writer.batch_here()
+        if batch is not None:
+            return batch.exists(aggregate_id)
         return bool(self.recorder.select_events(aggregate_id, desc=True, limit=1))
 
     def _change(self, cls: type[T], aggregate_id: UUID, account_id: UUID,
@@ -106,16 +139,7 @@ class PortalStore(Application):
         return self._transact(account_id, work)
 
     def _transact(self, account_id: UUID, work: Callable[[], Sequence[Aggregate]]) -> int:
-        """Run `work` (load, check, mutate) and save what it changed in one transaction; on a concurrent
-        writer, run it again on fresh state. Answers the position of the last event recorded."""
-        with self._stripes[hash(account_id) % STRIPES]:
-            for attempt in range(RETRIES):
-                changed = [a for a in work() if a.pending_events]
-                if not changed:
-                    return self.current_position()  # nothing to record: the state is already as asked
-                try:
-                    return self.save(*changed)[-1].notification.id
-                except IntegrityError:
-                    time.sleep(random.uniform(0, 0.002 * 2 ** attempt))  # another process won: back off, retry
-        raise ConcurrentChange(N_("Others kept changing the same thing; try again"))
-
+        """Run `work` (load, check, mutate) and save what it changed, with the other commands waiting, in one
+        transaction (domain/group_commit.py); on a concurrent writer, run it again on fresh state. Answers the
+        position of the last event recorded, once committed."""
+        return self._writer.submit(work)

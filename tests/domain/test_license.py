@@ -10,7 +10,7 @@ from eventsourcing.persistence import IntegrityError
 from domain.claim import Claim
 from domain.errors import ConcurrentChange, InvalidValue, NamespaceTaken, NotFound, RuleViolation
 from domain.license import License
-from domain.store import RETRIES
+from domain.group_commit import RETRIES
 
 KEY = re.compile(r"[0-9A-F]{4}(-[0-9A-F]{4}){4}")
 TERM = timedelta(days=365)
