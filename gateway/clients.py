@@ -84,7 +84,9 @@ class ClientsController(Controller):
 
     @get("/clients.csv", summary="Export the Clients tab as CSV (all rows or the page, per the account's "
                                  "settings)", media_type="text/csv")
-    async def export_clients(self, caller: Caller, listing: ClientQuery, pool: asyncpg.Pool) -> Stream:
+    async def export_clients(self, caller: Caller, listing: ClientQuery, state: State, pool: asyncpg.Pool,
+                             min_position: Annotated[int | None, MinPosition] = None) -> Stream:
+        await reach(state, CLIENTS.name, min_position)
         async def page() -> list[ClientRow]:
             return (await clients_page(pool, caller.account_id, listing))[0]
 

@@ -161,7 +161,9 @@ class CustomersController(Controller):
 
     @get("/customers.csv", summary="The customers list as CSV (all rows or the page, per the caller's settings)",
          media_type="text/csv")
-    async def export_customers(self, who: Manager, listing: CustomerQuery, pool: asyncpg.Pool) -> Stream:
+    async def export_customers(self, who: Manager, listing: CustomerQuery, state: State, pool: asyncpg.Pool,
+                               min_position: Annotated[int | None, MinPosition] = None) -> Stream:
+        await caught_up(state, min_position)
         async def page() -> list[CustomerRow]:
             return (await customers_page(pool, who, listing))[0]
 

@@ -74,7 +74,9 @@ class InvoicesController(Controller):
         return InvoiceList(items=items, next_cursor=next_cursor)
 
     @get("/invoices.csv", summary="Export the invoices as CSV", media_type="text/csv")
-    async def export_invoices(self, caller: Caller, listing: InvoiceQuery, pool: asyncpg.Pool) -> Stream:
+    async def export_invoices(self, caller: Caller, listing: InvoiceQuery, state: State, pool: asyncpg.Pool,
+                              min_position: Annotated[int | None, MinPosition] = None) -> Stream:
+        await reach(state, INVOICES.name, min_position)
         async def page() -> list[InvoiceRow]:
             return (await invoice_page(pool, caller.account_id, listing.filter, cursor=listing.cursor,
                                        limit=listing.limit))[0]

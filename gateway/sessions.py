@@ -86,7 +86,9 @@ class SessionsController(Controller):
 
     @get("/sessions.csv", summary="Export the Sessions tab as CSV (all rows or the page, per the account's "
                                   "settings)", media_type="text/csv")
-    async def export_sessions(self, caller: Caller, listing: SessionQuery, pool: asyncpg.Pool) -> Stream:
+    async def export_sessions(self, caller: Caller, listing: SessionQuery, state: State, pool: asyncpg.Pool,
+                              min_position: Annotated[int | None, MinPosition] = None) -> Stream:
+        await reach(state, SESSIONS.name, min_position)
         async def page() -> list[SessionRow]:
             return (await sessions_page(pool, caller.account_id, listing))[0]
 

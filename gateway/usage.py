@@ -85,7 +85,9 @@ class UsageController(Controller):
         return UsageList(items=await figures(pool, caller, listing))
 
     @get("/usage.csv", summary="Usage per day or month as CSV", description=FIGURES, media_type="text/csv")
-    async def export_usage(self, caller: Caller, listing: UsageQuery, pool: asyncpg.Pool) -> Stream:
+    async def export_usage(self, caller: Caller, listing: UsageQuery, state: State, pool: asyncpg.Pool,
+                           min_position: Annotated[int | None, MinPosition] = None) -> Stream:
+        await reach(state, USAGE.name, min_position)
         items = await figures(pool, caller, listing)
         return await export(pool, caller.account_id, "usage.csv", CSV_HEADER, csv_cells,
                             every=lambda: listed(items))
