@@ -14,6 +14,7 @@ import msgspec
 from domain.contract.accounts import (AccountApiAccessChanged, AccountDisabledChanged, AccountOpened,
                                       AccountPreferencesChanged)
 from domain.contract.customers import AccountAccessibilityChanged, AccountLevelChanged
+from projections.fold import Fold
 from projections.paging import Sort, page
 from projections.erasure import erases_deleted_accounts
 from projections.readmodel import Handler, ReadModel
@@ -30,7 +31,7 @@ class Opened(msgspec.Struct):
 
 
 @CUSTOMERS.on(AccountOpened, Opened)
-async def _opened(conn: asyncpg.Connection, e: Opened, position: int) -> None:
+async def _opened(conn: Fold, e: Opened, position: int) -> None:
     await conn.execute(
         """INSERT INTO customers (account_id, customer_number, manager_id, opened_at, position)
            VALUES ($1, $2, $3, $4, $5) ON CONFLICT DO NOTHING""",
@@ -58,7 +59,7 @@ class Level(msgspec.Struct):
 
 
 def _copy(column: str, value: Callable[[Any], object]) -> Handler:
-    async def apply(conn: asyncpg.Connection, e: Any, position: int) -> None:
+    async def apply(conn: Fold, e: Any, position: int) -> None:
         # Column names come from this module, never from input.
         await conn.execute(f"UPDATE customers SET {column} = $2, position = $3 WHERE account_id = $1",
                            e.account_id, value(e), position)

@@ -11,6 +11,7 @@ import msgspec
 
 from domain.account import DEFAULT_PREFERENCES
 from domain.contract.accounts import AccountOpened, AccountPreferencesChanged
+from projections.fold import Fold
 from projections.readmodel import ReadModel
 
 ACCOUNT_PREFERENCES = ReadModel("account_preferences", tables=("account_preferences",))
@@ -28,7 +29,7 @@ class Opened(msgspec.Struct):
 
 
 @ACCOUNT_PREFERENCES.on(AccountOpened, Opened)
-async def _opened(conn: asyncpg.Connection, e: Opened, position: int) -> None:
+async def _opened(conn: Fold, e: Opened, position: int) -> None:
     await conn.execute("INSERT INTO account_preferences (account_id, position) VALUES ($1, $2) "
                        "ON CONFLICT DO NOTHING", e.account_id, position)
 
@@ -38,7 +39,7 @@ class Changed(Preferences, kw_only=True):
 
 
 @ACCOUNT_PREFERENCES.on(AccountPreferencesChanged, Changed)
-async def _changed(conn: asyncpg.Connection, e: Changed, position: int) -> None:
+async def _changed(conn: Fold, e: Changed, position: int) -> None:
     await conn.execute(
         """UPDATE account_preferences SET language = $2, time_zone = $3, csv_scope = $4, csv_date_format = $5,
                   position = $6 WHERE account_id = $1""",

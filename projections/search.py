@@ -19,6 +19,7 @@ from domain.contract.invoices import InvoiceIssued
 from domain.invoice import money
 from domain.contract.usage import ClientAliasChanged, ClientLinked, ClientUnlinked
 from domain.user_commands import PLATFORM_ACCOUNT
+from projections.fold import Fold
 from projections.erasure import erases_deleted_accounts
 from projections.readmodel import ReadModel
 
@@ -40,7 +41,7 @@ class Entry(msgspec.Struct, kw_only=True):
     manager_id: UUID | None = None  # only a customer's own entry names it; the others take it from there
 
 
-async def put_entry(conn: asyncpg.Connection, entry: Entry, position: int) -> None:
+async def put_entry(conn: Fold, entry: Entry, position: int) -> None:
     """Insert or replace one entry; its reseller is the one its account's customer entry names."""
     await conn.execute(
         """INSERT INTO search_entries
@@ -62,7 +63,7 @@ class Opened(msgspec.Struct):
 
 
 @SEARCH.on(AccountOpened, Opened)
-async def _opened(conn: asyncpg.Connection, e: Opened, position: int) -> None:
+async def _opened(conn: Fold, e: Opened, position: int) -> None:
     await put_entry(conn, Entry(account_id=e.account_id, kind="customer", id=str(e.account_id), title=e.name,
                                 detail=e.customer_number, keys=f"{e.account_id} {e.customer_number}",
                                 manager_id=e.reseller_id), position)
@@ -74,7 +75,7 @@ class Contact(msgspec.Struct):
 
 
 @SEARCH.on(AccountContactChanged, Contact)
-async def _renamed(conn: asyncpg.Connection, e: Contact, position: int) -> None:
+async def _renamed(conn: Fold, e: Contact, position: int) -> None:
     await conn.execute("UPDATE search_entries SET title = $2, position = $3 "
                        "WHERE account_id = $1 AND kind = 'customer' AND id = $1::text",
                        e.account_id, e.name, position)
@@ -88,7 +89,7 @@ class Registered(msgspec.Struct):
 
 
 @SEARCH.on(UserRegistered, Registered)
-async def _registered(conn: asyncpg.Connection, e: Registered, position: int) -> None:
+async def _registered(conn: Fold, e: Registered, position: int) -> None:
     if e.account_id == PLATFORM_ACCOUNT:  # staff are not the help desk's customers
         return
     await put_entry(conn, Entry(account_id=e.account_id, kind="user", id=str(e.aggregate_id), title=e.name,
@@ -102,13 +103,13 @@ class Client(msgspec.Struct):
 
 
 @SEARCH.on(ClientLinked, Client)
-async def _linked(conn: asyncpg.Connection, e: Client, position: int) -> None:
+async def _linked(conn: Fold, e: Client, position: int) -> None:
     await put_entry(conn, Entry(account_id=e.account_id, kind="client", id=e.client_id, title=e.client_id),
                     position)
 
 
 @SEARCH.on(ClientUnlinked, Client)
-async def _unlinked(conn: asyncpg.Connection, e: Client, position: int) -> None:
+async def _unlinked(conn: Fold, e: Client, position: int) -> None:
     await conn.execute("DELETE FROM search_entries WHERE account_id = $1 AND kind = 'client' AND id = $2",
                        e.account_id, e.client_id)
 
@@ -120,7 +121,7 @@ class Alias(msgspec.Struct):
 
 
 @SEARCH.on(ClientAliasChanged, Alias)
-async def _alias(conn: asyncpg.Connection, e: Alias, position: int) -> None:
+async def _alias(conn: Fold, e: Alias, position: int) -> None:
     await conn.execute("UPDATE search_entries SET detail = $3, position = $4 "
                        "WHERE account_id = $1 AND kind = 'client' AND id = $2",
                        e.account_id, e.client_id, e.alias or "", position)
@@ -137,7 +138,7 @@ class Invoiced(msgspec.Struct):
 
 
 @SEARCH.on(InvoiceIssued, Invoiced)
-async def _invoiced(conn: asyncpg.Connection, e: Invoiced, position: int) -> None:
+async def _invoiced(conn: Fold, e: Invoiced, position: int) -> None:
     shown = "credit note" if e.kind == "credit_note" else "invoice"
     await put_entry(conn, Entry(account_id=e.account_id, kind="invoice", id=str(e.invoice_id), title=e.number,
                                 detail=f"{shown} of {e.issued_at:%Y-%m-%d}, {money(e.total_cents, e.currency)}",
@@ -149,7 +150,7 @@ class Domain(msgspec.Struct):
     domain: str
 
 
-async def _show_domains(conn: asyncpg.Connection, account_id: UUID, position: int) -> None:
+async def _show_domains(conn: Fold, account_id: UUID, position: int) -> None:
     await conn.execute(
         """UPDATE search_entries SET position = $2, domains = coalesce(
                (SELECT string_agg(domain, ' ' ORDER BY domain) FROM search_domains WHERE account_id = $1), '')
@@ -157,14 +158,14 @@ async def _show_domains(conn: asyncpg.Connection, account_id: UUID, position: in
 
 
 @SEARCH.on(DomainVerified, Domain)
-async def _verified(conn: asyncpg.Connection, e: Domain, position: int) -> None:
+async def _verified(conn: Fold, e: Domain, position: int) -> None:
     await conn.execute("INSERT INTO search_domains (account_id, domain, position) VALUES ($1, $2, $3) "
                        "ON CONFLICT DO NOTHING", e.account_id, e.domain, position)
     await _show_domains(conn, e.account_id, position)
 
 
 @SEARCH.on(DomainRemoved, Domain)
-async def _removed(conn: asyncpg.Connection, e: Domain, position: int) -> None:
+async def _removed(conn: Fold, e: Domain, position: int) -> None:
     await conn.execute("DELETE FROM search_domains WHERE account_id = $1 AND domain = $2", e.account_id, e.domain)
     await _show_domains(conn, e.account_id, position)
 

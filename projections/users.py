@@ -7,6 +7,7 @@ import asyncpg
 import msgspec
 
 from domain.contract.accounts import UserDisabledChanged, UserRegistered, UserTwoFactorDisabled, UserTwoFactorEnabled
+from projections.fold import Fold
 from projections.erasure import erases_deleted_accounts
 from projections.readmodel import ReadModel, update_row
 
@@ -25,7 +26,7 @@ class Registered(msgspec.Struct):
 
 
 @USERS.on(UserRegistered, Registered)
-async def _registered(conn: asyncpg.Connection, e: Registered, position: int) -> None:
+async def _registered(conn: Fold, e: Registered, position: int) -> None:
     await conn.execute(
         """INSERT INTO users (account_id, user_id, email, name, account_role, platform_role, created_at, position)
            VALUES ($1, $2, $3, $4, $5, $6, $7, $8) ON CONFLICT DO NOTHING""",
@@ -46,17 +47,17 @@ def _key(e: UserEvent) -> dict[str, object]:
 
 
 @USERS.on(UserDisabledChanged, DisabledChanged)
-async def _disabled(conn: asyncpg.Connection, e: DisabledChanged, position: int) -> None:
+async def _disabled(conn: Fold, e: DisabledChanged, position: int) -> None:
     await update_row(conn, "users", _key(e), position, disabled=e.disabled)
 
 
 @USERS.on(UserTwoFactorEnabled, UserEvent)
-async def _two_factor_on(conn: asyncpg.Connection, e: UserEvent, position: int) -> None:
+async def _two_factor_on(conn: Fold, e: UserEvent, position: int) -> None:
     await update_row(conn, "users", _key(e), position, two_factor=True)
 
 
 @USERS.on(UserTwoFactorDisabled, UserEvent)
-async def _two_factor_off(conn: asyncpg.Connection, e: UserEvent, position: int) -> None:
+async def _two_factor_off(conn: Fold, e: UserEvent, position: int) -> None:
     await update_row(conn, "users", _key(e), position, two_factor=False)
 
 

@@ -25,6 +25,7 @@ from nats.js.errors import NotFoundError
 
 from domain.contract import STREAM, SUBJECT_PREFIX
 from projections.positions import READ_MODELS, announce, clear_stall, record_stall
+from projections.fold import Fold, Unflushable
 from projections.readmodel import DataKeys, ReadModel, Unappliable
 from workers.config import Settings
 from workers.shredding import StreamKeys
@@ -72,33 +73,42 @@ class Projector:
     async def apply_batch(self, msgs: list[Msg]) -> Unappliable | None:
         """Apply a batch and record the position, in one transaction (acknowledging is the caller's part).
 
-        When an event cannot be applied, what precedes it commits with the stall instead; answers the stall.
+        The batch is folded and written at its end. Should that fail, it is applied again writing after every
+        event, which names the event that cannot be applied: what precedes it commits with the stall instead;
+        answers the stall.
         """
         batch = sorted((envelope(m.metadata.sequence.stream, m.subject, m.headers, m.data) for m in msgs),
                        key=lambda e: e.seq)
         try:
-            await self._commit(batch, None)
+            await self._commit(batch, None, exact=False)
+            return None
+        except (Unappliable, Unflushable):
+            pass  # rolled back; a handler's own SQL flushes the fold, so the failing event is not known yet
+        try:
+            await self._commit(batch, None, exact=True)
             return None
         except Unappliable as poison:
-            await self._commit(batch, poison)
+            await self._commit(batch, poison, exact=True)
             return poison
 
-    async def _commit(self, batch: list[Envelope], poison: Unappliable | None) -> None:
+    async def _commit(self, batch: list[Envelope], poison: Unappliable | None, exact: bool) -> None:
         """Apply the batch (only what precedes `poison`, and record it, when given) in one transaction."""
         async with self.pool.acquire() as conn, conn.transaction():
             row = await conn.fetchrow(
                 "SELECT position, stream_seq FROM projection_positions WHERE projection = $1 FOR UPDATE",
                 self.model.name)
             position, seq, applied = row["position"], row["stream_seq"], 0
+            fold = Fold(conn, exact)
             for e in await self._in_order(batch, position, seq):
                 if poison is not None and e.position >= poison.position:
                     break
                 try:
-                    await self.model.apply(conn, e.event_type, e.body, e.position, self.keys)
+                    await self.model.apply(fold, e.event_type, e.body, e.position, self.keys)
                 except Unappliable as failed:
                     failed.account_id = e.account_id
                     raise
                 position, seq, applied = e.position, e.seq, applied + 1
+            await fold.finish()
             await conn.execute(
                 """UPDATE projection_positions SET position = $2, stream_seq = $3, updated_at = now()
                    WHERE projection = $1""", self.model.name, position, seq)
