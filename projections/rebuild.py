@@ -71,24 +71,24 @@ async def replay(pool: asyncpg.Pool, portal: EventStore, models: Sequence[ReadMo
         return portal.recorder.select_notifications(after + 1, PAGE, stop) if after < stop else []
 
     reading = asyncio.create_task(asyncio.to_thread(read, start))
-    while notifications := await reading:
-        reading = asyncio.create_task(asyncio.to_thread(read, notifications[-1].id))
-        events = []
-        for n in notifications:
-            name = public_name(n.topic)
-            if name is not None and not any(model.shows(name) for model in models):
-                continue  # it would only advance the position, which the rebuild sets at its end
-            event = to_public(published(n))  # the very bytes the relay publishes
-            events.append((type(event).__name__, msgspec.json.encode(event), n.id))
-        try:
-            await _apply_page(pool, models, schema, events, keys, exact=False)
-        except Unflushable:  # rolled back: again, writing after every event, to name the one that fails
-            await _apply_page(pool, models, schema, events, keys, exact=True)
-        except BaseException:
-            await asyncio.gather(reading, return_exceptions=True)
-            raise
-        if progress:
-            progress(len(notifications))
+    try:
+        while notifications := await reading:
+            reading = asyncio.create_task(asyncio.to_thread(read, notifications[-1].id))
+            events = []
+            for n in notifications:
+                name = public_name(n.topic)
+                if name is not None and not any(model.shows(name) for model in models):
+                    continue  # it would only advance the position, which the rebuild sets at its end
+                event = to_public(published(n))  # the very bytes the relay publishes
+                events.append((type(event).__name__, msgspec.json.encode(event), n.id))
+            try:
+                await _apply_page(pool, models, schema, events, keys, exact=False)
+            except (Unappliable, Unflushable):  # rolled back; a handler's own SQL flushes the fold, so the one
+                await _apply_page(pool, models, schema, events, keys, exact=True)  # that fails is known only now
+            if progress:
+                progress(len(notifications))
+    finally:
+        await asyncio.gather(reading, return_exceptions=True)  # the page read ahead, when stopped by a failure
     return stop
 
 

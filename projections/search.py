@@ -21,7 +21,7 @@ from domain.contract.usage import ClientAliasChanged, ClientLinked, ClientUnlink
 from domain.user_commands import PLATFORM_ACCOUNT
 from projections.fold import Fold
 from projections.erasure import erases_deleted_accounts
-from projections.readmodel import ReadModel
+from projections.readmodel import ReadModel, update_row
 
 SEARCH = ReadModel("search", tables=("search_entries", "search_domains"))
 erases_deleted_accounts(SEARCH, "search_entries", "search_domains")
@@ -43,16 +43,20 @@ class Entry(msgspec.Struct, kw_only=True):
 
 async def put_entry(conn: Fold, entry: Entry, position: int) -> None:
     """Insert or replace one entry; its reseller is the one its account's customer entry names."""
-    await conn.execute(
-        """INSERT INTO search_entries
-               (account_id, kind, id, title, detail, keys, email_domain, manager_id, position)
-           VALUES ($1, $2, $3, $4, $5, $6, $7,
-                   coalesce($8, (SELECT manager_id FROM search_entries
-                                 WHERE account_id = $1 AND kind = 'customer' AND id = $1::text)), $9)
-           ON CONFLICT (account_id, kind, id) DO UPDATE SET title = excluded.title, detail = excluded.detail,
-               keys = excluded.keys, email_domain = excluded.email_domain, position = excluded.position""",
-        entry.account_id, entry.kind, entry.id, entry.title, entry.detail, entry.keys, entry.email_domain,
-        entry.manager_id, position)
+    entries = conn.rows("search_entries")
+    manager_id = entry.manager_id
+    if manager_id is None:
+        customer = await entries.get(_entry_key(entry.account_id, "customer", str(entry.account_id)))
+        manager_id = customer["manager_id"] if customer else None  # type: ignore[assignment]
+    shown = {"title": entry.title, "detail": entry.detail, "keys": entry.keys, "email_domain": entry.email_domain,
+             "position": position}
+    key = _entry_key(entry.account_id, entry.kind, entry.id)
+    await entries.insert(key, manager_id=manager_id, **shown)
+    await entries.update(key, **shown)  # there already: its reseller stays
+
+
+def _entry_key(account_id: UUID, kind: str, id: str) -> dict[str, object]:
+    return {"account_id": account_id, "kind": kind, "id": id}
 
 
 class Opened(msgspec.Struct):
@@ -76,9 +80,8 @@ class Contact(msgspec.Struct):
 
 @SEARCH.on(AccountContactChanged, Contact)
 async def _renamed(conn: Fold, e: Contact, position: int) -> None:
-    await conn.execute("UPDATE search_entries SET title = $2, position = $3 "
-                       "WHERE account_id = $1 AND kind = 'customer' AND id = $1::text",
-                       e.account_id, e.name, position)
+    await update_row(conn, "search_entries", _entry_key(e.account_id, "customer", str(e.account_id)), position,
+                     title=e.name)
 
 
 class Registered(msgspec.Struct):
@@ -110,8 +113,7 @@ async def _linked(conn: Fold, e: Client, position: int) -> None:
 
 @SEARCH.on(ClientUnlinked, Client)
 async def _unlinked(conn: Fold, e: Client, position: int) -> None:
-    await conn.execute("DELETE FROM search_entries WHERE account_id = $1 AND kind = 'client' AND id = $2",
-                       e.account_id, e.client_id)
+    await conn.rows("search_entries").delete(_entry_key(e.account_id, "client", e.client_id))
 
 
 class Alias(msgspec.Struct):
@@ -122,9 +124,8 @@ class Alias(msgspec.Struct):
 
 @SEARCH.on(ClientAliasChanged, Alias)
 async def _alias(conn: Fold, e: Alias, position: int) -> None:
-    await conn.execute("UPDATE search_entries SET detail = $3, position = $4 "
-                       "WHERE account_id = $1 AND kind = 'client' AND id = $2",
-                       e.account_id, e.client_id, e.alias or "", position)
+    await update_row(conn, "search_entries", _entry_key(e.account_id, "client", e.client_id), position,
+                     detail=e.alias or "")
 
 
 class Invoiced(msgspec.Struct):
