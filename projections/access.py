@@ -25,8 +25,7 @@ class Opened(msgspec.Struct):
 
 @ACCOUNT_ACCESS.on(AccountOpened, Opened)
 async def _opened(conn: Fold, e: Opened, position: int) -> None:
-    await conn.execute("INSERT INTO account_access (account_id, position) VALUES ($1, $2) ON CONFLICT DO NOTHING",
-                       e.account_id, position)
+    await conn.rows("account_access").insert({"account_id": e.account_id}, position=position)
 
 
 @ACCOUNT_ACCESS.on(AccountDeleted, Deleted)

@@ -85,7 +85,7 @@ def _columns(event_type: str, shown: PortalEvent) -> tuple[str, str, str, Actor]
     """What an entry shows of an event: (summary, actor's name, body as JSON, actor)."""
     content = canonical(shown)
     actor = shown.actor or Actor(kind="unknown", name="")
-    return summary(event_type, content), actor.name, json.dumps(content), actor
+    return summary(event_type, content), actor.name, msgspec.json.encode(content).decode(), actor
 
 
 @AUDIT.every
@@ -102,7 +102,8 @@ async def _record(conn: Fold, event_type: str, body: bytes, opened: bytes, posit
         previous = await conn.conn.fetchval("SELECT hash FROM audit_trail WHERE account_id = $1 "
                                             "ORDER BY position DESC LIMIT 1", shown.account_id) or GENESIS
     text, actor_name, content, actor = _columns(event_type, shown)
-    conn.memo[head] = link(previous, position, event_type, published(EVENT_TYPES[event_type], json.loads(body)))
+    as_published = published(EVENT_TYPES[event_type], msgspec.json.decode(body))
+    conn.memo[head] = link(previous, position, event_type, as_published)
     await conn.rows("audit_trail").append(
         {"account_id": shown.account_id, "position": position}, occurred_at=shown.occurred_at,
         event_type=event_type, aggregate=shown.aggregate, aggregate_id=shown.aggregate_id, summary=text,

@@ -131,6 +131,8 @@ class Rows:
 
     async def delete(self, key: Key) -> None:
         state = self._state(key)
+        if isinstance(state, Blind) and state.strict:
+            state = await self._read(key)  # the insert's failure on a row already there comes first
         if isinstance(state, Known):
             state.row, state.fresh = None, False
         else:

@@ -15,9 +15,16 @@ USERS = ReadModel("users", tables=("users",))
 erases_deleted_accounts(USERS, "users")
 
 
-class Registered(msgspec.Struct):
+class UserEvent(msgspec.Struct):
     account_id: UUID
     aggregate_id: UUID
+
+
+def _key(e: UserEvent) -> dict[str, object]:
+    return {"account_id": e.account_id, "user_id": e.aggregate_id}
+
+
+class Registered(UserEvent):
     email: str
     name: str
     account_role: str | None
@@ -27,23 +34,12 @@ class Registered(msgspec.Struct):
 
 @USERS.on(UserRegistered, Registered)
 async def _registered(conn: Fold, e: Registered, position: int) -> None:
-    await conn.execute(
-        """INSERT INTO users (account_id, user_id, email, name, account_role, platform_role, created_at, position)
-           VALUES ($1, $2, $3, $4, $5, $6, $7, $8) ON CONFLICT DO NOTHING""",
-        e.account_id, e.aggregate_id, e.email, e.name, e.account_role, e.platform_role, e.occurred_at, position)
-
-
-class UserEvent(msgspec.Struct):
-    account_id: UUID
-    aggregate_id: UUID
+    await conn.rows("users").insert(_key(e), email=e.email, name=e.name, account_role=e.account_role,
+                                    platform_role=e.platform_role, created_at=e.occurred_at, position=position)
 
 
 class DisabledChanged(UserEvent):
     disabled: bool
-
-
-def _key(e: UserEvent) -> dict[str, object]:
-    return {"account_id": e.account_id, "user_id": e.aggregate_id}
 
 
 @USERS.on(UserDisabledChanged, DisabledChanged)

@@ -32,6 +32,8 @@ from workers.shredding import StreamKeys
 from workers.stream import connect, ensure_stream, pause
 
 BATCH = 256
+WAIT = 0.5  # seconds a fetch waits for a message before the loop checks for a stop
+TAKE = 0.02  # seconds to take the messages already there (they come at once, unless a replica took them)
 ACK_WAIT = 10.0  # seconds before an unacknowledged message is redelivered
 FIRST_RETRY, LAST_RETRY = 1.0, 60.0  # seconds before a stalled read model tries its event again
 
@@ -51,6 +53,19 @@ def envelope(seq: int, subject: str, headers: dict[str, str] | None, body: bytes
     headers = headers or {}
     return Envelope(seq=seq, position=int(headers["Portal-Position"]), event_type=headers["Portal-Event-Type"],
                     account_id=subject.split(".")[2], body=body)
+
+
+async def available(sub: JetStreamContext.PullSubscription) -> list[Msg]:
+    """The next message, and up to a batch of those the consumer already holds behind it, never waiting for
+    more: a fetch of a whole batch would hold the first message until the batch fills or the wait ends."""
+    msgs = await sub.fetch(1, timeout=WAIT)
+    behind = min(msgs[0].metadata.num_pending or 0, BATCH - 1)
+    if behind:
+        try:
+            msgs += await sub.fetch(behind, timeout=TAKE)
+        except TimeoutError:
+            pass
+    return msgs
 
 
 class Projector:
@@ -150,7 +165,7 @@ class Projector:
         try:
             while not stop.is_set():
                 try:
-                    msgs = await sub.fetch(BATCH, timeout=0.5)
+                    msgs = await available(sub)
                 except TimeoutError:
                     continue
                 poison = await self.apply_batch(msgs)

@@ -8,17 +8,24 @@ from uuid import UUID, uuid4
 
 import asyncpg
 import pytest
+import msgspec
 from nats.aio.msg import Msg
+from nats.js import JetStreamContext
 
 from domain.application import Portal
+from domain.contract.accounts import AccountContactChanged
 from domain.errors import DomainError
 from projections.audit import AUDIT
 from projections.clients import CLIENTS
+from projections.fold import Fold
 from projections.license import LICENSE_TAB
+from projections.positions import position
+from projections.readmodel import ReadModel
 from projections.rebuild import verify
 from projections.search import SEARCH
 from projections.sessions import SESSIONS
 from projections.usage import USAGE
+from tests.integration.test_stalls import contact_changed
 from tests.support import Roles
 from workers.config import Settings
 from workers.projector import Projector
@@ -77,3 +84,45 @@ async def test_batches_of_any_size_project_what_a_rebuild_does(
             for m in batch:
                 await m.ack()
         assert await verify(pool, portal, model) == [], f"{model.name} differs from its rebuild (seed {seed})"
+
+
+class Contact(msgspec.Struct):
+    account_id: UUID
+    name: str
+
+
+@pytest.fixture
+async def folded_model(js: JetStreamContext, pool: asyncpg.Pool):  # type: ignore[no-untyped-def]
+    """A test-only read model with a table of its own, folding each account's contact name."""
+    name = f"test_fold_{uuid4().hex[:8]}"
+    await pool.execute(f"CREATE TABLE {name} (account_id uuid PRIMARY KEY, name text NOT NULL, "
+                       "position bigint NOT NULL)")
+    yield ReadModel(name, tables=(name,))
+    await js.delete_consumer("PORTAL_EVENTS", f"projector-{name}")
+    for table in ("projection_positions", "projection_stalls"):
+        await pool.execute(f"DELETE FROM {table} WHERE projection = $1", name)
+    await pool.execute(f"DROP TABLE {name}")
+
+
+async def test_a_folded_batch_stalled_by_an_event_commits_exactly_what_precedes_it(
+        portal: Portal, pool: asyncpg.Pool, roles: Roles, js, keys, folded_model: ReadModel) -> None:
+    table, poison = folded_model.name, f"Poison {uuid4().hex}"
+
+    @folded_model.on(AccountContactChanged, Contact)
+    async def changed(conn: Fold, e: Contact, position: int) -> None:
+        await conn.rows(table).insert({"account_id": e.account_id}, name=e.name, position=position)
+        if e.name == poison:
+            raise ValueError("cannot show this contact")
+
+    changes = [await asyncio.to_thread(contact_changed, portal, name) for name in ("Before", poison, "After")]
+    roles.start("relay")
+    projector = Projector(folded_model, js, pool, keys)
+    msgs = await fetched_up_to(projector, changes[-1][1])
+
+    stalled = await projector.apply_batch(msgs)
+
+    assert stalled is not None and stalled.position == changes[1][1]
+    rows = await pool.fetch(f"SELECT account_id, name, position FROM {table} WHERE account_id = ANY($1)",
+                            [account_id for account_id, _ in changes])  # the stream holds other tests' too
+    assert [tuple(r) for r in rows] == [(changes[0][0], "Before", changes[0][1])]
+    assert changes[0][1] <= await position(pool, table) < changes[1][1]
