@@ -25,7 +25,7 @@ from nats.js.api import AckPolicy, ConsumerConfig, DeliverPolicy
 from nats.js.errors import NotFoundError
 
 from domain.contract import STREAM, SUBJECT_PREFIX
-from projections.positions import READ_MODELS, announce, clear_stall, record_stall
+from projections.positions import READ_MODELS, advance, record_stall
 from projections.fold import Fold, Unflushable
 from projections.readmodel import DataKeys, ReadModel, Unappliable
 from workers.config import Settings
@@ -125,14 +125,11 @@ class Projector:
                     raise
                 position, seq, applied = e.position, e.seq, applied + 1
             await fold.finish()
-            await conn.execute(
-                """UPDATE projection_positions SET position = $2, stream_seq = $3, updated_at = now()
-                   WHERE projection = $1""", self.model.name, position, seq)
+            stalled_at = await advance(conn, self.model.name, position, seq)
             if poison is not None:
                 await record_stall(conn, poison)
-            elif (stalled_at := await clear_stall(conn, self.model.name, position)) is not None:
+            elif stalled_at is not None:
                 log.warning("read model resumed", extra={"projection": self.model.name, "position": stalled_at})
-            await announce(conn, self.model.name)
         self.applied += applied
 
     async def _in_order(self, batch: list[Envelope], position: int, seq: int) -> list[Envelope]:

@@ -4,6 +4,7 @@ batches), then compared row by row with the same read models rebuilt from the ev
 
 import asyncio
 import random
+from collections.abc import AsyncIterator
 from uuid import UUID, uuid4
 
 import asyncpg
@@ -60,11 +61,18 @@ def random_mix(portal: Portal, rng: random.Random, commands: int) -> None:
 
 
 async def fetched_up_to(projector: Projector, head: int) -> list[Msg]:
+    """The consumer's messages up to `head` (with any redelivered: the projector skips them)."""
+    return [m async for chunk in chunks_up_to(projector, head, random.Random()) for m in chunk]
+
+
+async def chunks_up_to(projector: Projector, head: int, rng: random.Random) -> AsyncIterator[list[Msg]]:
+    """The consumer's messages up to `head`, fetched in chunks of random sizes."""
     sub = await projector.subscribe()
-    msgs: list[Msg] = []
-    while not msgs or int(msgs[-1].headers["Portal-Position"]) < head:  # type: ignore[index]
-        msgs += await sub.fetch(1_000, timeout=10)
-    return msgs
+    reached = 0
+    while reached < head:
+        chunk = await sub.fetch(rng.randint(1, 80), timeout=10)
+        reached = max(reached, *(int(m.headers["Portal-Position"]) for m in chunk))  # type: ignore[index]
+        yield chunk
 
 
 async def test_batches_of_any_size_project_what_a_rebuild_does(
@@ -76,10 +84,7 @@ async def test_batches_of_any_size_project_what_a_rebuild_does(
     head = portal.current_position()
     for model in MODELS:
         projector = Projector(model, js, pool, keys)
-        msgs = await fetched_up_to(projector, head)
-        while msgs:
-            size = rng.randint(1, 80)
-            batch, msgs = msgs[:size], msgs[size:]
+        async for batch in chunks_up_to(projector, head, rng):  # applied and acknowledged before the ack wait
             assert await projector.apply_batch(batch) is None, f"seed {seed}"
             for m in batch:
                 await m.ack()
