@@ -71,7 +71,8 @@ ROUTE_HANDLERS: list[type[Controller] | Router] = [
 
 DESCRIPTION = ("Customer portal: licenses, accounts and their event history. Errors are RFC 9457 "
                "problem+json. Commands answer `X-Event-Position`; send it back as `X-Min-Position` "
-               "to read your own writes. The AnyDesk-compatible REST API (v1) is mounted under `/anydesk`: "
+               "to read your own writes (the gateway process that answered a command also makes its bearer's next "
+               "queries wait for it). The AnyDesk-compatible REST API (v1) is mounted under `/anydesk`: "
                "point AnyDesk's clients at `<this server>/anydesk` with the license id of `GET /v1/license` "
                "and the password of `POST /v1/license/api-password`; its errors have AnyDesk's shape.")
 
