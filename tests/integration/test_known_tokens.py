@@ -19,7 +19,8 @@ from workers.config import Settings
 
 
 @pytest.fixture
-async def gateways(settings: Settings) -> AsyncIterator[tuple[KnownTokens, KnownTokens, list[asyncpg.Connection]]]:
+async def gateways(settings: Settings, pool: asyncpg.Pool
+                   ) -> AsyncIterator[tuple[KnownTokens, KnownTokens, list[asyncpg.Connection]]]:
     listeners = [await asyncpg.connect(settings.database_url) for _ in range(2)]
     first, second = KnownTokens(), KnownTokens()
     await first.listen(listeners[0])
@@ -27,9 +28,17 @@ async def gateways(settings: Settings) -> AsyncIterator[tuple[KnownTokens, Known
     yield first, second, listeners
     for listener in listeners:
         await listener.close()
+    # The rows made up here belong to no account of the event store: other tests compare views with rebuilds.
+    for table in ("auth_tokens", "account_access", "account_preferences"):
+        await pool.execute(f"DELETE FROM {table} WHERE account_id = any($1::uuid[])", MADE_UP)
+    MADE_UP.clear()
+
+
+MADE_UP: list[UUID] = []  # the accounts of this module's tokens
 
 
 async def token_of(pool: asyncpg.Pool, account_id: UUID, expires_in: timedelta = timedelta(hours=1)) -> tuple[str, dict]:
+    MADE_UP.append(account_id)
     token = uuid4().hex
     await pool.execute("INSERT INTO auth_tokens (token_hash, account_id, email, role, expires_at) "
                        "VALUES ($1, $2, 'someone@example.com', 'owner', $3)",
