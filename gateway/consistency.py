@@ -66,9 +66,6 @@ class Writes:
             self._last.clear()
         self._last[credential] = max(position, self._last.get(credential, 0))
 
-    def last(self, credential: bytes) -> int | None:
-        return self._last.get(credential)
-
     def asked(self, scope: Any, credential: bytes) -> None:
         """A query of the bearer of `credential`: without `X-Min-Position`, it gets that of its last write."""
         written = self._last.get(credential)
