@@ -53,7 +53,8 @@ class AdminController(Controller):
         unusable = await off_loop(hash_password, secrets.token_urlsafe(32))
         user_id, position = await command(caller.actor, portal.add_user, PLATFORM_ACCOUNT, email,
                                           data.name.strip(), unusable, data.role)
-        await send_reset_link(portal, pool, state.settings.public_url, caller.actor, email, "invitation")
+        position = await send_reset_link(portal, pool, state.settings.public_url, caller.actor, email,
+                                         "invitation") or position
         return accepted(position, Created(id=user_id, position=position), status=201)
 
     @post("/users/{user_id:uuid}/password", status_code=200, dependencies={"who": Provide(manager)},

@@ -199,7 +199,8 @@ class CustomersController(Controller):
         account_id, number, position = await command(who.caller.actor, portal.create_customer, email,
                                                      await off_loop(hash_password, secret), profile, who.scope)
         if data.password is None:
-            await send_reset_link(portal, pool, state.settings.public_url, who.caller.actor, email, "invitation")
+            position = await send_reset_link(portal, pool, state.settings.public_url, who.caller.actor, email,
+                                             "invitation") or position
         elif data.welcome_email:
             _, position = await command(who.caller.actor, portal.queue_email, account_id, email, "welcome",
                                         {"name": profile.name})

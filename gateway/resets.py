@@ -22,20 +22,22 @@ def digest(token: str) -> bytes:
 
 
 async def send_reset_link(portal: Portal, pool: asyncpg.Pool, public_url: str, actor: Actor, email: str,
-                          template: str = "password_reset") -> None:
-    """Runs after the answer is sent, so the answer's timing never tells whether the address has a login.
-    `template` "invitation" greets someone whose login was just made for them."""
+                          template: str = "password_reset") -> int | None:
+    """A reset link runs after the answer is sent, so the answer's timing never tells whether the address has
+    a login. An "invitation" (a login just made for someone) runs before the answer, which carries the
+    e-mail's position, the latest, so that a read at the answered position shows the e-mail too."""
     # The login's password state and disabled flag are the aggregate's: the check that lets a link be made.
     user = await off_loop(portal.find_login_or_none, email)
     if user is None or user.disabled or await off_loop(portal.account_disabled, user.account_id):
-        return
+        return None
     token = secrets.token_urlsafe(32)
     await pool.execute("INSERT INTO password_resets (token_hash, user_id, expires_at) VALUES ($1, $2, $3)",
                        digest(token), user.id, datetime.now(UTC) + RESET_VALID)
-    email_id, _ = await command(actor, portal.queue_email, user.account_id, email, template,
-                                {"name": user.name, "expires_minutes": str(RESET_VALID.seconds // 60)},
-                                ("reset_url",))
+    email_id, position = await command(actor, portal.queue_email, user.account_id, email, template,
+                                       {"name": user.name, "expires_minutes": str(RESET_VALID.seconds // 60)},
+                                       ("reset_url",))
     await keep_secrets(pool, email_id, {"reset_url": f"{public_url}/reset-password?token={token}"})
+    return position
 
 
 async def send_limited_reset_link(portal: Portal, pool: asyncpg.Pool, public_url: str, actor: Actor, email: str,

@@ -53,7 +53,8 @@ class UsersController(Controller):
         unusable = await off_loop(hash_password, secrets.token_urlsafe(32))  # until they choose their own
         user_id, position = await command(caller.actor, portal.add_user, caller.account_id, email,
                                           data.name.strip(), unusable)
-        await send_reset_link(portal, pool, state.settings.public_url, caller.actor, email, "invitation")
+        position = await send_reset_link(portal, pool, state.settings.public_url, caller.actor, email,
+                                         "invitation") or position
         return accepted(position, UserAdded(user_id=user_id, position=position), status=201)
 
     @patch("/{user_id:uuid}", summary="Disable a member (their sessions end at once) or enable them again")

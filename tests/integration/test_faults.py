@@ -60,13 +60,19 @@ async def open_accounts(http: httpx.AsyncClient) -> list[Device]:
     return devices
 
 
-async def caught_up(pool: asyncpg.Pool, portal: Portal, js) -> None:  # type: ignore[no-untyped-def]
+async def caught_up(pool: asyncpg.Pool, portal: Portal, js, logs: Path) -> None:  # type: ignore[no-untyped-def]
     head = await asyncio.to_thread(portal.current_position)
 
     async def everything_applied() -> bool:
         return all([await position(pool, m.name) >= head for m in READ_MODELS])
 
-    await eventually(everything_applied, timeout=90, what=f"every read model to reach position {head}")
+    try:
+        await eventually(everything_applied, timeout=90, what=f"every read model to reach position {head}")
+    except AssertionError as behind:  # what the workers were doing is the only clue to why
+        reached = {m.name: await position(pool, m.name) for m in READ_MODELS}
+        published = (await stream_positions(js))[-1:]
+        tails = "\n".join(f"--- {log.name}:\n{log.read_text(errors='replace')[-3000:]}" for log in logs.glob("*.log"))
+        raise AssertionError(f"{behind}; read models at {reached}, last published {published}\n{tails}") from None
     positions = await stream_positions(js)
     assert positions and positions[-1] == head
 
@@ -135,7 +141,8 @@ async def commands_under_faults(base: str, supervisor: Supervisor, postgres: Emb
 async def outcome(tmp_path_factory: pytest.TempPathFactory) -> AsyncIterator[Outcome]:
     async with servers() as (postgres, nats_server, settings):
         port = free_port()
-        with Supervisor(Roles(settings, tmp_path_factory.mktemp("faults")), port) as supervisor:
+        logs = tmp_path_factory.mktemp("faults")
+        with Supervisor(Roles(settings, logs), port) as supervisor:
             for role in ("relay", "projector", "gateway"):
                 supervisor.start(role)
             stream, down = await commands_under_faults(f"http://127.0.0.1:{port}", supervisor, postgres, nats_server)
@@ -143,7 +150,7 @@ async def outcome(tmp_path_factory: pytest.TempPathFactory) -> AsyncIterator[Out
             pool = await asyncpg.create_pool(settings.database_url, min_size=1, max_size=4)
             nc = await nats.connect(settings.nats_url)
             try:
-                await caught_up(pool, portal, nc.jetstream())
+                await caught_up(pool, portal, nc.jetstream(), logs)
                 yield Outcome(answers=stream.answers, while_postgres_down=down, restarts=supervisor.restarts,
                               accounts=[UUID(d.account_id) for d in stream.devices], portal=portal, pool=pool,
                               stream=await stream_positions(nc.jetstream()))
