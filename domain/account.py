@@ -1,6 +1,5 @@
 """The customer account: who holds the license, how to reach them, how they pay, their preferences."""
 
-from datetime import datetime
 from uuid import UUID
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 

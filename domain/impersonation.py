@@ -11,7 +11,6 @@ from domain.errors import AccessEnded
 from domain.i18n import N_
 from domain.staff_access import checked_reason
 from domain.tenant import TenantAggregate
-from domain.i18n import N_
 
 MAX_MINUTES = 60
 

@@ -15,7 +15,8 @@ from domain.client import Client
 from domain.license_usage import LicenseUsage
 from domain.user import User
 from domain.errors import NotFound
-from domain.group_commit import Batch, Writer
+from domain.command_batch import Batch
+from domain.group_commit import Writer
 from domain.helpdesk_access import HelpDeskAccess
 from domain.license import License
 from domain.tenant import TenantAggregate

@@ -5,7 +5,7 @@ even when the gateway it beats to dies with beats in memory and another gateway 
 import asyncio
 import time
 from collections.abc import AsyncIterator
-from datetime import UTC, datetime
+from datetime import datetime
 from uuid import UUID
 
 import httpx

@@ -13,7 +13,7 @@ from tests.e2e.customers import (create_customer, impersonate, new_customer, res
                                  works_until_its_expiry)
 from tests.e2e.devices import device_of
 from tests.e2e.support import open_request
-from tests.e2e.people import Person, added_member, bearer, forwarded, logged_in, new_address, staff_member
+from tests.e2e.people import Person, added_member, bearer, forwarded, new_address, staff_member
 
 REASON = "Ticket 815: the clients list looks empty"
 
@@ -144,7 +144,7 @@ async def test_every_staff_view_is_in_the_customers_audit_trail_with_who_and_fro
 async def test_a_resellers_help_desk_sees_only_its_own_customers(http, settings, admin, account):
     reseller = await staff_member(http, settings, "reseller")
     email = f"own-{account.email}"
-    own = await new_customer(http, reseller.token, email=email, password=PASSWORD, welcome_email=False)
+    await new_customer(http, reseller.token, email=email, password=PASSWORD, welcome_email=False)
 
     assert (await http.get(f"/v1/helpdesk/users/{User.id_for(email)}", headers=reseller.auth)).status_code == 200
     for path in (f"customers/{account.account_id}", f"users/{owner_id(account)}"):

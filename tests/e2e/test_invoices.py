@@ -11,7 +11,7 @@ import pypdf
 import pytest
 from standardwebhooks.webhooks import Webhook
 
-from tests.e2e.api import CARD, command, license_tab, problem, sign_up
+from tests.e2e.api import command, license_tab, problem, sign_up
 from tests.e2e.invoices import invoices, upgraded
 from tests.e2e.people import Person, staff_member
 
