@@ -2,9 +2,9 @@
 
 A batch is whatever the consumer holds when a message arrives (up to BATCH; never waiting for more), folded
 in memory and written with a few multi-row statements (projections.fold). Each batch and the read model's
-tracking position commit in one transaction; an event at or below the position is skipped; messages are
-acknowledged only after the commit. The relay publishes every notification in order, so JetStream sequences
-have no holes: when a batch starts past the next expected sequence (a redelivery overtaken by newer messages, or a replica holding the earlier ones), the missing
+tracking position commit in one transaction; an event at or below the position is skipped; messages are acknowledged only after the commit. The relay publishes every
+notification in order, so JetStream sequences have no holes: when a batch starts past the next expected
+sequence (a redelivery overtaken by newer messages, or a replica holding the earlier ones), the missing
 messages are read straight from the stream, so nothing is ever skipped and replicas never double-apply.
 
 An event a read model cannot apply stalls that read model only: what precedes the event is committed, the
