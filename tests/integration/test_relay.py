@@ -3,6 +3,7 @@
 import asyncio
 import random
 
+import nats
 import pytest
 
 from domain.application import Portal
@@ -10,8 +11,14 @@ from tests.support import Roles, eventually, run_commands, stream_positions
 from workers.config import Settings
 
 
+@pytest.fixture
+async def js(settings: Settings):  # type: ignore[no-untyped-def]
+    nc = await nats.connect(settings.nats_url)
+    yield nc.jetstream()
+    await nc.close()
 
-async def relayed_up_to(js, portal: Portal) -> None:
+
+async def relayed_up_to(js, portal: Portal) -> None:  # type: ignore[no-untyped-def]
     head = portal.current_position()
 
     async def caught_up() -> bool:
@@ -27,7 +34,7 @@ def assert_each_event_once_in_order(positions: list[int], portal: Portal) -> Non
 
 
 async def test_every_event_reaches_nats_once_and_in_order(settings: Settings, portal: Portal, roles: Roles,
-                                                          js) -> None:
+                                                          js) -> None:  # type: ignore[no-untyped-def]
     roles.start("relay")
     await asyncio.to_thread(run_commands, portal, 20, 40)
     await relayed_up_to(js, portal)
@@ -35,7 +42,7 @@ async def test_every_event_reaches_nats_once_and_in_order(settings: Settings, po
 
 
 async def test_a_standby_relay_publishes_nothing_until_the_leader_dies(
-        settings: Settings, portal: Portal, roles: Roles, js) -> None:
+        settings: Settings, portal: Portal, roles: Roles, js) -> None:  # type: ignore[no-untyped-def]
     leader = roles.start("relay")
     await asyncio.to_thread(run_commands, portal, 5, 5)
     await relayed_up_to(js, portal)
@@ -48,7 +55,7 @@ async def test_a_standby_relay_publishes_nothing_until_the_leader_dies(
 
 @pytest.mark.fault
 async def test_a_relay_killed_mid_stream_resumes_without_loss_or_duplicates(
-        settings: Settings, portal: Portal, roles: Roles, js) -> None:
+        settings: Settings, portal: Portal, roles: Roles, js) -> None:  # type: ignore[no-untyped-def]
     relay = roles.start("relay")
     commands = asyncio.create_task(asyncio.to_thread(run_commands, portal, 60, 600))
     for _ in range(4):  # SIGKILL at random moments while commands keep arriving
@@ -67,7 +74,7 @@ async def test_a_relay_killed_mid_stream_resumes_without_loss_or_duplicates(
 
 
 async def test_a_relay_that_expects_another_tail_is_refused_and_re_syncs(
-        settings: Settings, portal: Portal, roles: Roles, js) -> None:
+        settings: Settings, portal: Portal, roles: Roles, js) -> None:  # type: ignore[no-untyped-def]
     import asyncpg
 
     from workers.relay import Relay

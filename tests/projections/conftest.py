@@ -14,7 +14,6 @@ import msgspec
 import pytest
 
 from domain.contract import PortalEvent
-from projections.fold import Fold
 from projections.readmodel import ReadModel
 from workers.shredding import StreamKeys
 
@@ -51,11 +50,8 @@ class Feed:
         return self.delivered[-1]
 
     async def deliver(self, event_type: str, body: bytes, position: int) -> None:
-        """Apply one event as a batch of its own, written at once (the queries that follow read the tables)."""
-        fold = Fold(self.conn, exact=True)
         for model in self.models:
-            await model.apply(fold, event_type, body, position, self.keys)
-        await fold.finish()
+            await model.apply(self.conn, event_type, body, position, self.keys)
 
     async def again(self) -> None:
         """Deliver the last event once more, at its own position (a redelivery)."""
