@@ -1,5 +1,6 @@
 """The customer account: who holds the license, how to reach them, how they pay, their preferences."""
 
+from datetime import datetime  # not unused: eventsourcing reads event annotations in this module at run time
 from uuid import UUID
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
