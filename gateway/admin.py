@@ -20,7 +20,7 @@ from gateway.fields import EmailAddress, Name, Password, require_strong
 from gateway.identity import Caller, hash_password, revoke_sessions, staff
 from gateway.managers import Manager, managed, manager
 from gateway.problems import Problem
-from gateway.resets import send_reset_link
+from gateway.resets import send_invitation
 from projections.email_secrets import keep_secrets
 
 administrator = staff("administrator")
@@ -53,8 +53,7 @@ class AdminController(Controller):
         unusable = await off_loop(hash_password, secrets.token_urlsafe(32))
         user_id, position = await command(caller.actor, portal.add_user, PLATFORM_ACCOUNT, email,
                                           data.name.strip(), unusable, data.role)
-        position = await send_reset_link(portal, pool, state.settings.public_url, caller.actor, email,
-                                         "invitation") or position
+        position = await send_invitation(portal, pool, state.settings.public_url, caller.actor, email, position)
         return accepted(position, Created(id=user_id, position=position), status=201)
 
     @post("/users/{user_id:uuid}/password", status_code=200, dependencies={"who": Provide(manager)},

@@ -27,7 +27,7 @@ from gateway.csv_export import export, exported
 from gateway.identity import forget_logins, hash_password, revoke_account_tokens
 from gateway.managers import Manager, managed, manager
 from gateway.problems import Problem
-from gateway.resets import send_reset_link
+from gateway.resets import send_invitation
 from projections.access import ACCOUNT_ACCESS
 from projections.customers import CUSTOMERS, CustomerRow, Filter, customer, customer_page, every_customer
 from projections.license import LICENSE_TAB
@@ -199,8 +199,7 @@ class CustomersController(Controller):
         account_id, number, position = await command(who.caller.actor, portal.create_customer, email,
                                                      await off_loop(hash_password, secret), profile, who.scope)
         if data.password is None:
-            position = await send_reset_link(portal, pool, state.settings.public_url, who.caller.actor, email,
-                                             "invitation") or position
+            position = await send_invitation(portal, pool, state.settings.public_url, who.caller.actor, email, position)
         elif data.welcome_email:
             _, position = await command(who.caller.actor, portal.queue_email, account_id, email, "welcome",
                                         {"name": profile.name})

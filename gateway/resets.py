@@ -23,9 +23,8 @@ def digest(token: str) -> bytes:
 
 async def send_reset_link(portal: Portal, pool: asyncpg.Pool, public_url: str, actor: Actor, email: str,
                           template: str = "password_reset") -> int | None:
-    """A reset link runs after the answer is sent, so the answer's timing never tells whether the address has
-    a login. An "invitation" (a login just made for someone) runs before the answer, which carries the
-    e-mail's position, the latest, so that a read at the answered position shows the e-mail too."""
+    """Runs after the answer is sent, so the answer's timing never tells whether the address has a login.
+    `template` "invitation" greets someone whose login was just made for them. Answers the e-mail's position."""
     # The login's password state and disabled flag are the aggregate's: the check that lets a link be made.
     user = await off_loop(portal.find_login_or_none, email)
     if user is None or user.disabled or await off_loop(portal.account_disabled, user.account_id):
@@ -38,6 +37,13 @@ async def send_reset_link(portal: Portal, pool: asyncpg.Pool, public_url: str, a
                                        ("reset_url",))
     await keep_secrets(pool, email_id, {"reset_url": f"{public_url}/reset-password?token={token}"})
     return position
+
+
+async def send_invitation(portal: Portal, pool: asyncpg.Pool, public_url: str, actor: Actor, email: str,
+                          position: int) -> int:
+    """The invitation to a login just made at `position`; sent before the answer, which carries the e-mail's
+    position instead (the later one), so that a read at the answered position shows the e-mail too."""
+    return await send_reset_link(portal, pool, public_url, actor, email, "invitation") or position
 
 
 async def send_limited_reset_link(portal: Portal, pool: asyncpg.Pool, public_url: str, actor: Actor, email: str,

@@ -17,7 +17,7 @@ from gateway.credentials import KnownTokens
 from gateway.consistency import MinPosition, accepted, command, off_loop, reach
 from gateway.fields import EmailAddress, Name
 from gateway.identity import Caller, hash_password, owner, revoke_sessions
-from gateway.resets import send_reset_link
+from gateway.resets import send_invitation
 from projections.users import USERS, UserRow, account_users
 
 
@@ -53,8 +53,7 @@ class UsersController(Controller):
         unusable = await off_loop(hash_password, secrets.token_urlsafe(32))  # until they choose their own
         user_id, position = await command(caller.actor, portal.add_user, caller.account_id, email,
                                           data.name.strip(), unusable)
-        position = await send_reset_link(portal, pool, state.settings.public_url, caller.actor, email,
-                                         "invitation") or position
+        position = await send_invitation(portal, pool, state.settings.public_url, caller.actor, email, position)
         return accepted(position, UserAdded(user_id=user_id, position=position), status=201)
 
     @patch("/{user_id:uuid}", summary="Disable a member (their sessions end at once) or enable them again")
