@@ -1,42 +1,27 @@
 """What the benchmark measures, one function per figure, each with its baseline in the same run."""
 
 import asyncio
-from contextlib import asynccontextmanager
 import os
-import random
-import secrets
-import signal
-import subprocess
 import sys
 import threading
 import time
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import Awaitable, Callable
 from typing import Any
-from urllib.parse import urlencode
 
-import asyncpg
 import httpx
 import msgspec
 import psutil
 from eventsourcing.persistence import StoredEvent
 
-from bench import baselines, search as bench_search, wrk
+from bench import baselines, scale, wrk
+from bench.pages import bare_server, capture_pages, path_slug, seconds
 from bench.report import Row, latency, ok, rate, throughput_row
-from bench.stack import ROOT, Bench, CpuMeter, run_load
+from bench.stack import Bench, CpuMeter, run_load
 from projections import sessions
 from projections.positions import READ_MODELS
 from projections.rebuild import create_scratch, replay
-from projections.search import search as search_read_model
-from workers.config import Settings
-from workers.dev import wait_until_ready
-from workers.embedded import free_port, stop_process
-from workers.staff import add_staff
 
 WARMUP = 2.0
-
-
-def seconds(bench: Bench, base: float) -> float:
-    return base * bench.args.seconds
 
 
 def command_plan(bench: Bench, duration: float, concurrency: int, rate_: float | None = None) -> dict[str, Any]:
@@ -117,34 +102,6 @@ async def freshness(bench: Bench) -> list[Row]:
     return rows
 
 
-async def capture_pages(bench: Bench, targets: list[dict[str, Any]]) -> None:
-    """The gateway's answers, stored for the bare handler to serve by primary key."""
-    await bench.pool.execute("CREATE TABLE IF NOT EXISTS bench_pages (key text PRIMARY KEY, body bytea NOT NULL)")
-    async with httpx.AsyncClient(base_url=bench.stack.base, timeout=60) as http:
-        for t in targets:
-            answer = await http.get(t["path"], headers=t["headers"])
-            answer.raise_for_status()
-            await bench.pool.execute("INSERT INTO bench_pages VALUES ($1, $2) ON CONFLICT (key) DO UPDATE "
-                                     "SET body = $2", t["key"], answer.content)
-
-
-def path_slug(path: str) -> str:
-    return path.split("?")[0].removeprefix("/v1/")
-
-
-@asynccontextmanager
-async def bare_server(bench: Bench) -> AsyncIterator[tuple[str, int]]:
-    """bench.bare served on a port of its own while the block runs; answers its base URL and pid."""
-    port = free_port()
-    bare = subprocess.Popen([sys.executable, "-m", "bench.bare", "--port", str(port)], cwd=ROOT,
-                            env=bench.stack.env)
-    try:
-        await asyncio.to_thread(wait_until_ready, f"http://127.0.0.1:{port}", bare)
-        yield f"http://127.0.0.1:{port}", bare.pid
-    finally:
-        stop_process(bare, signal.SIGTERM)
-
-
 async def queries(bench: Bench) -> list[Row]:
     views = {"dashboard counters": "/v1/license", "clients page": "/v1/clients?limit=50",
              "sessions page": "/v1/sessions?limit=50"}
@@ -177,64 +134,6 @@ async def queries(bench: Bench) -> list[Row]:
         print(f"WARNING: the hello reached only {hello.rate / max(fastest.value, 1e-9):.1f}x the fastest query "
               "(3x needed): the load generator may be what limits these figures", file=sys.stderr)
     return rows
-
-
-async def against_bare(bench: Bench, found: list[dict[str, Any]],
-                       concurrency: int) -> tuple[dict[str, Any], dict[str, Any]]:
-    """The requests loaded through the gateway, then through the bare baseline serving the gateway's own answers
-    to them with one primary-key read, by the Python generator (it times each request: the latencies count)."""
-    await capture_pages(bench, found)
-    plan = {"scenario": "requests", "base": bench.stack.base, "concurrency": concurrency,
-            "duration": seconds(bench, 6), "warmup": 1.0, "requests": found}
-    mine = await asyncio.to_thread(run_load, plan, bench.stack, bench.args.load_processes)
-    async with bare_server(bench) as (bare, _):
-        bare_requests = [{**t, "path": f"/bare/{t['key']}", "headers": {}} for t in found]
-        base = await asyncio.to_thread(run_load, {**plan, "base": bare, "requests": bare_requests}, bench.stack,
-                                       bench.args.load_processes)
-    return mine, base
-
-
-def help_desk_token(bench: Bench) -> str:
-    """A platform help-desk login, made as `portal staff add` makes one, logged in over HTTP."""
-    email = f"desk-{secrets.token_hex(4)}@bench.test"
-    settings = Settings(database_url=bench.stack.postgres.url, nats_url=bench.stack.nats.url)
-    password, _ = add_staff(settings, email, "Bench Desk", "help desk", None)
-    with httpx.Client(base_url=bench.stack.base, timeout=60) as http:
-        login = http.post("/v1/auth/login", json={"email": email, "password": password})
-        login.raise_for_status()
-        return str(login.json()["token"])
-
-
-async def pk_read(conn: asyncpg.Connection, key: tuple[Any, ...]) -> None:
-    await conn.fetchrow("SELECT title, detail FROM search_entries WHERE account_id = $1 AND kind = $2 AND id = $3",
-                        *key)
-
-
-async def help_desk_search(bench: Bench) -> list[Row]:
-    """p99 of the help desk's search over HTTP at 100,000 accounts and 1,000,000 clients (default scale)."""
-    accounts, clients = bench.args.search_accounts, bench.args.search_clients
-    typed = await bench_search.seed(bench.pool, accounts, clients, random.Random(14))
-    auth = {"Authorization": f"Bearer {await asyncio.to_thread(help_desk_token, bench)}"}
-    found = [{"kind": "search", "method": "GET", "path": f"/v1/helpdesk/search?{urlencode({'q': q})}",
-              "key": f"search-{i}", "headers": auth} for i, q in enumerate(typed)]
-    mine, base = await against_bare(bench, found, bench.args.search_concurrency)
-    keys = [tuple(r) for r in await bench.pool.fetch(
-        "SELECT account_id, kind, id FROM search_entries TABLESAMPLE SYSTEM (1) LIMIT $1", len(typed))]
-    sql = latency(await bench_search.one_by_one(bench.pool, lambda conn, q: search_read_model(conn, None, q, None),
-                                                typed))
-    pk = latency(await bench_search.one_by_one(bench.pool, pk_read, keys))
-    ours, theirs = latency([s[3] for s in ok(mine["samples"])]), latency([s[3] for s in ok(base["samples"])])
-    p99, base_p99 = (ours.p99 if ours else 0.0), (theirs.p99 if theirs else 0.0)
-    statuses: dict[str, int] = {}
-    for s in mine["samples"]:
-        statuses[str(s[1])] = statuses.get(str(s[1]), 0) + 1
-    return [Row(figure=f"help-desk search: {accounts:,} accounts, {clients:,} clients, "
-                       f"{bench.args.search_concurrency} clients searching", value=p99, unit="ms p99", latency=ours,
-                baseline="bare Litestar + 1 asyncpg PK read", baseline_value=base_p99, baseline_latency=theirs,
-                ratio=round(p99 / max(base_p99, 1e-9), 2), cores=mine["cores"],
-                details={"ratio_of": "p99", "queries": len(typed), "statuses": statuses,
-                         "requests_per_second": rate(ok(mine["samples"])),
-                         "sql_alone_one_at_a_time": sql, "pk_read_alone_one_at_a_time": pk})]
 
 
 async def rebuild(bench: Bench) -> list[Row]:
@@ -360,5 +259,5 @@ async def projected_clients(bench: Bench) -> None:
 
 PHASES: dict[str, Callable[[Bench], Awaitable[list[Row]]]] = {
     "commands": commands, "freshness": freshness, "queries": queries, "rebuild": rebuild, "csv": csv_export,
-    "heartbeats": heartbeats, "search": help_desk_search}
+    "heartbeats": heartbeats, "lists": scale.lists, "search": scale.help_desk_search}
 NAMES = tuple(PHASES)

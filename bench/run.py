@@ -31,16 +31,25 @@ from projections.positions import READ_MODELS
 from workers.config import event_store_env
 
 
+SCALED = ("accounts", "export_clients", "export_sessions", "command_accounts", "rebuild_events", "heartbeat_clients")
+LOGINS = 100  # seeded accounts logged in for the queries: enough to spread them, few enough to log in quickly
+COMMANDING = {"commands", "freshness"}  # the phases that write to the command accounts
+
+
 def arguments() -> argparse.Namespace:
     p = argparse.ArgumentParser(prog="python -m bench.run", description=__doc__,
                                 formatter_class=argparse.RawDescriptionHelpFormatter)
-    p.add_argument("--scale", type=float, default=1.0, help="multiply every data size (default 1)")
+    p.add_argument("--scale", type=float, default=1.0,
+                   help="seed N times the default data: N times the accounts (each of the same shape), the exported "
+                        "account's clients and sessions, and every other count not given explicitly (default 1)")
     p.add_argument("--seconds", type=float, default=1.0, help="multiply every measuring time (default 1)")
     p.add_argument("--concurrency", type=int, default=16, help="concurrent virtual clients (default 16)")
     p.add_argument("--load-processes", type=int, default=1, help="load-generator processes (default 1)")
     p.add_argument("--accounts", type=int, default=10, help="seeded accounts the queries read (default 10)")
     p.add_argument("--clients", type=int, default=20, help="clients per seeded account (default 20)")
     p.add_argument("--sessions", type=int, default=10, help="sessions per seeded client (default 10)")
+    p.add_argument("--export-clients", type=int, default=20,
+                   help="clients of the account whose log is exported, the largest account (default 20)")
     p.add_argument("--export-sessions", type=int, default=5_000,
                    help="sessions of the account whose log is exported as CSV (default 5000)")
     p.add_argument("--memory-rows", type=int, default=1_000_000,
@@ -55,12 +64,16 @@ def arguments() -> argparse.Namespace:
                    help="clients in the search read model (default 1000000)")
     p.add_argument("--search-concurrency", type=int, default=4,
                    help="help-desk members searching at once (default 4)")
+    p.add_argument("--list-concurrency", type=int, default=4,
+                   help="people paging through clients and sessions at once (default 4)")
     p.add_argument("--only", nargs="+", choices=phases.NAMES, help="measure only these figures")
     p.add_argument("--profile", action="store_true", help="sample the busiest processes with py-spy")
     p.add_argument("--data-dir", help="keep the servers' data here (default: a temporary folder, removed)")
     args = p.parse_args()
-    for name in ("accounts", "clients", "sessions", "export_sessions", "command_accounts", "rebuild_events",
-                 "heartbeat_clients", "search_accounts", "search_clients"):
+    given = {a.dest for a in p._actions for flag in a.option_strings
+             if any(word == flag or word.startswith(f"{flag}=") for word in sys.argv[1:])}
+    # The search's defaults are already a large platform's; the per-account shape stays as it is.
+    for name in set(SCALED) - given:
         setattr(args, name, max(1, int(getattr(args, name) * args.scale)))
     return args
 
@@ -85,17 +98,28 @@ async def projected(bench: Bench, timeout: float = 1_800) -> None:
 
 async def prepare(args: argparse.Namespace, stack: Stack) -> Bench:
     step("seeding with `portal seed`")
+    began = time.monotonic()
     browsing = await asyncio.to_thread(stack.seed, args.accounts, args.clients, args.sessions)
-    export_clients = 20
-    exporting = await asyncio.to_thread(stack.seed, 1, export_clients, max(1, args.export_sessions // export_clients))
-    commanding = await asyncio.to_thread(stack.seed, args.command_accounts, 1, 0)
+    exporting = await asyncio.to_thread(stack.seed, 1, args.export_clients,
+                                        max(1, args.export_sessions // args.export_clients))
+    writes = not args.only or COMMANDING & set(args.only)
+    commanding = await asyncio.to_thread(stack.seed, args.command_accounts, 1, 0) if writes else {"accounts": []}
     portal = Portal(env=event_store_env(stack.postgres.url))
     pool = await asyncpg.create_pool(stack.postgres.url, min_size=2, max_size=args.concurrency + 4)
     bench = Bench(args, stack, portal, pool, [], {}, [], Profiler(args.profile))
-    step(f"waiting for the projections to apply {portal.current_position()} events")
+    seeded, events = time.monotonic(), portal.current_position()
+    step(f"waiting for the projections to apply {events} events")
     await projected(bench)
     print(file=sys.stderr)
-    bench.browsing = await asyncio.to_thread(stack.logins, browsing)
+    done = time.monotonic()
+    reports = (browsing, exporting, commanding)
+    bench.preparation = {"events": events, "seed_events": sum(r.get("events", 0) for r in reports),
+                         "seed_seconds": round(seeded - began, 1), "projected_after_seed_seconds": round(done - seeded, 1),
+                         "seed_and_project_seconds": round(done - began, 1),
+                         "sessions": sum(r.get("sessions", 0) for r in reports),
+                         "clients": sum(len(a["client_ids"]) for r in reports for a in r["accounts"])}
+    step("seeded and projected: " + ", ".join(f"{k} {v:,}" for k, v in bench.preparation.items()))
+    bench.browsing = await asyncio.to_thread(stack.logins, {**browsing, "accounts": browsing["accounts"][:LOGINS]})
     bench.exporting = (await asyncio.to_thread(stack.logins, exporting))[0]
     bench.commanding = await asyncio.to_thread(stack.logins, commanding)
     async with httpx.AsyncClient(base_url=stack.base, timeout=60) as http:
@@ -119,7 +143,7 @@ async def measure(args: argparse.Namespace, stack: Stack) -> tuple[list[Row], di
             step(f"measuring {name}")
             rows += await phase(bench)
             await projected(bench)  # each phase starts from a quiet stack
-        meta = {"arguments": vars(args), "events": bench.portal.current_position(),
+        meta = {"arguments": vars(args), "events": bench.portal.current_position(), "preparation": bench.preparation,
                 "sessions": args.accounts * args.clients * args.sessions + args.export_sessions,
                 "cores": os.cpu_count(), "load_average_before": load_before, "load_average_after": os.getloadavg(),
                 "profiles": bench.profiler.summaries}
@@ -143,6 +167,7 @@ def main() -> None:
         if not args.data_dir:
             shutil.rmtree(folder, ignore_errors=True)
     print(table(rows))
+    print("\nseeded and projected: " + ", ".join(f"{k} {v:,}" for k, v in meta["preparation"].items()))
     print(f"\nload average before and after: {meta['load_average_before']} {meta['load_average_after']}")
     for name, hot in meta["profiles"].items():
         print(f"\nprofile {name}: share of samples in each function (own time, then with callees)")

@@ -8,7 +8,7 @@ import signal
 import subprocess
 import sys
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -135,3 +135,4 @@ class Bench:
     exporting: dict[str, Any]  # the account with the large sessions log, logged in
     commanding: list[dict[str, Any]]  # accounts the command load writes to, logged in, with a namespace
     profiler: Profiler
+    preparation: dict[str, Any] = field(default_factory=dict)  # what seeding and projecting it took

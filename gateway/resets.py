@@ -1,7 +1,6 @@
 """Password-reset links: made, e-mailed and spent. Not a controller: gateway/passwords.py sends them on request,
 and the areas that create logins (members, staff, customers) send one as an invitation."""
 
-import hashlib
 import secrets
 from datetime import UTC, datetime, timedelta
 from uuid import UUID
@@ -11,14 +10,11 @@ import asyncpg
 from domain.actor import Actor
 from domain.application import Portal
 from gateway.consistency import command, off_loop
+from gateway.identity import digest
 from gateway.throttle import reset_mail_allowed
 from projections.email_secrets import keep_secrets
 
 RESET_VALID = timedelta(minutes=60)
-
-
-def digest(token: str) -> bytes:
-    return hashlib.sha256(token.encode()).digest()
 
 
 async def send_reset_link(portal: Portal, pool: asyncpg.Pool, public_url: str, actor: Actor, email: str,

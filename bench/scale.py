@@ -1,0 +1,156 @@
+"""The figures at scale: the list queries of the Clients and Sessions tabs (pages, sorts, filters, search) on
+the largest seeded account and on a typical one, each with the query plan of its first page; and the help
+desk's search over 100,000 accounts and 1,000,000 clients. Both are p99 through HTTP beside the bare handler
+answering the same JSON with one primary-key read.
+"""
+
+import asyncio
+import random
+import secrets
+from datetime import datetime, timedelta, timezone
+from typing import Any
+from urllib.parse import urlencode
+
+import asyncpg
+import httpx
+
+from bench import search as bench_search
+from bench.pages import against_bare
+from bench.report import Latency, Row, latency, ok, rate
+from bench.stack import Bench
+from projections.clients import every_client
+from projections.search import search as search_read_model
+from projections.sessions import SessionFilter, every_session
+from workers.config import Settings
+from workers.staff import add_staff
+
+LIMIT = 50  # rows per page, as the portal asks
+
+
+def list_queries(account: dict[str, Any], now: datetime) -> list[tuple[str, dict[str, Any], tuple[str, list[object]]]]:
+    """Each list query a portal user makes: its name, its query parameters and its first page's SQL."""
+    a, client = account["account_id"], account["client_ids"][len(account["client_ids"]) // 2]
+    part = client[3:7]  # four digits from inside a client id, as a person types a fragment they remember
+    after, before = now - timedelta(days=60), now - timedelta(days=30)
+
+    def clients(online: bool | None = None, search: str | None = None, sort: str = "client_id",
+                descending: bool = False) -> tuple[str, list[object]]:
+        return every_client(a, online=online, search=search, sort=sort, descending=descending)
+
+    return [
+        ("clients page", {}, clients()),
+        ("clients by alias", {"sort": "alias"}, clients(sort="alias")),
+        ("clients by online since", {"sort": "online_since", "order": "desc"},
+         clients(sort="online_since", descending=True)),
+        ("clients by version", {"sort": "version"}, clients(sort="version")),
+        ("offline clients", {"online": "false"}, clients(online=False)),
+        ("clients search", {"q": part}, clients(search=part)),
+        ("sessions page", {}, every_session(a, SessionFilter(), descending=True)),
+        ("sessions of one client", {"client_id": client},
+         every_session(a, SessionFilter(client_id=client), descending=True)),
+        ("sessions in a month", {"from": after.isoformat(), "to": before.isoformat()},
+         every_session(a, SessionFilter(started_after=after, started_before=before), descending=True)),
+        ("ended sessions", {"active": "false"}, every_session(a, SessionFilter(active=False), descending=True)),
+        ("active sessions", {"active": "true"}, every_session(a, SessionFilter(active=True), descending=True)),
+    ]
+
+
+async def query_plan(pool: asyncpg.Pool, sql: str, args: list[object]) -> list[str]:
+    """EXPLAIN ANALYZE of a first page: what PostgreSQL chose and what it cost."""
+    rows = await pool.fetch(f"EXPLAIN (ANALYZE, BUFFERS) {sql} LIMIT {LIMIT + 1}", *args)
+    return [r[0] for r in rows]
+
+
+async def second_page(bench: Bench, path: str, headers: dict[str, str]) -> str | None:
+    """The path of the page after the first (keyset: it must cost what the first costs), if there is one."""
+    async with httpx.AsyncClient(base_url=bench.stack.base, timeout=60) as http:
+        first = await http.get(path, headers=headers)
+        first.raise_for_status()
+        cursor = first.json()["next_cursor"]
+    return f"{path}&{urlencode({'cursor': cursor})}" if cursor else None
+
+
+def described(account: dict[str, Any], label: str) -> str:
+    return f"{label} account ({len(account['client_ids']):,} clients)"
+
+
+async def lists(bench: Bench) -> list[Row]:
+    """p99 of every list query through HTTP on the largest seeded account (the exported log's) and on a
+    typical one, beside the bare handler answering the same JSON; each first page's plan in the details."""
+    now = datetime.now(timezone.utc)
+    requests: list[dict[str, Any]] = []
+    plans: dict[str, list[str]] = {}
+    for account, label in ((bench.exporting, "largest"), (bench.browsing[0], "typical")):
+        headers = {"Authorization": f"Bearer {account['token']}"}
+        for name, query, (sql, args) in list_queries(account, now):
+            kind = f"{name}: {described(account, label)}"
+            path = f"{'/v1/sessions' if 'sessions' in name else '/v1/clients'}?{urlencode({'limit': LIMIT, **query})}"
+            requests.append({"kind": kind, "method": "GET", "path": path, "key": f"list-{len(requests)}",
+                             "headers": headers})
+            plans[kind] = await query_plan(bench.pool, sql, args)
+            if name in ("clients page", "sessions page") and (deeper := await second_page(bench, path, headers)):
+                requests.append({"kind": f"{name}, next page: {described(account, label)}", "method": "GET",
+                                 "path": deeper, "key": f"list-{len(requests)}", "headers": headers})
+    # each query a few hundred times: its p99 is a percentile, not the slowest answer
+    mine, base = await against_bare(bench, requests, bench.args.list_concurrency, duration=30)
+    rows = []
+    for r in requests:
+        ours = latency([s[3] for s in ok(mine["samples"]) if s[0] == r["kind"]])
+        theirs = latency([s[3] for s in ok(base["samples"]) if s[0] == r["kind"]])
+        rows.append(p99_row(f"list: {r['kind']}", ours, theirs, mine["cores"],
+                            plan=plans.get(r["kind"], []), path=r["path"].split("?")[0],
+                            statuses=statuses(mine["samples"], r["kind"])))
+    return rows
+
+
+def statuses(samples: list[list[Any]], kind: str | None = None) -> dict[str, int]:
+    found: dict[str, int] = {}
+    for s in samples:
+        if kind is None or s[0] == kind:
+            found[str(s[1])] = found.get(str(s[1]), 0) + 1
+    return found
+
+
+def p99_row(figure: str, ours: Latency | None, theirs: Latency | None, cores: dict[str, float],
+            **details: Any) -> Row:
+    p99, base_p99 = (ours.p99 if ours else 0.0), (theirs.p99 if theirs else 0.0)
+    return Row(figure=figure, value=p99, unit="ms p99", latency=ours, baseline="bare Litestar + 1 asyncpg PK read",
+               baseline_value=base_p99, baseline_latency=theirs, ratio=round(p99 / max(base_p99, 1e-9), 2),
+               cores=cores, details={"ratio_of": "p99", **details})
+
+
+def help_desk_token(bench: Bench) -> str:
+    """A platform help-desk login, made as `portal staff add` makes one, logged in over HTTP."""
+    email = f"desk-{secrets.token_hex(4)}@bench.test"
+    settings = Settings(database_url=bench.stack.postgres.url, nats_url=bench.stack.nats.url)
+    password, _ = add_staff(settings, email, "Bench Desk", "help desk", None)
+    with httpx.Client(base_url=bench.stack.base, timeout=60) as http:
+        login = http.post("/v1/auth/login", json={"email": email, "password": password})
+        login.raise_for_status()
+        return str(login.json()["token"])
+
+
+async def pk_read(conn: asyncpg.Connection, key: tuple[Any, ...]) -> None:
+    await conn.fetchrow("SELECT title, detail FROM search_entries WHERE account_id = $1 AND kind = $2 AND id = $3",
+                        *key)
+
+
+async def help_desk_search(bench: Bench) -> list[Row]:
+    """p99 of the help desk's search over HTTP at 100,000 accounts and 1,000,000 clients (default scale)."""
+    accounts, clients = bench.args.search_accounts, bench.args.search_clients
+    typed = await bench_search.seed(bench.pool, accounts, clients, random.Random(14))
+    auth = {"Authorization": f"Bearer {await asyncio.to_thread(help_desk_token, bench)}"}
+    found = [{"kind": "search", "method": "GET", "path": f"/v1/helpdesk/search?{urlencode({'q': q})}",
+              "key": f"search-{i}", "headers": auth} for i, q in enumerate(typed)]
+    mine, base = await against_bare(bench, found, bench.args.search_concurrency)
+    keys = [tuple(r) for r in await bench.pool.fetch(
+        "SELECT account_id, kind, id FROM search_entries TABLESAMPLE SYSTEM (1) LIMIT $1", len(typed))]
+    sql = latency(await bench_search.one_by_one(bench.pool, lambda conn, q: search_read_model(conn, None, q, None),
+                                                typed))
+    pk = latency(await bench_search.one_by_one(bench.pool, pk_read, keys))
+    ours, theirs = latency([s[3] for s in ok(mine["samples"])]), latency([s[3] for s in ok(base["samples"])])
+    return [p99_row(f"help-desk search: {accounts:,} accounts, {clients:,} clients, "
+                    f"{bench.args.search_concurrency} clients searching", ours, theirs, mine["cores"],
+                    queries=len(typed), statuses=statuses(mine["samples"]),
+                    requests_per_second=rate(ok(mine["samples"])), sql_alone_one_at_a_time=sql,
+                    pk_read_alone_one_at_a_time=pk)]
