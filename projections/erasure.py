@@ -3,7 +3,6 @@ live tables nor a rebuild from the event store hold its personal data again."""
 
 from uuid import UUID
 
-import asyncpg
 import msgspec
 
 from domain.contract.customers import AccountDeleted

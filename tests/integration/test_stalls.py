@@ -21,7 +21,6 @@ from projections.license import LICENSE_TAB
 from projections.positions import position
 from projections.readmodel import ReadModel
 from tests.support import Roles, eventually
-from workers.config import Settings
 from workers.projector import Projector
 from workers.shredding import StreamKeys
 
