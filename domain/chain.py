@@ -6,6 +6,7 @@ and still verifies once a deleted account's key is gone) with default-valued fie
 with a default (the only change a contract version allows) keeps the hashes of older events.
 """
 
+import functools
 import hashlib
 import json
 import typing
@@ -18,10 +19,19 @@ from domain.contract import PortalEvent
 GENESIS = "0" * 64  # the "previous hash" of an account's first entry
 
 
+@functools.cache
+def _fields(struct: type) -> tuple[tuple[msgspec.structs.FieldInfo, type | None], ...]:
+    """A struct type's fields, each with the struct type it nests (if any): msgspec works them out from the
+    annotations on every call, which the audit trail would pay for every field of every event."""
+    return tuple((f, next((t for t in (f.type, *typing.get_args(f.type))
+                           if isinstance(t, type) and issubclass(t, msgspec.Struct)), None))
+                 for f in msgspec.structs.fields(struct))
+
+
 def canonical(value: Any) -> Any:
     """Plain JSON values of a struct, without the fields that still hold their default."""
     if isinstance(value, msgspec.Struct):
-        return {f.name: canonical(getattr(value, f.name)) for f in msgspec.structs.fields(value)
+        return {f.name: canonical(getattr(value, f.name)) for f, _ in _fields(type(value))
                 if getattr(value, f.name) != f.default}
     return msgspec.to_builtins(value)
 
@@ -34,13 +44,11 @@ def published(struct: type[PortalEvent], body: dict[str, Any]) -> dict[str, Any]
 
 def _without_defaults(struct: Any, body: dict[str, Any]) -> dict[str, Any]:
     out = {}
-    for f in msgspec.structs.fields(struct):
+    for f, nested in _fields(struct):
         if f.encode_name not in body or (f.default is not msgspec.NODEFAULT
                                          and body[f.encode_name] == msgspec.to_builtins(f.default)):
             continue
         value = body[f.encode_name]
-        nested = next((t for t in (f.type, *typing.get_args(f.type))
-                       if isinstance(t, type) and issubclass(t, msgspec.Struct)), None)
         out[f.name] = _without_defaults(nested, value) if nested and isinstance(value, dict) else value
     return out
 

@@ -12,6 +12,7 @@ import msgspec
 
 from domain.contract.accounts import AccountApiAccessChanged, AccountDisabledChanged, AccountOpened, ApiKeyCreated, ApiKeyRevoked
 from domain.contract.customers import AccountDeleted
+from projections.fold import Fold
 from projections.erasure import Deleted
 from projections.readmodel import ReadModel
 
@@ -23,13 +24,12 @@ class Opened(msgspec.Struct):
 
 
 @ACCOUNT_ACCESS.on(AccountOpened, Opened)
-async def _opened(conn: asyncpg.Connection, e: Opened, position: int) -> None:
-    await conn.execute("INSERT INTO account_access (account_id, position) VALUES ($1, $2) ON CONFLICT DO NOTHING",
-                       e.account_id, position)
+async def _opened(conn: Fold, e: Opened, position: int) -> None:
+    await conn.rows("account_access").insert({"account_id": e.account_id}, position=position)
 
 
 @ACCOUNT_ACCESS.on(AccountDeleted, Deleted)
-async def _deleted(conn: asyncpg.Connection, e: Deleted, position: int) -> None:
+async def _deleted(conn: Fold, e: Deleted, position: int) -> None:
     # The row stays (it holds nothing personal) so every token of the account is refused from now on.
     await conn.execute("UPDATE account_access SET disabled = true, position = $2 WHERE account_id = $1",
                        e.account_id, position)
@@ -42,7 +42,7 @@ class DisabledChanged(msgspec.Struct):
 
 
 @ACCOUNT_ACCESS.on(AccountDisabledChanged, DisabledChanged)
-async def _disabled(conn: asyncpg.Connection, e: DisabledChanged, position: int) -> None:
+async def _disabled(conn: Fold, e: DisabledChanged, position: int) -> None:
     await conn.execute("UPDATE account_access SET disabled = $2, position = $3 WHERE account_id = $1",
                        e.account_id, e.disabled, position)
 
@@ -53,7 +53,7 @@ class ApiAccessChanged(msgspec.Struct):
 
 
 @ACCOUNT_ACCESS.on(AccountApiAccessChanged, ApiAccessChanged)
-async def _api_access(conn: asyncpg.Connection, e: ApiAccessChanged, position: int) -> None:
+async def _api_access(conn: Fold, e: ApiAccessChanged, position: int) -> None:
     await conn.execute("UPDATE account_access SET api_access = $2, position = $3 WHERE account_id = $1",
                        e.account_id, e.enabled, position)
 
@@ -68,7 +68,7 @@ class KeyCreated(msgspec.Struct):
 
 
 @ACCOUNT_ACCESS.on(ApiKeyCreated, KeyCreated)
-async def _key_created(conn: asyncpg.Connection, e: KeyCreated, position: int) -> None:
+async def _key_created(conn: Fold, e: KeyCreated, position: int) -> None:
     await conn.execute(
         """INSERT INTO api_keys (account_id, key_id, name, scope, prefix, created_at, position)
            VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT DO NOTHING""",
@@ -82,7 +82,7 @@ class KeyRevoked(msgspec.Struct):
 
 
 @ACCOUNT_ACCESS.on(ApiKeyRevoked, KeyRevoked)
-async def _key_revoked(conn: asyncpg.Connection, e: KeyRevoked, position: int) -> None:
+async def _key_revoked(conn: Fold, e: KeyRevoked, position: int) -> None:
     await conn.execute("UPDATE api_keys SET revoked_at = $3, position = $4 WHERE account_id = $1 AND key_id = $2",
                        e.account_id, e.key_id, e.occurred_at, position)
 

@@ -18,6 +18,7 @@ from domain.contract import EVENT_TYPES, PortalEvent, to_public
 from domain.contract.customers import AccountDeleted
 from domain.history import account_log, differences
 from domain.personal import PERSONAL, erased
+from projections.fold import Fold
 from projections.erasure import Deleted
 from projections.readmodel import ReadModel, storable_json
 
@@ -62,7 +63,7 @@ def summary(event_type: str, body: dict[str, Any]) -> str:
 
 
 @AUDIT.on(AccountDeleted, Deleted)
-async def _erase(conn: asyncpg.Connection, e: Deleted, position: int) -> None:
+async def _erase(conn: Fold, e: Deleted, position: int) -> None:
     """A deleted account keeps its trail, erased: its chain covers the sealed events, so it still verifies.
     Each entry then reads as it would once the key is gone, which is what a rebuild finds."""
     rows = await conn.fetch("SELECT position, event_type, body FROM audit_trail WHERE account_id = $1",
@@ -84,27 +85,30 @@ def _columns(event_type: str, shown: PortalEvent) -> tuple[str, str, str, Actor]
     """What an entry shows of an event: (summary, actor's name, body as JSON, actor)."""
     content = canonical(shown)
     actor = shown.actor or Actor(kind="unknown", name="")
-    return summary(event_type, content), actor.name, json.dumps(content), actor
+    return summary(event_type, content), actor.name, msgspec.json.encode(content).decode(), actor
 
 
 @AUDIT.every
-async def _record(conn: asyncpg.Connection, event_type: str, body: bytes, opened: bytes, position: int) -> None:
+async def _record(conn: Fold, event_type: str, body: bytes, opened: bytes, position: int) -> None:
     # The chain hashes the event as published (personal fields sealed, U+0000 included), so `verify_chain`
     # recomputes it from the store alone, also once a deleted account's key is gone; the columns get the opened,
     # storable form.
     if event_type == AccountDeleted.__name__:  # its key is about to go: shown as a rebuild will find it
         opened = msgspec.json.encode(erased(msgspec.json.decode(opened)))
     shown = msgspec.json.decode(storable_json(opened), type=EVENT_TYPES[event_type])
-    previous = await conn.fetchval("SELECT hash FROM audit_trail WHERE account_id = $1 "
-                                   "ORDER BY position DESC LIMIT 1", shown.account_id)
+    head = ("audit_head", shown.account_id)  # the account's last hash, as this batch has left it
+    previous = conn.memo.get(head)
+    if previous is None:  # no entry of this account folded yet (the memo goes with every flush): the table has it
+        previous = await conn.conn.fetchval("SELECT hash FROM audit_trail WHERE account_id = $1 "
+                                            "ORDER BY position DESC LIMIT 1", shown.account_id) or GENESIS
     text, actor_name, content, actor = _columns(event_type, shown)
-    await conn.execute(
-        """INSERT INTO audit_trail (account_id, position, occurred_at, event_type, aggregate, aggregate_id,
-               summary, actor_kind, actor_name, request_id, body, hash)
-           VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11::jsonb, $12)""",
-        shown.account_id, position, shown.occurred_at, event_type, shown.aggregate, shown.aggregate_id,
-        text, actor.kind, actor_name, actor.request_id, content,
-        link(previous or GENESIS, position, event_type, published(EVENT_TYPES[event_type], json.loads(body))))
+    as_published = published(EVENT_TYPES[event_type], msgspec.json.decode(body))
+    conn.memo[head] = link(previous, position, event_type, as_published)
+    await conn.rows("audit_trail").append(
+        {"account_id": shown.account_id, "position": position}, occurred_at=shown.occurred_at,
+        event_type=event_type, aggregate=shown.aggregate, aggregate_id=shown.aggregate_id, summary=text,
+        actor_kind=actor.kind, actor_name=actor_name, request_id=actor.request_id, body=content,
+        hash=conn.memo[head])
 
 
 # -- queries ---------------------------------------------------------------------------------------------

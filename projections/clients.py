@@ -6,6 +6,7 @@ from uuid import UUID
 import asyncpg
 import msgspec
 
+from projections.fold import Fold
 from projections.paging import Sort, page
 from domain.contract.usage import ClientAliasChanged, ClientCameOnline, ClientCommented, ClientLinked, ClientRegistered, ClientSoftwareChanged, ClientUnlinked, ClientWentOffline
 from projections.readmodel import ReadModel, update_row
@@ -41,41 +42,40 @@ def _key(e: ClientEvent) -> dict[str, object]:
 
 
 @CLIENTS.on(ClientLinked, ClientEvent)
-async def _linked(conn: asyncpg.Connection, e: ClientEvent, position: int) -> None:
-    await conn.execute(
-        """INSERT INTO clients (account_id, client_id, linked_at, position) VALUES ($1, $2, $3, $4)
-           ON CONFLICT (account_id, client_id) DO UPDATE SET linked = true, linked_at = $3, position = $4""",
-        e.account_id, e.client_id, e.occurred_at, position)
+async def _linked(conn: Fold, e: ClientEvent, position: int) -> None:
+    clients = conn.rows("clients")  # linked again: the row stays, with its comment, version and platform
+    await clients.insert(_key(e), linked_at=e.occurred_at, position=position)
+    await clients.update(_key(e), linked=True, linked_at=e.occurred_at, position=position)
 
 
 @CLIENTS.on(ClientUnlinked, ClientEvent)
-async def _unlinked(conn: asyncpg.Connection, e: ClientEvent, position: int) -> None:
+async def _unlinked(conn: Fold, e: ClientEvent, position: int) -> None:
     await update_row(conn, "clients", _key(e), position, linked=False, alias=None)
 
 
 @CLIENTS.on(ClientRegistered, Software)
 @CLIENTS.on(ClientSoftwareChanged, Software)
-async def _software(conn: asyncpg.Connection, e: Software, position: int) -> None:
+async def _software(conn: Fold, e: Software, position: int) -> None:
     await update_row(conn, "clients", _key(e), position, version=e.version, platform=e.platform)
 
 
 @CLIENTS.on(ClientAliasChanged, Alias)
-async def _alias(conn: asyncpg.Connection, e: Alias, position: int) -> None:
+async def _alias(conn: Fold, e: Alias, position: int) -> None:
     await update_row(conn, "clients", _key(e), position, alias=e.alias)
 
 
 @CLIENTS.on(ClientCameOnline, Presence)
-async def _came_online(conn: asyncpg.Connection, e: Presence, position: int) -> None:
+async def _came_online(conn: Fold, e: Presence, position: int) -> None:
     await update_row(conn, "clients", _key(e), position, online_since=e.at)
 
 
 @CLIENTS.on(ClientWentOffline, Presence)
-async def _went_offline(conn: asyncpg.Connection, e: Presence, position: int) -> None:
+async def _went_offline(conn: Fold, e: Presence, position: int) -> None:
     await update_row(conn, "clients", _key(e), position, online_since=None)
 
 
 @CLIENTS.on(ClientCommented, Comment)
-async def _commented(conn: asyncpg.Connection, e: Comment, position: int) -> None:
+async def _commented(conn: Fold, e: Comment, position: int) -> None:
     await update_row(conn, "clients", _key(e), position, comment=e.comment)
 
 

@@ -12,6 +12,7 @@ from domain.contract.files import (CustomClientBuildFailed, CustomClientBuilding
                                    CustomClientChanged, CustomClientDeleted, CustomClientLinkRegenerated,
                                    CustomClientRebuildRequested, CustomClientRequested,
                                    CustomClientVisibilityChanged, Options, SoftwareReleased)
+from projections.fold import Fold
 from projections.paging import Sort, page
 from projections.readmodel import ReadModel, update_row
 
@@ -44,7 +45,7 @@ class Requested(Settings):
 
 
 @CUSTOM_CLIENTS.on(CustomClientRequested, Requested)
-async def _requested(conn: asyncpg.Connection, e: Requested, position: int) -> None:
+async def _requested(conn: Fold, e: Requested, position: int) -> None:
     await conn.execute(
         """INSERT INTO custom_clients (account_id, custom_client_id, name, platform, direction, allow_install,
                                        program_name, options, public, prefix, generation, release, status,
@@ -61,7 +62,7 @@ def _key(e: Of) -> dict[str, object]:
 
 
 @CUSTOM_CLIENTS.on(CustomClientChanged, Settings)
-async def _changed(conn: asyncpg.Connection, e: Settings, position: int) -> None:
+async def _changed(conn: Fold, e: Settings, position: int) -> None:
     await conn.execute(
         """UPDATE custom_clients SET name = $3, platform = $4, direction = $5, allow_install = $6,
                   program_name = $7, options = $8::jsonb, prefix = $9, generation = $10, release = $11,
@@ -76,7 +77,7 @@ class VisibilityChanged(Of):
 
 
 @CUSTOM_CLIENTS.on(CustomClientVisibilityChanged, VisibilityChanged)
-async def _visibility(conn: asyncpg.Connection, e: VisibilityChanged, position: int) -> None:
+async def _visibility(conn: Fold, e: VisibilityChanged, position: int) -> None:
     await update_row(conn, "custom_clients", _key(e), position, public=e.public)
 
 
@@ -88,7 +89,7 @@ class LinkRegenerated(Of):
 
 
 @CUSTOM_CLIENTS.on(CustomClientLinkRegenerated, LinkRegenerated)
-async def _link_regenerated(conn: asyncpg.Connection, e: LinkRegenerated, position: int) -> None:
+async def _link_regenerated(conn: Fold, e: LinkRegenerated, position: int) -> None:
     await update_row(conn, "custom_clients", _key(e), position,
                      generation=e.generation, release=e.release, status="requested", failure=None,
                      enrollment_fingerprint=e.enrollment_fingerprint,
@@ -101,13 +102,13 @@ class RebuildRequested(Of):
 
 
 @CUSTOM_CLIENTS.on(CustomClientRebuildRequested, RebuildRequested)
-async def _rebuild_requested(conn: asyncpg.Connection, e: RebuildRequested, position: int) -> None:
+async def _rebuild_requested(conn: Fold, e: RebuildRequested, position: int) -> None:
     await update_row(conn, "custom_clients", _key(e), position,
                      generation=e.generation, release=e.release, status="requested", failure=None)
 
 
 @CUSTOM_CLIENTS.on(CustomClientBuilding, Of)
-async def _building(conn: asyncpg.Connection, e: Of, position: int) -> None:
+async def _building(conn: Fold, e: Of, position: int) -> None:
     await update_row(conn, "custom_clients", _key(e), position, status="building")
 
 
@@ -120,7 +121,7 @@ class Built(Of):
 
 
 @CUSTOM_CLIENTS.on(CustomClientBuilt, Built)
-async def _built(conn: asyncpg.Connection, e: Built, position: int) -> None:
+async def _built(conn: Fold, e: Built, position: int) -> None:
     await update_row(conn, "custom_clients", _key(e), position,
                      status="ready", version=e.version, sha256=e.sha256, size=e.size, object_name=e.object_name,
                      built_at=e.built_at)
@@ -131,12 +132,12 @@ class Failed(Of):
 
 
 @CUSTOM_CLIENTS.on(CustomClientBuildFailed, Failed)
-async def _failed(conn: asyncpg.Connection, e: Failed, position: int) -> None:
+async def _failed(conn: Fold, e: Failed, position: int) -> None:
     await update_row(conn, "custom_clients", _key(e), position, status="failed", failure=e.reason)
 
 
 @CUSTOM_CLIENTS.on(CustomClientDeleted, Of)
-async def _deleted(conn: asyncpg.Connection, e: Of, position: int) -> None:
+async def _deleted(conn: Fold, e: Of, position: int) -> None:
     await conn.execute("DELETE FROM custom_clients WHERE account_id = $1 AND custom_client_id = $2",
                        e.account_id, e.aggregate_id)
 
@@ -149,7 +150,7 @@ class Released(msgspec.Struct):
 
 
 @CUSTOM_CLIENTS.on(SoftwareReleased, Released)
-async def _released(conn: asyncpg.Connection, e: Released, position: int) -> None:
+async def _released(conn: Fold, e: Released, position: int) -> None:
     await conn.execute(
         """INSERT INTO software_releases (account_id, platform, version, released_at, position)
            VALUES ($1, $2, $3, $4, $5) ON CONFLICT (account_id, platform)

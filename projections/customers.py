@@ -14,9 +14,10 @@ import msgspec
 from domain.contract.accounts import (AccountApiAccessChanged, AccountDisabledChanged, AccountOpened,
                                       AccountPreferencesChanged)
 from domain.contract.customers import AccountAccessibilityChanged, AccountLevelChanged
+from projections.fold import Fold
 from projections.paging import Sort, page
 from projections.erasure import erases_deleted_accounts
-from projections.readmodel import Handler, ReadModel
+from projections.readmodel import Handler, ReadModel, update_row
 
 CUSTOMERS = ReadModel("customers", tables=("customers",))
 erases_deleted_accounts(CUSTOMERS, "customers")
@@ -30,11 +31,9 @@ class Opened(msgspec.Struct):
 
 
 @CUSTOMERS.on(AccountOpened, Opened)
-async def _opened(conn: asyncpg.Connection, e: Opened, position: int) -> None:
-    await conn.execute(
-        """INSERT INTO customers (account_id, customer_number, manager_id, opened_at, position)
-           VALUES ($1, $2, $3, $4, $5) ON CONFLICT DO NOTHING""",
-        e.account_id, e.customer_number, e.reseller_id, e.occurred_at, position)
+async def _opened(conn: Fold, e: Opened, position: int) -> None:
+    await conn.rows("customers").insert({"account_id": e.account_id}, customer_number=e.customer_number,
+                                        manager_id=e.reseller_id, opened_at=e.occurred_at, position=position)
 
 
 class Disabled(msgspec.Struct):
@@ -58,10 +57,8 @@ class Level(msgspec.Struct):
 
 
 def _copy(column: str, value: Callable[[Any], object]) -> Handler:
-    async def apply(conn: asyncpg.Connection, e: Any, position: int) -> None:
-        # Column names come from this module, never from input.
-        await conn.execute(f"UPDATE customers SET {column} = $2, position = $3 WHERE account_id = $1",
-                           e.account_id, value(e), position)
+    async def apply(conn: Fold, e: Any, position: int) -> None:
+        await update_row(conn, "customers", {"account_id": e.account_id}, position, **{column: value(e)})
     return apply
 
 

@@ -8,6 +8,7 @@ import asyncpg
 import msgspec
 
 from domain.contract.domains import DomainClaimed, DomainRemoved, DomainVerified
+from projections.fold import Fold
 from projections.erasure import erases_deleted_accounts
 from projections.readmodel import ReadModel, update_row
 
@@ -23,7 +24,7 @@ class Claimed(msgspec.Struct):
 
 
 @DOMAINS.on(DomainClaimed, Claimed)
-async def _claimed(conn: asyncpg.Connection, e: Claimed, position: int) -> None:
+async def _claimed(conn: Fold, e: Claimed, position: int) -> None:
     await conn.execute(
         """INSERT INTO account_domains (account_id, domain, token, claimed_at, position) VALUES ($1, $2, $3, $4, $5)
            ON CONFLICT DO NOTHING""", e.account_id, e.domain, e.token, e.occurred_at, position)
@@ -36,7 +37,7 @@ class Verified(msgspec.Struct):
 
 
 @DOMAINS.on(DomainVerified, Verified)
-async def _verified(conn: asyncpg.Connection, e: Verified, position: int) -> None:
+async def _verified(conn: Fold, e: Verified, position: int) -> None:
     await update_row(conn, "account_domains", {"account_id": e.account_id, "domain": e.domain}, position,
                      verified_at=e.verified_at)
 
@@ -47,7 +48,7 @@ class Removed(msgspec.Struct):
 
 
 @DOMAINS.on(DomainRemoved, Removed)
-async def _removed(conn: asyncpg.Connection, e: Removed, position: int) -> None:
+async def _removed(conn: Fold, e: Removed, position: int) -> None:
     await conn.execute("DELETE FROM account_domains WHERE account_id = $1 AND domain = $2", e.account_id, e.domain)
 
 

@@ -7,6 +7,7 @@ from uuid import UUID
 import asyncpg
 import msgspec
 
+from projections.fold import Fold
 from projections.paging import Sort, page
 from domain.contract.email import AddressSuppressed, EmailBounced, EmailFailed, EmailQueued, EmailSent, EmailSuppressed, SuppressionCleared
 from projections.erasure import erases_deleted_accounts
@@ -41,14 +42,14 @@ class SuppressionEvent(msgspec.Struct):
 
 
 @EMAILS.on(EmailQueued, Queued)
-async def _queued(conn: asyncpg.Connection, e: Queued, position: int) -> None:
+async def _queued(conn: Fold, e: Queued, position: int) -> None:
     await conn.execute(
         """INSERT INTO emails (account_id, email_id, to_address, template, subject, status, queued_at, changed_at,
                                position) VALUES ($1, $2, $3, $4, $5, 'queued', $6, $6, $7)""",
         e.account_id, e.email_id, e.to, e.template, e.subject, e.queued_at, position)
 
 
-async def _status(conn: asyncpg.Connection, e: StatusChange, position: int, status: str, at_column: str | None) -> None:
+async def _status(conn: Fold, e: StatusChange, position: int, status: str, at_column: str | None) -> None:
     stamp = f", {at_column} = $4" if at_column else ""  # column names come from this module, never from input
     await conn.execute(f"UPDATE emails SET status = $3, changed_at = $4, reason = coalesce($5, reason), "
                        f"position = $6{stamp} "
@@ -57,27 +58,27 @@ async def _status(conn: asyncpg.Connection, e: StatusChange, position: int, stat
 
 
 @EMAILS.on(EmailSent, StatusChange)
-async def _sent(conn: asyncpg.Connection, e: StatusChange, position: int) -> None:
+async def _sent(conn: Fold, e: StatusChange, position: int) -> None:
     await _status(conn, e, position, "sent", "sent_at")
 
 
 @EMAILS.on(EmailBounced, StatusChange)
-async def _bounced(conn: asyncpg.Connection, e: StatusChange, position: int) -> None:
+async def _bounced(conn: Fold, e: StatusChange, position: int) -> None:
     await _status(conn, e, position, "bounced", "bounced_at")
 
 
 @EMAILS.on(EmailSuppressed, StatusChange)
-async def _suppressed(conn: asyncpg.Connection, e: StatusChange, position: int) -> None:
+async def _suppressed(conn: Fold, e: StatusChange, position: int) -> None:
     await _status(conn, e, position, "suppressed", None)
 
 
 @EMAILS.on(EmailFailed, StatusChange)
-async def _failed(conn: asyncpg.Connection, e: StatusChange, position: int) -> None:
+async def _failed(conn: Fold, e: StatusChange, position: int) -> None:
     await _status(conn, e, position, "failed", None)
 
 
 @EMAILS.on(AddressSuppressed, SuppressionEvent)
-async def _address_suppressed(conn: asyncpg.Connection, e: SuppressionEvent, position: int) -> None:
+async def _address_suppressed(conn: Fold, e: SuppressionEvent, position: int) -> None:
     await conn.execute(
         """INSERT INTO email_suppressions (account_id, address, reason, suppressed_at, position)
            VALUES ($1, $2, $3, $4, $5) ON CONFLICT (account_id, address)
@@ -86,7 +87,7 @@ async def _address_suppressed(conn: asyncpg.Connection, e: SuppressionEvent, pos
 
 
 @EMAILS.on(SuppressionCleared, SuppressionEvent)
-async def _cleared(conn: asyncpg.Connection, e: SuppressionEvent, position: int) -> None:
+async def _cleared(conn: Fold, e: SuppressionEvent, position: int) -> None:
     await conn.execute("DELETE FROM email_suppressions WHERE account_id = $1 AND address = $2",
                        e.account_id, e.address)
 

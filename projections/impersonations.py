@@ -10,6 +10,7 @@ import msgspec
 from domain.actor import Actor
 from domain.contract.helpdesk import HelpDeskAccessChanged, ReadOnlySessionEnded, ReadOnlySessionStarted
 from domain.contract.impersonations import ImpersonationEnded, ImpersonationStarted
+from projections.fold import Fold
 from projections.erasure import erases_deleted_accounts
 from projections.readmodel import ReadModel
 
@@ -34,7 +35,7 @@ class SessionBegun(Started):
     session_id: UUID
 
 
-async def _start(conn: asyncpg.Connection, e: Started, access_id: UUID, kind: str, position: int) -> None:
+async def _start(conn: Fold, e: Started, access_id: UUID, kind: str, position: int) -> None:
     await conn.execute(
         """INSERT INTO impersonations (account_id, access_id, kind, staff, reason, started_at, expires_at, position)
            VALUES ($1, $2, $3, $4, $5, $6, $7, $8) ON CONFLICT DO NOTHING""",
@@ -43,12 +44,12 @@ async def _start(conn: asyncpg.Connection, e: Started, access_id: UUID, kind: st
 
 
 @IMPERSONATIONS.on(ImpersonationStarted, ImpersonationBegun)
-async def _impersonation_started(conn: asyncpg.Connection, e: ImpersonationBegun, position: int) -> None:
+async def _impersonation_started(conn: Fold, e: ImpersonationBegun, position: int) -> None:
     await _start(conn, e, e.impersonation_id, IMPERSONATION, position)
 
 
 @IMPERSONATIONS.on(ReadOnlySessionStarted, SessionBegun)
-async def _session_started(conn: asyncpg.Connection, e: SessionBegun, position: int) -> None:
+async def _session_started(conn: Fold, e: SessionBegun, position: int) -> None:
     await _start(conn, e, e.session_id, READ_ONLY, position)
 
 
@@ -66,18 +67,18 @@ class SessionOver(Ended):
     session_id: UUID
 
 
-async def _end(conn: asyncpg.Connection, e: Ended, access_id: UUID, position: int) -> None:
+async def _end(conn: Fold, e: Ended, access_id: UUID, position: int) -> None:
     await conn.execute("UPDATE impersonations SET ended_at = $3, ended_by = $4, position = $5 "
                        "WHERE account_id = $1 AND access_id = $2", e.account_id, access_id, e.at, e.by, position)
 
 
 @IMPERSONATIONS.on(ImpersonationEnded, ImpersonationOver)
-async def _impersonation_ended(conn: asyncpg.Connection, e: ImpersonationOver, position: int) -> None:
+async def _impersonation_ended(conn: Fold, e: ImpersonationOver, position: int) -> None:
     await _end(conn, e, e.impersonation_id, position)
 
 
 @IMPERSONATIONS.on(ReadOnlySessionEnded, SessionOver)
-async def _session_ended(conn: asyncpg.Connection, e: SessionOver, position: int) -> None:
+async def _session_ended(conn: Fold, e: SessionOver, position: int) -> None:
     await _end(conn, e, e.session_id, position)
 
 
@@ -91,7 +92,7 @@ class ConsentChanged(Consent):
 
 
 @IMPERSONATIONS.on(HelpDeskAccessChanged, ConsentChanged)
-async def _consent(conn: asyncpg.Connection, e: ConsentChanged, position: int) -> None:
+async def _consent(conn: Fold, e: ConsentChanged, position: int) -> None:
     await conn.execute(
         """INSERT INTO helpdesk_consent (account_id, allowed, until, position) VALUES ($1, $2, $3, $4)
            ON CONFLICT (account_id) DO UPDATE SET allowed = excluded.allowed, until = excluded.until,

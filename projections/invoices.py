@@ -11,6 +11,7 @@ import msgspec
 
 from domain.contract.invoices import (InvoiceIssued, InvoicePaid, InvoicePaymentFailed, InvoiceUncollectible,
                                       InvoiceVoided)
+from projections.fold import Fold
 from projections.erasure import erases_deleted_accounts
 from projections.paging import Sort, page
 from projections.readmodel import ReadModel, update_row
@@ -40,7 +41,7 @@ class Issued(msgspec.Struct):
 
 
 @INVOICES.on(InvoiceIssued, Issued)
-async def _issued(conn: asyncpg.Connection, e: Issued, position: int) -> None:
+async def _issued(conn: Fold, e: Issued, position: int) -> None:
     await conn.execute(
         """INSERT INTO invoices (account_id, invoice_id, number, year, kind, cause, issued_at, due_at, status,
                                  currency, net_cents, vat_cents, total_cents, vat_rate_bp, reverse_charge, lines,
@@ -59,7 +60,7 @@ class Settled(msgspec.Struct):
 
 
 @INVOICES.on(InvoicePaid, Settled)
-async def _paid(conn: asyncpg.Connection, e: Settled, position: int) -> None:
+async def _paid(conn: Fold, e: Settled, position: int) -> None:
     await update_row(conn, "invoices", {"account_id": e.account_id, "invoice_id": e.invoice_id}, position,
                      status="paid", next_attempt_at=None)
 
@@ -72,19 +73,19 @@ class Failed(msgspec.Struct):
 
 
 @INVOICES.on(InvoicePaymentFailed, Failed)
-async def _failed(conn: asyncpg.Connection, e: Failed, position: int) -> None:
+async def _failed(conn: Fold, e: Failed, position: int) -> None:
     await update_row(conn, "invoices", {"account_id": e.account_id, "invoice_id": e.invoice_id}, position,
                      status="payment_failed", attempts=e.attempt, next_attempt_at=e.next_attempt_at)
 
 
 @INVOICES.on(InvoiceUncollectible, Settled)
-async def _uncollectible(conn: asyncpg.Connection, e: Settled, position: int) -> None:
+async def _uncollectible(conn: Fold, e: Settled, position: int) -> None:
     await update_row(conn, "invoices", {"account_id": e.account_id, "invoice_id": e.invoice_id}, position,
                      status="uncollectible", next_attempt_at=None)
 
 
 @INVOICES.on(InvoiceVoided, Settled)
-async def _voided(conn: asyncpg.Connection, e: Settled, position: int) -> None:
+async def _voided(conn: Fold, e: Settled, position: int) -> None:
     await update_row(conn, "invoices", {"account_id": e.account_id, "invoice_id": e.invoice_id}, position,
                      status="void", next_attempt_at=None)
 

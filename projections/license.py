@@ -15,6 +15,7 @@ from domain.catalog import PRODUCTS
 from domain.contract.accounts import AccountContactChanged, AccountOpened, AccountPaymentMethodChanged
 from domain.contract.licenses import LicenseCancelled, LicenseExpired, LicenseIssued, LicenseKeyReset, LicenseNamespaceAssigned, LicenseRenewed, LicenseUpgraded
 from domain.contract.usage import ClientCameOnline, ClientLinked, ClientUnlinked, ClientWentOffline, SessionEnded, SessionStarted
+from projections.fold import Fold
 from projections.erasure import erases_deleted_accounts
 from projections.readmodel import Handler, ReadModel, update_row
 from projections.invoices import OVERDUE_NUMBERS
@@ -33,11 +34,10 @@ class Opened(msgspec.Struct):
 
 
 @LICENSE_TAB.on(AccountOpened, Opened)
-async def _opened(conn: asyncpg.Connection, e: Opened, position: int) -> None:
-    await conn.execute(
-        """INSERT INTO license_tab (account_id, customer_number, email, contact_name, opened_at, position)
-           VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (account_id) DO NOTHING""",
-        e.account_id, e.customer_number, e.email, e.name, e.occurred_at, position)
+async def _opened(conn: Fold, e: Opened, position: int) -> None:
+    await conn.rows("license_tab").insert({"account_id": e.account_id}, customer_number=e.customer_number,
+                                          email=e.email, contact_name=e.name, opened_at=e.occurred_at,
+                                          position=position)
 
 
 
@@ -53,7 +53,7 @@ class ContactChanged(msgspec.Struct):
 
 
 @LICENSE_TAB.on(AccountContactChanged, ContactChanged)
-async def _contact_changed(conn: asyncpg.Connection, e: ContactChanged, position: int) -> None:
+async def _contact_changed(conn: Fold, e: ContactChanged, position: int) -> None:
     await update_row(conn, "license_tab", {"account_id": e.account_id}, position,
                      contact_name=e.name, street=e.street, postal_code=e.postal_code, city=e.city,
                      country=e.country, phone=e.phone)
@@ -70,7 +70,7 @@ class PaymentMethodChanged(msgspec.Struct):
 
 
 @LICENSE_TAB.on(AccountPaymentMethodChanged, PaymentMethodChanged)
-async def _payment_changed(conn: asyncpg.Connection, e: PaymentMethodChanged, position: int) -> None:
+async def _payment_changed(conn: Fold, e: PaymentMethodChanged, position: int) -> None:
     await update_row(conn, "license_tab", {"account_id": e.account_id}, position,
                      payment_kind=e.kind, payment_brand=e.brand, payment_last4=e.last4,
                      payment_expiry_month=e.expiry_month, payment_expiry_year=e.expiry_year,
@@ -85,7 +85,7 @@ class Issued(msgspec.Struct):
 
 
 @LICENSE_TAB.on(LicenseIssued, Issued)
-async def _issued(conn: asyncpg.Connection, e: Issued, position: int) -> None:
+async def _issued(conn: Fold, e: Issued, position: int) -> None:
     await update_row(conn, "license_tab", {"account_id": e.account_id}, position,
                      product=e.product, key_fingerprint=e.key_fingerprint, expires_at=e.expires_at)
 
@@ -97,7 +97,7 @@ class Upgraded(msgspec.Struct):
 
 
 @LICENSE_TAB.on(LicenseUpgraded, Upgraded)
-async def _upgraded(conn: asyncpg.Connection, e: Upgraded, position: int) -> None:
+async def _upgraded(conn: Fold, e: Upgraded, position: int) -> None:
     await update_row(conn, "license_tab", {"account_id": e.account_id}, position,
                      product=e.product, expires_at=e.expires_at, cancelled_at=None)
 
@@ -108,7 +108,7 @@ class Renewed(msgspec.Struct):
 
 
 @LICENSE_TAB.on(LicenseRenewed, Renewed)
-async def _renewed(conn: asyncpg.Connection, e: Renewed, position: int) -> None:
+async def _renewed(conn: Fold, e: Renewed, position: int) -> None:
     await update_row(conn, "license_tab", {"account_id": e.account_id}, position, expires_at=e.expires_at)
 
 
@@ -118,7 +118,7 @@ class KeyReset(msgspec.Struct):
 
 
 @LICENSE_TAB.on(LicenseKeyReset, KeyReset)
-async def _key_reset(conn: asyncpg.Connection, e: KeyReset, position: int) -> None:
+async def _key_reset(conn: Fold, e: KeyReset, position: int) -> None:
     await update_row(conn, "license_tab", {"account_id": e.account_id}, position, key_fingerprint=e.key_fingerprint)
 
 
@@ -128,7 +128,7 @@ class Cancelled(msgspec.Struct):
 
 
 @LICENSE_TAB.on(LicenseCancelled, Cancelled)
-async def _cancelled(conn: asyncpg.Connection, e: Cancelled, position: int) -> None:
+async def _cancelled(conn: Fold, e: Cancelled, position: int) -> None:
     await update_row(conn, "license_tab", {"account_id": e.account_id}, position, cancelled_at=e.cancelled_at)
 
 
@@ -138,7 +138,7 @@ class NamespaceAssigned(msgspec.Struct):
 
 
 @LICENSE_TAB.on(LicenseNamespaceAssigned, NamespaceAssigned)
-async def _namespace_assigned(conn: asyncpg.Connection, e: NamespaceAssigned, position: int) -> None:
+async def _namespace_assigned(conn: Fold, e: NamespaceAssigned, position: int) -> None:
     await update_row(conn, "license_tab", {"account_id": e.account_id}, position, namespace=e.namespace)
 
 
@@ -147,10 +147,9 @@ class Counted(msgspec.Struct):
 
 
 def _count(column: str, step: int) -> Handler:
-    async def apply(conn: asyncpg.Connection, e: Counted, position: int) -> None:
+    async def apply(conn: Fold, e: Counted, position: int) -> None:
         # Safe as an increment: the projector applies each event exactly once.
-        await conn.execute(f"UPDATE license_tab SET {column} = {column} + $2, position = $3 WHERE account_id = $1",
-                           e.account_id, step, position)
+        await conn.rows("license_tab").add({"account_id": e.account_id}, column, step, position=position)
     return apply
 
 
@@ -166,7 +165,7 @@ class Expired(msgspec.Struct):
 
 
 @LICENSE_TAB.on(LicenseExpired, Expired)
-async def _expired(conn: asyncpg.Connection, e: Expired, position: int) -> None:
+async def _expired(conn: Fold, e: Expired, position: int) -> None:
     await update_row(conn, "license_tab", {"account_id": e.account_id}, position,
                      product="free", expires_at=None, cancelled_at=None)
 

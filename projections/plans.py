@@ -9,6 +9,7 @@ import msgspec
 from domain.contract.customers import (ResellerClientCounted, ResellerClientUncounted, ResellerCustomerAdded, ResellerCustomerRemoved,
                                        ResellerPlanChanged, ResellerPlanCreated, ResellerPlanRetired,
                                        ResellerPlanSwitched, ResellerStarted)
+from projections.fold import Fold
 from projections.erasure import erases_deleted_accounts
 from projections.readmodel import Handler, ReadModel
 
@@ -31,7 +32,7 @@ class Terms(msgspec.Struct):
 
 
 @PLANS.on(ResellerPlanCreated, Terms)
-async def _created(conn: asyncpg.Connection, e: Terms, position: int) -> None:
+async def _created(conn: Fold, e: Terms, position: int) -> None:
     await conn.execute(
         f"""INSERT INTO reseller_plans (account_id, plan_id, {", ".join(TERMS)}, created_at, position)
             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) ON CONFLICT DO NOTHING""",
@@ -39,7 +40,7 @@ async def _created(conn: asyncpg.Connection, e: Terms, position: int) -> None:
 
 
 @PLANS.on(ResellerPlanChanged, Terms)
-async def _changed(conn: asyncpg.Connection, e: Terms, position: int) -> None:
+async def _changed(conn: Fold, e: Terms, position: int) -> None:
     assignments = ", ".join(f"{t} = ${i}" for i, t in enumerate(TERMS, start=3))
     await conn.execute(f"UPDATE reseller_plans SET {assignments}, position = $10 "
                        "WHERE account_id = $1 AND plan_id = $2",
@@ -52,7 +53,7 @@ class PlanEvent(msgspec.Struct):
 
 
 @PLANS.on(ResellerPlanRetired, PlanEvent)
-async def _retired(conn: asyncpg.Connection, e: PlanEvent, position: int) -> None:
+async def _retired(conn: Fold, e: PlanEvent, position: int) -> None:
     await conn.execute("UPDATE reseller_plans SET retired = true, position = $3 WHERE account_id = $1 "
                        "AND plan_id = $2", e.account_id, e.aggregate_id, position)
 
@@ -63,13 +64,13 @@ class Holding(msgspec.Struct):
 
 
 @PLANS.on(ResellerStarted, Holding)
-async def _started(conn: asyncpg.Connection, e: Holding, position: int) -> None:
+async def _started(conn: Fold, e: Holding, position: int) -> None:
     await conn.execute("INSERT INTO reseller_usage (account_id, plan_id, position) VALUES ($1, $2, $3) "
                        "ON CONFLICT DO NOTHING", e.account_id, e.plan_id, position)
 
 
 @PLANS.on(ResellerPlanSwitched, Holding)
-async def _switched(conn: asyncpg.Connection, e: Holding, position: int) -> None:
+async def _switched(conn: Fold, e: Holding, position: int) -> None:
     await conn.execute("UPDATE reseller_usage SET plan_id = $2, position = $3 WHERE account_id = $1",
                        e.account_id, e.plan_id, position)
 
@@ -79,7 +80,7 @@ class Counted(msgspec.Struct):
 
 
 def _count(column: str, step: int) -> Handler:
-    async def apply(conn: asyncpg.Connection, e: Counted, position: int) -> None:
+    async def apply(conn: Fold, e: Counted, position: int) -> None:
         # An increment is safe: the projector applies each event exactly once.
         await conn.execute(f"UPDATE reseller_usage SET {column} = {column} + $2, position = $3 "
                            "WHERE account_id = $1", e.account_id, step, position)

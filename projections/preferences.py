@@ -11,7 +11,8 @@ import msgspec
 
 from domain.account import DEFAULT_PREFERENCES
 from domain.contract.accounts import AccountOpened, AccountPreferencesChanged
-from projections.readmodel import ReadModel
+from projections.fold import Fold
+from projections.readmodel import ReadModel, update_row
 
 ACCOUNT_PREFERENCES = ReadModel("account_preferences", tables=("account_preferences",))
 
@@ -28,9 +29,8 @@ class Opened(msgspec.Struct):
 
 
 @ACCOUNT_PREFERENCES.on(AccountOpened, Opened)
-async def _opened(conn: asyncpg.Connection, e: Opened, position: int) -> None:
-    await conn.execute("INSERT INTO account_preferences (account_id, position) VALUES ($1, $2) "
-                       "ON CONFLICT DO NOTHING", e.account_id, position)
+async def _opened(conn: Fold, e: Opened, position: int) -> None:
+    await conn.rows("account_preferences").insert({"account_id": e.account_id}, position=position)
 
 
 class Changed(Preferences, kw_only=True):
@@ -38,11 +38,9 @@ class Changed(Preferences, kw_only=True):
 
 
 @ACCOUNT_PREFERENCES.on(AccountPreferencesChanged, Changed)
-async def _changed(conn: asyncpg.Connection, e: Changed, position: int) -> None:
-    await conn.execute(
-        """UPDATE account_preferences SET language = $2, time_zone = $3, csv_scope = $4, csv_date_format = $5,
-                  position = $6 WHERE account_id = $1""",
-        e.account_id, e.language, e.time_zone, e.csv_scope, e.csv_date_format, position)
+async def _changed(conn: Fold, e: Changed, position: int) -> None:
+    await update_row(conn, "account_preferences", {"account_id": e.account_id}, position, language=e.language,
+                     time_zone=e.time_zone, csv_scope=e.csv_scope, csv_date_format=e.csv_date_format)
 
 
 async def preferences(pool: asyncpg.Pool, account_id: UUID) -> Preferences:

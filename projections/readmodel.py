@@ -10,6 +10,9 @@ both forms, the body as published and the opened one.
 
 An event a handler cannot apply raises `Unappliable`, naming the read model, the position and the event type;
 the projector stalls that read model there, a rebuild fails there.
+
+Handlers write through a `Fold` (projections.fold): the batch's rows fold in memory and are written together at
+its end; with `exact`, after every event, so a row the database refuses is the event's own failure.
 """
 
 import re
@@ -20,27 +23,20 @@ import asyncpg
 import msgspec
 
 from domain.contract import PortalEvent, upcast
+from projections.fold import UNAVAILABLE, Fold
 
 S = TypeVar("S")
 NUL_ESCAPE = b"\\u0000"  # how JSON writes U+0000 (a raw NUL byte is malformed JSON)
-Handler = Callable[[asyncpg.Connection, Any, int], Awaitable[None]]
-# (conn, type, body as published, body opened, position)
-AnyHandler = Callable[[asyncpg.Connection, str, bytes, bytes, int], Awaitable[None]]
-# The database failing, not the event: the worker ends and its supervisor restarts it, as for any outage.
-UNAVAILABLE = (OSError, asyncpg.InterfaceError, asyncpg.PostgresConnectionError,
-               asyncpg.exceptions.OperatorInterventionError)
+Handler = Callable[[Fold, Any, int], Awaitable[None]]
+# (fold, type, body as published, body opened, position)
+AnyHandler = Callable[[Fold, str, bytes, bytes, int], Awaitable[None]]
 QUOTED = re.compile(r"""(['"]).*?\1""")
 
 
-async def update_row(conn: asyncpg.Connection, table: str, key: Mapping[str, object], position: int,
-                     **columns: object) -> None:
+async def update_row(conn: Fold, table: str, key: Mapping[str, object], position: int, **columns: object) -> None:
     """Set some columns of the one row with this key, and its position. Table and column names come from the
     calling read model, never from input."""
-    names = [*columns, "position"]
-    assignments = ", ".join(f"{name} = ${i}" for i, name in enumerate(names, start=1))
-    where = " AND ".join(f"{name} = ${i}" for i, name in enumerate(key, start=len(names) + 1))
-    await conn.execute(f"UPDATE {table} SET {assignments} WHERE {where}",
-                       *columns.values(), position, *key.values())
+    await conn.rows(table).update(key, **columns, position=position)
 
 
 class DataKeys(Protocol):
@@ -108,22 +104,27 @@ class ReadModel:
         self._every = handler
         return handler
 
-    async def apply(self, conn: asyncpg.Connection, event_type: str, body: bytes, position: int,
-                    keys: DataKeys) -> None:
+    def shows(self, event_type: str) -> bool:
+        """Whether an event of this type changes any row (the others only advance the position)."""
+        return self._every is not None or event_type in self._handlers
+
+    async def apply(self, conn: Fold, event_type: str, body: bytes, position: int, keys: DataKeys) -> None:
         """Event handlers get the opened, storable form; `every` handlers get the body as published (the audit
         trail hashes what the event store holds) and the opened one, and make what they store storable
         themselves. Old versions of an event are upcast first."""
         body = upcast(event_type, body)
         try:
             entry = self._handlers.get(event_type)
-            if entry is None and self._every is None:
+            if not self.shows(event_type):
                 return  # events this read model does not show only advance its position
-            opened = await keys.open(conn, body)
+            opened = await keys.open(conn.conn, body)
             if entry is not None:
                 decoder, handler = entry
                 await handler(conn, decoder.decode(storable_json(opened)), position)
             if self._every is not None:
                 await self._every(conn, event_type, body, opened, position)
+            if conn.exact:
+                await conn.flush()
         except UNAVAILABLE:
             raise
         except Exception as exc:

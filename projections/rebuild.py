@@ -5,14 +5,17 @@ The rebuilt tables live in a scratch schema and are filled by the very handlers 
 """
 
 import asyncio
+import functools
 from collections.abc import Callable, Sequence
 from typing import Any, Protocol
 
 import asyncpg
 import msgspec
+from eventsourcing.utils import resolve_topic
 
-from domain.contract import to_public
+from domain.contract import CONTRACT, to_public
 from projections.positions import CREDENTIALS_CHANNEL, clear_stall
+from projections.fold import Fold, Unflushable
 from projections.readmodel import DataKeys, ReadModel, Unappliable
 
 PAGE = 1_000
@@ -50,26 +53,54 @@ def publishing(portal: EventStore) -> tuple[Callable[[Any], Any], DataKeys]:
     return mapper.to_domain_event, AsStored()
 
 
+@functools.cache
+def public_name(topic: str) -> str | None:
+    """The contract's name of a stored event's type (None: it has none, which `to_public` then reports)."""
+    struct = CONTRACT.get(resolve_topic(topic))
+    return struct.__name__ if struct else None
+
+
 async def replay(pool: asyncpg.Pool, portal: EventStore, models: Sequence[ReadModel], schema: str,
                  start: int, stop: int, progress: Callable[[int], None] | None = None) -> int:
-    """Apply the events after `start` up to `stop` into the scratch tables; answers the last position applied."""
-    position = start
+    """Apply the events after `start` up to `stop` into the scratch tables; answers the last position applied.
+
+    Each page is one folded transaction, and the next page is read from the store while this one is applied."""
     published, keys = publishing(portal)
-    while position < stop:
-        notifications = await asyncio.to_thread(portal.recorder.select_notifications, position + 1, PAGE, stop)
-        if not notifications:
-            break
-        async with pool.acquire() as conn, conn.transaction():
-            await conn.execute(f"SET LOCAL search_path TO {schema}")
+
+    def read(after: int) -> Any:
+        return portal.recorder.select_notifications(after + 1, PAGE, stop) if after < stop else []
+
+    reading = asyncio.create_task(asyncio.to_thread(read, start))
+    try:
+        while notifications := await reading:
+            reading = asyncio.create_task(asyncio.to_thread(read, notifications[-1].id))
+            events = []
             for n in notifications:
+                name = public_name(n.topic)
+                if name is not None and not any(model.shows(name) for model in models):
+                    continue  # it would only advance the position, which the rebuild sets at its end
                 event = to_public(published(n))  # the very bytes the relay publishes
-                body = msgspec.json.encode(event)
-                for model in models:
-                    await model.apply(conn, type(event).__name__, body, n.id, keys)
-        position = notifications[-1].id
-        if progress:
-            progress(len(notifications))
+                events.append((type(event).__name__, msgspec.json.encode(event), n.id))
+            try:
+                await _apply_page(pool, models, schema, events, keys, exact=False)
+            except (Unappliable, Unflushable):  # rolled back; a handler's own SQL flushes the fold, so the one
+                await _apply_page(pool, models, schema, events, keys, exact=True)  # that fails is known only now
+            if progress:
+                progress(len(notifications))
+    finally:
+        await asyncio.gather(reading, return_exceptions=True)  # the page read ahead, when stopped by a failure
     return stop
+
+
+async def _apply_page(pool: asyncpg.Pool, models: Sequence[ReadModel], schema: str,
+                      events: list[tuple[str, bytes, int]], keys: DataKeys, exact: bool) -> None:
+    async with pool.acquire() as conn, conn.transaction():
+        await conn.execute(f"SET LOCAL search_path TO {schema}")
+        fold = Fold(conn, exact)
+        for event_type, body, position in events:
+            for model in models:
+                await model.apply(fold, event_type, body, position, keys)
+        await fold.finish()
 
 
 async def differences(conn: asyncpg.Connection, model: ReadModel, schema: str) -> list[str]:

@@ -19,8 +19,9 @@ from domain.contract.invoices import InvoiceIssued
 from domain.invoice import money
 from domain.contract.usage import ClientAliasChanged, ClientLinked, ClientUnlinked
 from domain.user_commands import PLATFORM_ACCOUNT
+from projections.fold import Fold
 from projections.erasure import erases_deleted_accounts
-from projections.readmodel import ReadModel
+from projections.readmodel import ReadModel, update_row
 
 SEARCH = ReadModel("search", tables=("search_entries", "search_domains"))
 erases_deleted_accounts(SEARCH, "search_entries", "search_domains")
@@ -40,18 +41,22 @@ class Entry(msgspec.Struct, kw_only=True):
     manager_id: UUID | None = None  # only a customer's own entry names it; the others take it from there
 
 
-async def put_entry(conn: asyncpg.Connection, entry: Entry, position: int) -> None:
+async def put_entry(conn: Fold, entry: Entry, position: int) -> None:
     """Insert or replace one entry; its reseller is the one its account's customer entry names."""
-    await conn.execute(
-        """INSERT INTO search_entries
-               (account_id, kind, id, title, detail, keys, email_domain, manager_id, position)
-           VALUES ($1, $2, $3, $4, $5, $6, $7,
-                   coalesce($8, (SELECT manager_id FROM search_entries
-                                 WHERE account_id = $1 AND kind = 'customer' AND id = $1::text)), $9)
-           ON CONFLICT (account_id, kind, id) DO UPDATE SET title = excluded.title, detail = excluded.detail,
-               keys = excluded.keys, email_domain = excluded.email_domain, position = excluded.position""",
-        entry.account_id, entry.kind, entry.id, entry.title, entry.detail, entry.keys, entry.email_domain,
-        entry.manager_id, position)
+    entries = conn.rows("search_entries")
+    manager_id = entry.manager_id
+    if manager_id is None:
+        customer = await entries.get(_entry_key(entry.account_id, "customer", str(entry.account_id)))
+        manager_id = customer["manager_id"] if customer else None  # type: ignore[assignment]
+    shown = {"title": entry.title, "detail": entry.detail, "keys": entry.keys, "email_domain": entry.email_domain,
+             "position": position}
+    key = _entry_key(entry.account_id, entry.kind, entry.id)
+    await entries.insert(key, manager_id=manager_id, **shown)
+    await entries.update(key, **shown)  # there already: its reseller stays
+
+
+def _entry_key(account_id: UUID, kind: str, id: str) -> dict[str, object]:
+    return {"account_id": account_id, "kind": kind, "id": id}
 
 
 class Opened(msgspec.Struct):
@@ -62,7 +67,7 @@ class Opened(msgspec.Struct):
 
 
 @SEARCH.on(AccountOpened, Opened)
-async def _opened(conn: asyncpg.Connection, e: Opened, position: int) -> None:
+async def _opened(conn: Fold, e: Opened, position: int) -> None:
     await put_entry(conn, Entry(account_id=e.account_id, kind="customer", id=str(e.account_id), title=e.name,
                                 detail=e.customer_number, keys=f"{e.account_id} {e.customer_number}",
                                 manager_id=e.reseller_id), position)
@@ -74,10 +79,9 @@ class Contact(msgspec.Struct):
 
 
 @SEARCH.on(AccountContactChanged, Contact)
-async def _renamed(conn: asyncpg.Connection, e: Contact, position: int) -> None:
-    await conn.execute("UPDATE search_entries SET title = $2, position = $3 "
-                       "WHERE account_id = $1 AND kind = 'customer' AND id = $1::text",
-                       e.account_id, e.name, position)
+async def _renamed(conn: Fold, e: Contact, position: int) -> None:
+    await update_row(conn, "search_entries", _entry_key(e.account_id, "customer", str(e.account_id)), position,
+                     title=e.name)
 
 
 class Registered(msgspec.Struct):
@@ -88,7 +92,7 @@ class Registered(msgspec.Struct):
 
 
 @SEARCH.on(UserRegistered, Registered)
-async def _registered(conn: asyncpg.Connection, e: Registered, position: int) -> None:
+async def _registered(conn: Fold, e: Registered, position: int) -> None:
     if e.account_id == PLATFORM_ACCOUNT:  # staff are not the help desk's customers
         return
     await put_entry(conn, Entry(account_id=e.account_id, kind="user", id=str(e.aggregate_id), title=e.name,
@@ -102,15 +106,14 @@ class Client(msgspec.Struct):
 
 
 @SEARCH.on(ClientLinked, Client)
-async def _linked(conn: asyncpg.Connection, e: Client, position: int) -> None:
+async def _linked(conn: Fold, e: Client, position: int) -> None:
     await put_entry(conn, Entry(account_id=e.account_id, kind="client", id=e.client_id, title=e.client_id),
                     position)
 
 
 @SEARCH.on(ClientUnlinked, Client)
-async def _unlinked(conn: asyncpg.Connection, e: Client, position: int) -> None:
-    await conn.execute("DELETE FROM search_entries WHERE account_id = $1 AND kind = 'client' AND id = $2",
-                       e.account_id, e.client_id)
+async def _unlinked(conn: Fold, e: Client, position: int) -> None:
+    await conn.rows("search_entries").delete(_entry_key(e.account_id, "client", e.client_id))
 
 
 class Alias(msgspec.Struct):
@@ -120,10 +123,9 @@ class Alias(msgspec.Struct):
 
 
 @SEARCH.on(ClientAliasChanged, Alias)
-async def _alias(conn: asyncpg.Connection, e: Alias, position: int) -> None:
-    await conn.execute("UPDATE search_entries SET detail = $3, position = $4 "
-                       "WHERE account_id = $1 AND kind = 'client' AND id = $2",
-                       e.account_id, e.client_id, e.alias or "", position)
+async def _alias(conn: Fold, e: Alias, position: int) -> None:
+    await update_row(conn, "search_entries", _entry_key(e.account_id, "client", e.client_id), position,
+                     detail=e.alias or "")
 
 
 class Invoiced(msgspec.Struct):
@@ -137,7 +139,7 @@ class Invoiced(msgspec.Struct):
 
 
 @SEARCH.on(InvoiceIssued, Invoiced)
-async def _invoiced(conn: asyncpg.Connection, e: Invoiced, position: int) -> None:
+async def _invoiced(conn: Fold, e: Invoiced, position: int) -> None:
     shown = "credit note" if e.kind == "credit_note" else "invoice"
     await put_entry(conn, Entry(account_id=e.account_id, kind="invoice", id=str(e.invoice_id), title=e.number,
                                 detail=f"{shown} of {e.issued_at:%Y-%m-%d}, {money(e.total_cents, e.currency)}",
@@ -149,7 +151,7 @@ class Domain(msgspec.Struct):
     domain: str
 
 
-async def _show_domains(conn: asyncpg.Connection, account_id: UUID, position: int) -> None:
+async def _show_domains(conn: Fold, account_id: UUID, position: int) -> None:
     await conn.execute(
         """UPDATE search_entries SET position = $2, domains = coalesce(
                (SELECT string_agg(domain, ' ' ORDER BY domain) FROM search_domains WHERE account_id = $1), '')
@@ -157,14 +159,14 @@ async def _show_domains(conn: asyncpg.Connection, account_id: UUID, position: in
 
 
 @SEARCH.on(DomainVerified, Domain)
-async def _verified(conn: asyncpg.Connection, e: Domain, position: int) -> None:
+async def _verified(conn: Fold, e: Domain, position: int) -> None:
     await conn.execute("INSERT INTO search_domains (account_id, domain, position) VALUES ($1, $2, $3) "
                        "ON CONFLICT DO NOTHING", e.account_id, e.domain, position)
     await _show_domains(conn, e.account_id, position)
 
 
 @SEARCH.on(DomainRemoved, Domain)
-async def _removed(conn: asyncpg.Connection, e: Domain, position: int) -> None:
+async def _removed(conn: Fold, e: Domain, position: int) -> None:
     await conn.execute("DELETE FROM search_domains WHERE account_id = $1 AND domain = $2", e.account_id, e.domain)
     await _show_domains(conn, e.account_id, position)
 

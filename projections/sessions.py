@@ -6,53 +6,52 @@ from uuid import UUID
 import asyncpg
 import msgspec
 
+from projections.fold import Fold
 from projections.paging import Sort, page
 from domain.contract.usage import SessionCommented, SessionEnded, SessionStarted
-from projections.readmodel import ReadModel
+from projections.readmodel import ReadModel, update_row
 
 SESSIONS = ReadModel("sessions", tables=("sessions",))
 
 
-class Started(msgspec.Struct):
+class SessionEvent(msgspec.Struct):
     account_id: UUID
     session_id: str
+
+
+def _key(e: SessionEvent) -> dict[str, object]:
+    return {"account_id": e.account_id, "session_id": e.session_id}
+
+
+class Started(SessionEvent):
     from_client_id: str
     to_client_id: str
     started_at: datetime
 
 
 @SESSIONS.on(SessionStarted, Started)
-async def _started(conn: asyncpg.Connection, e: Started, position: int) -> None:
-    await conn.execute(
-        """INSERT INTO sessions (account_id, session_id, from_client_id, to_client_id, started_at, position)
-           VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (account_id, session_id) DO NOTHING""",
-        e.account_id, e.session_id, e.from_client_id, e.to_client_id, e.started_at, position)
+async def _started(conn: Fold, e: Started, position: int) -> None:
+    await conn.rows("sessions").insert(_key(e), from_client_id=e.from_client_id, to_client_id=e.to_client_id,
+                                       started_at=e.started_at, position=position)
 
 
-class Ended(msgspec.Struct):
-    account_id: UUID
-    session_id: str
+class Ended(SessionEvent):
     ended_at: datetime
     reason: str
 
 
 @SESSIONS.on(SessionEnded, Ended)
-async def _ended(conn: asyncpg.Connection, e: Ended, position: int) -> None:
-    await conn.execute("""UPDATE sessions SET ended_at = $3, end_reason = $4, position = $5
-                          WHERE account_id = $1 AND session_id = $2""",
-                       e.account_id, e.session_id, e.ended_at, e.reason, position)
+async def _ended(conn: Fold, e: Ended, position: int) -> None:
+    await update_row(conn, "sessions", _key(e), position, ended_at=e.ended_at, end_reason=e.reason)
 
 
-class Commented(msgspec.Struct):
-    account_id: UUID
-    session_id: str
+class Commented(SessionEvent):
     comment: str
 
 
 @SESSIONS.on(SessionCommented, Commented)
-async def _commented(conn: asyncpg.Connection, e: Commented, position: int) -> None:
-    await conn.execute("UPDATE sessions SET comment = $3, position = $4 WHERE account_id = $1 AND session_id = $2",
-                       e.account_id, e.session_id, e.comment, position)
+async def _commented(conn: Fold, e: Commented, position: int) -> None:
+    await update_row(conn, "sessions", _key(e), position, comment=e.comment)
 
 
 # -- queries ---------------------------------------------------------------------------------------------

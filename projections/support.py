@@ -11,6 +11,7 @@ import msgspec
 from domain.contract.support import (SupportCustomerWrote, SupportRequestOpened, SupportStaffAnswered,
                                      SupportStatusChanged)
 from domain.support_request import CUSTOMER, OPEN, STAFF
+from projections.fold import Fold
 from projections.erasure import erases_deleted_accounts
 from projections.paging import Sort, page
 from projections.readmodel import ReadModel
@@ -32,7 +33,7 @@ class Opened(msgspec.Struct):
 
 
 @SUPPORT.on(SupportRequestOpened, Opened)
-async def _opened(conn: asyncpg.Connection, e: Opened, position: int) -> None:
+async def _opened(conn: Fold, e: Opened, position: int) -> None:
     await conn.execute(
         """INSERT INTO support_requests (account_id, request_id, number, category, subject, status, client_id,
                                          session_id, opened_at, updated_at, position)
@@ -51,13 +52,13 @@ class Wrote(msgspec.Struct):
 
 
 @SUPPORT.on(SupportCustomerWrote, Wrote)
-async def _customer_wrote(conn: asyncpg.Connection, e: Wrote, position: int) -> None:
+async def _customer_wrote(conn: Fold, e: Wrote, position: int) -> None:
     await _message(conn, e.account_id, e.request_id, CUSTOMER, e.body, e.written_at, position)
     await _status(conn, e.account_id, e.request_id, e.status, e.written_at, position, messages=1)
 
 
 @SUPPORT.on(SupportStaffAnswered, Wrote)
-async def _staff_answered(conn: asyncpg.Connection, e: Wrote, position: int) -> None:
+async def _staff_answered(conn: Fold, e: Wrote, position: int) -> None:
     await _message(conn, e.account_id, e.request_id, STAFF, e.body, e.written_at, position)
     await _status(conn, e.account_id, e.request_id, e.status, e.written_at, position, messages=1)
 
@@ -70,11 +71,11 @@ class StatusChanged(msgspec.Struct):
 
 
 @SUPPORT.on(SupportStatusChanged, StatusChanged)
-async def _status_changed(conn: asyncpg.Connection, e: StatusChanged, position: int) -> None:
+async def _status_changed(conn: Fold, e: StatusChanged, position: int) -> None:
     await _status(conn, e.account_id, e.request_id, e.status, e.occurred_at, position)
 
 
-async def _message(conn: asyncpg.Connection, account_id: UUID, request_id: str, author: str, body: str,
+async def _message(conn: Fold, account_id: UUID, request_id: str, author: str, body: str,
                    at: datetime, position: int) -> None:
     await conn.execute(
         """INSERT INTO support_messages (account_id, request_id, author, body, written_at, position)
@@ -82,7 +83,7 @@ async def _message(conn: asyncpg.Connection, account_id: UUID, request_id: str, 
         account_id, request_id, author, body, at, position)
 
 
-async def _status(conn: asyncpg.Connection, account_id: UUID, request_id: str, status: str, at: datetime,
+async def _status(conn: Fold, account_id: UUID, request_id: str, status: str, at: datetime,
                   position: int, messages: int = 0) -> None:
     await conn.execute(
         """UPDATE support_requests SET status = $3, updated_at = $4, messages = messages + $5, position = $6

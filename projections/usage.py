@@ -14,8 +14,9 @@ import asyncpg
 import msgspec
 
 from domain.contract.usage import ClientLinked, ClientUnlinked, SessionEnded, SessionStarted
+from projections.fold import Fold
 from projections.erasure import erases_deleted_accounts
-from projections.readmodel import ReadModel
+from projections.readmodel import ReadModel, update_row
 from projections.sessions import Started  # the same fields of SessionStarted as the Sessions tab reads
 
 USAGE = ReadModel("usage", tables=("usage_sessions", "usage_seats"))
@@ -38,11 +39,10 @@ erases_deleted_accounts(USAGE, "usage_sessions", "usage_seats")
 
 
 @USAGE.on(SessionStarted, Started)
-async def _started(conn: asyncpg.Connection, e: Started, position: int) -> None:
-    await conn.execute(
-        """INSERT INTO usage_sessions (account_id, session_id, from_client_id, to_client_id, started_at, position)
-           VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT DO NOTHING""",
-        e.account_id, e.session_id, e.from_client_id, e.to_client_id, e.started_at, position)
+async def _started(conn: Fold, e: Started, position: int) -> None:
+    await conn.rows("usage_sessions").insert(
+        {"account_id": e.account_id, "session_id": e.session_id}, from_client_id=e.from_client_id,
+        to_client_id=e.to_client_id, started_at=e.started_at, position=position)
 
 
 class Ended(msgspec.Struct):
@@ -52,9 +52,9 @@ class Ended(msgspec.Struct):
 
 
 @USAGE.on(SessionEnded, Ended)
-async def _ended(conn: asyncpg.Connection, e: Ended, position: int) -> None:
-    await conn.execute("UPDATE usage_sessions SET ended_at = $3, position = $4 WHERE account_id = $1 "
-                       "AND session_id = $2", e.account_id, e.session_id, e.ended_at, position)
+async def _ended(conn: Fold, e: Ended, position: int) -> None:
+    await update_row(conn, "usage_sessions", {"account_id": e.account_id, "session_id": e.session_id}, position,
+                     ended_at=e.ended_at)
 
 
 class Seat(msgspec.Struct):
@@ -64,23 +64,25 @@ class Seat(msgspec.Struct):
 
 
 @USAGE.on(ClientLinked, Seat)
-async def _linked(conn: asyncpg.Connection, e: Seat, position: int) -> None:
-    await conn.execute(
-        """INSERT INTO usage_seats (account_id, client_id, linked_position, linked_at, position)
-           VALUES ($1, $2, $3, $4, $3) ON CONFLICT DO NOTHING""",
-        e.account_id, e.client_id, position, e.occurred_at)
+async def _linked(conn: Fold, e: Seat, position: int) -> None:
+    await conn.rows("usage_seats").insert({"account_id": e.account_id, "client_id": e.client_id,
+                                           "linked_position": position}, linked_at=e.occurred_at, position=position)
+    conn.memo[("usage_seat", e.account_id, e.client_id)] = position
 
 
 @USAGE.on(ClientUnlinked, Seat)
-async def _unlinked(conn: asyncpg.Connection, e: Seat, position: int) -> None:
+async def _unlinked(conn: Fold, e: Seat, position: int) -> None:
     # Removed, or moved to another account: this account's seat ends either way. The seat is the one linked
     # last before this event, so a redelivery sets the same end again, never a later seat's.
-    await conn.execute(
-        """UPDATE usage_seats SET unlinked_at = $3, position = $4
-           WHERE account_id = $1 AND client_id = $2 AND linked_position = (
-               SELECT max(linked_position) FROM usage_seats
-               WHERE account_id = $1 AND client_id = $2 AND linked_position < $4)""",
-        e.account_id, e.client_id, e.occurred_at, position)
+    linked = conn.memo.get(("usage_seat", e.account_id, e.client_id))
+    if linked is None:  # no seat of this client folded in this batch: the tables have the last one
+        linked = await conn.conn.fetchval(
+            """SELECT max(linked_position) FROM usage_seats
+               WHERE account_id = $1 AND client_id = $2 AND linked_position < $3""",
+            e.account_id, e.client_id, position)
+    if linked is not None:
+        await update_row(conn, "usage_seats", {"account_id": e.account_id, "client_id": e.client_id,
+                                               "linked_position": linked}, position, unlinked_at=e.occurred_at)
 
 
 # -- queries ---------------------------------------------------------------------------------------------

@@ -7,6 +7,7 @@ import asyncpg
 import msgspec
 
 from domain.contract.accounts import UserDisabledChanged, UserRegistered, UserTwoFactorDisabled, UserTwoFactorEnabled
+from projections.fold import Fold
 from projections.erasure import erases_deleted_accounts
 from projections.readmodel import ReadModel, update_row
 
@@ -14,9 +15,16 @@ USERS = ReadModel("users", tables=("users",))
 erases_deleted_accounts(USERS, "users")
 
 
-class Registered(msgspec.Struct):
+class UserEvent(msgspec.Struct):
     account_id: UUID
     aggregate_id: UUID
+
+
+def _key(e: UserEvent) -> dict[str, object]:
+    return {"account_id": e.account_id, "user_id": e.aggregate_id}
+
+
+class Registered(UserEvent):
     email: str
     name: str
     account_role: str | None
@@ -25,38 +33,27 @@ class Registered(msgspec.Struct):
 
 
 @USERS.on(UserRegistered, Registered)
-async def _registered(conn: asyncpg.Connection, e: Registered, position: int) -> None:
-    await conn.execute(
-        """INSERT INTO users (account_id, user_id, email, name, account_role, platform_role, created_at, position)
-           VALUES ($1, $2, $3, $4, $5, $6, $7, $8) ON CONFLICT DO NOTHING""",
-        e.account_id, e.aggregate_id, e.email, e.name, e.account_role, e.platform_role, e.occurred_at, position)
-
-
-class UserEvent(msgspec.Struct):
-    account_id: UUID
-    aggregate_id: UUID
+async def _registered(conn: Fold, e: Registered, position: int) -> None:
+    await conn.rows("users").insert(_key(e), email=e.email, name=e.name, account_role=e.account_role,
+                                    platform_role=e.platform_role, created_at=e.occurred_at, position=position)
 
 
 class DisabledChanged(UserEvent):
     disabled: bool
 
 
-def _key(e: UserEvent) -> dict[str, object]:
-    return {"account_id": e.account_id, "user_id": e.aggregate_id}
-
-
 @USERS.on(UserDisabledChanged, DisabledChanged)
-async def _disabled(conn: asyncpg.Connection, e: DisabledChanged, position: int) -> None:
+async def _disabled(conn: Fold, e: DisabledChanged, position: int) -> None:
     await update_row(conn, "users", _key(e), position, disabled=e.disabled)
 
 
 @USERS.on(UserTwoFactorEnabled, UserEvent)
-async def _two_factor_on(conn: asyncpg.Connection, e: UserEvent, position: int) -> None:
+async def _two_factor_on(conn: Fold, e: UserEvent, position: int) -> None:
     await update_row(conn, "users", _key(e), position, two_factor=True)
 
 
 @USERS.on(UserTwoFactorDisabled, UserEvent)
-async def _two_factor_off(conn: asyncpg.Connection, e: UserEvent, position: int) -> None:
+async def _two_factor_off(conn: Fold, e: UserEvent, position: int) -> None:
     await update_row(conn, "users", _key(e), position, two_factor=False)
 
 

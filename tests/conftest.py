@@ -12,7 +12,9 @@ from pathlib import Path
 import asyncpg
 import httpx
 import msgspec
+import nats
 import pytest
+from nats.js import JetStreamContext
 
 from domain.application import Portal
 from gateway.sealing import new_key
@@ -66,6 +68,13 @@ def portal(settings: Settings) -> Iterator[Portal]:
 def keys() -> StreamKeys:
     """What projectors open sealed personal fields with (the session's master key)."""
     return StreamKeys.from_env()
+
+
+@pytest.fixture
+async def js(settings: Settings) -> AsyncIterator[JetStreamContext]:
+    nc = await nats.connect(settings.nats_url)
+    yield nc.jetstream()
+    await nc.close()
 
 
 @pytest.fixture(scope="session")

@@ -1,7 +1,8 @@
 """The projector runner: one durable pull consumer per read model, exactly-once into PostgreSQL.
 
-Each fetched batch and the read model's tracking position commit in one transaction; an event at or below
-the position is skipped; messages are acknowledged only after the commit. The relay publishes every
+A batch is whatever the consumer holds when a message arrives (up to BATCH; never waiting for more), folded
+in memory and written with a few multi-row statements (projections.fold). Each batch and the read model's
+tracking position commit in one transaction; an event at or below the position is skipped; messages are acknowledged only after the commit. The relay publishes every
 notification in order, so JetStream sequences have no holes: when a batch starts past the next expected
 sequence (a redelivery overtaken by newer messages, or a replica holding the earlier ones), the missing
 messages are read straight from the stream, so nothing is ever skipped and replicas never double-apply.
@@ -24,13 +25,16 @@ from nats.js.api import AckPolicy, ConsumerConfig, DeliverPolicy
 from nats.js.errors import NotFoundError
 
 from domain.contract import STREAM, SUBJECT_PREFIX
-from projections.positions import READ_MODELS, announce, clear_stall, record_stall
+from projections.positions import READ_MODELS, advance, record_stall
+from projections.fold import Fold, Unflushable
 from projections.readmodel import DataKeys, ReadModel, Unappliable
 from workers.config import Settings
 from workers.shredding import StreamKeys
 from workers.stream import connect, ensure_stream, pause
 
 BATCH = 256
+WAIT = 0.5  # seconds a fetch waits for a message before the loop checks for a stop
+TAKE = 0.02  # seconds to take the messages already there (they come at once, unless a replica took them)
 ACK_WAIT = 10.0  # seconds before an unacknowledged message is redelivered
 FIRST_RETRY, LAST_RETRY = 1.0, 60.0  # seconds before a stalled read model tries its event again
 
@@ -50,6 +54,19 @@ def envelope(seq: int, subject: str, headers: dict[str, str] | None, body: bytes
     headers = headers or {}
     return Envelope(seq=seq, position=int(headers["Portal-Position"]), event_type=headers["Portal-Event-Type"],
                     account_id=subject.split(".")[2], body=body)
+
+
+async def available(sub: JetStreamContext.PullSubscription) -> list[Msg]:
+    """The next message, and up to a batch of those the consumer already holds behind it, never waiting for
+    more: a fetch of a whole batch would hold the first message until the batch fills or the wait ends."""
+    msgs = await sub.fetch(1, timeout=WAIT)
+    behind = min(msgs[0].metadata.num_pending or 0, BATCH - 1)
+    if behind:
+        try:
+            msgs += await sub.fetch(behind, timeout=TAKE)
+        except TimeoutError:
+            pass
+    return msgs
 
 
 class Projector:
@@ -72,41 +89,47 @@ class Projector:
     async def apply_batch(self, msgs: list[Msg]) -> Unappliable | None:
         """Apply a batch and record the position, in one transaction (acknowledging is the caller's part).
 
-        When an event cannot be applied, what precedes it commits with the stall instead; answers the stall.
+        The batch is folded and written at its end. Should that fail, it is applied again writing after every
+        event, which names the event that cannot be applied: what precedes it commits with the stall instead;
+        answers the stall.
         """
         batch = sorted((envelope(m.metadata.sequence.stream, m.subject, m.headers, m.data) for m in msgs),
                        key=lambda e: e.seq)
         try:
-            await self._commit(batch, None)
+            await self._commit(batch, None, exact=False)
+            return None
+        except (Unappliable, Unflushable):
+            pass  # rolled back; a handler's own SQL flushes the fold, so the failing event is not known yet
+        try:
+            await self._commit(batch, None, exact=True)
             return None
         except Unappliable as poison:
-            await self._commit(batch, poison)
+            await self._commit(batch, poison, exact=True)
             return poison
 
-    async def _commit(self, batch: list[Envelope], poison: Unappliable | None) -> None:
+    async def _commit(self, batch: list[Envelope], poison: Unappliable | None, exact: bool) -> None:
         """Apply the batch (only what precedes `poison`, and record it, when given) in one transaction."""
         async with self.pool.acquire() as conn, conn.transaction():
             row = await conn.fetchrow(
                 "SELECT position, stream_seq FROM projection_positions WHERE projection = $1 FOR UPDATE",
                 self.model.name)
             position, seq, applied = row["position"], row["stream_seq"], 0
+            fold = Fold(conn, exact)
             for e in await self._in_order(batch, position, seq):
                 if poison is not None and e.position >= poison.position:
                     break
                 try:
-                    await self.model.apply(conn, e.event_type, e.body, e.position, self.keys)
+                    await self.model.apply(fold, e.event_type, e.body, e.position, self.keys)
                 except Unappliable as failed:
                     failed.account_id = e.account_id
                     raise
                 position, seq, applied = e.position, e.seq, applied + 1
-            await conn.execute(
-                """UPDATE projection_positions SET position = $2, stream_seq = $3, updated_at = now()
-                   WHERE projection = $1""", self.model.name, position, seq)
+            await fold.finish()
+            stalled_at = await advance(conn, self.model.name, position, seq)
             if poison is not None:
                 await record_stall(conn, poison)
-            elif (stalled_at := await clear_stall(conn, self.model.name, position)) is not None:
+            elif stalled_at is not None:
                 log.warning("read model resumed", extra={"projection": self.model.name, "position": stalled_at})
-            await announce(conn, self.model.name)
         self.applied += applied
 
     async def _in_order(self, batch: list[Envelope], position: int, seq: int) -> list[Envelope]:
@@ -140,7 +163,7 @@ class Projector:
         try:
             while not stop.is_set():
                 try:
-                    msgs = await sub.fetch(BATCH, timeout=0.5)
+                    msgs = await available(sub)
                 except TimeoutError:
                     continue
                 poison = await self.apply_batch(msgs)

@@ -13,6 +13,7 @@ import pytest
 
 from domain.application import Portal
 from domain.history import account_log
+from projections.fold import Fold
 from projections.audit import AUDIT, verify_chain
 from projections.positions import position
 from projections.rebuild import rebuild, verify
@@ -108,7 +109,7 @@ async def test_a_message_published_with_a_key_before_v2_is_recorded_with_its_fin
         transaction = conn.transaction()
         await transaction.start()
         try:
-            await AUDIT.apply(conn, "LicenseIssued", json.dumps(v1).encode(), 10**12, keys)
+            await AUDIT.apply(Fold(conn, exact=True), "LicenseIssued", json.dumps(v1).encode(), 10**12, keys)
             stored = await conn.fetchval("SELECT body::text FROM audit_trail WHERE account_id = $1", account_id)
         finally:
             await transaction.rollback()

@@ -4,7 +4,6 @@ import asyncio
 import random
 
 import asyncpg
-import nats
 import pytest
 
 from domain.application import Portal
@@ -16,12 +15,6 @@ from workers.config import Settings
 from workers.projector import Projector
 
 
-@pytest.fixture
-async def js(settings: Settings):  # type: ignore[no-untyped-def]
-    nc = await nats.connect(settings.nats_url)
-    yield nc.jetstream()
-    await nc.close()
-
 
 async def projected_up_to(pool: asyncpg.Pool, head: int) -> None:
     async def caught_up() -> bool:
@@ -30,7 +23,7 @@ async def projected_up_to(pool: asyncpg.Pool, head: int) -> None:
     await eventually(caught_up, timeout=90, what=f"license_tab to reach position {head}")
 
 
-async def pending_batch(projector: Projector, roles: Roles, portal: Portal, accounts: int, changes: int):  # type: ignore[no-untyped-def]
+async def pending_batch(projector: Projector, roles: Roles, portal: Portal, accounts: int, changes: int):
     """Relay some fresh commands and fetch them as one batch, without applying it."""
     roles.start("relay")
     await asyncio.to_thread(run_commands, portal, accounts, changes)
@@ -42,7 +35,7 @@ async def pending_batch(projector: Projector, roles: Roles, portal: Portal, acco
 
 
 async def test_a_batch_delivered_twice_is_applied_once(settings: Settings, portal: Portal, pool: asyncpg.Pool,
-                                                       roles: Roles, js, keys) -> None:  # type: ignore[no-untyped-def]
+                                                       roles: Roles, js, keys) -> None:
     projector = Projector(LICENSE_TAB, js, pool, keys)
     msgs = await pending_batch(projector, roles, portal, 3, 6)
     await projector.apply_batch(msgs)
@@ -53,7 +46,7 @@ async def test_a_batch_delivered_twice_is_applied_once(settings: Settings, porta
 
 
 async def test_messages_overtaken_by_later_ones_are_read_from_the_stream(
-        settings: Settings, portal: Portal, pool: asyncpg.Pool, roles: Roles, js, keys) -> None:  # type: ignore[no-untyped-def]
+        settings: Settings, portal: Portal, pool: asyncpg.Pool, roles: Roles, js, keys) -> None:
     projector = Projector(LICENSE_TAB, js, pool, keys)
     msgs = await pending_batch(projector, roles, portal, 4, 8)
     await projector.apply_batch(msgs[len(msgs) // 2:])  # the first half is "still in flight elsewhere"

@@ -3,7 +3,6 @@
 import asyncio
 import random
 
-import nats
 import pytest
 
 from domain.application import Portal
@@ -11,14 +10,8 @@ from tests.support import Roles, eventually, run_commands, stream_positions
 from workers.config import Settings
 
 
-@pytest.fixture
-async def js(settings: Settings):  # type: ignore[no-untyped-def]
-    nc = await nats.connect(settings.nats_url)
-    yield nc.jetstream()
-    await nc.close()
 
-
-async def relayed_up_to(js, portal: Portal) -> None:  # type: ignore[no-untyped-def]
+async def relayed_up_to(js, portal: Portal) -> None:
     head = portal.current_position()
 
     async def caught_up() -> bool:
@@ -34,7 +27,7 @@ def assert_each_event_once_in_order(positions: list[int], portal: Portal) -> Non
 
 
 async def test_every_event_reaches_nats_once_and_in_order(settings: Settings, portal: Portal, roles: Roles,
-                                                          js) -> None:  # type: ignore[no-untyped-def]
+                                                          js) -> None:
     roles.start("relay")
     await asyncio.to_thread(run_commands, portal, 20, 40)
     await relayed_up_to(js, portal)
@@ -42,7 +35,7 @@ async def test_every_event_reaches_nats_once_and_in_order(settings: Settings, po
 
 
 async def test_a_standby_relay_publishes_nothing_until_the_leader_dies(
-        settings: Settings, portal: Portal, roles: Roles, js) -> None:  # type: ignore[no-untyped-def]
+        settings: Settings, portal: Portal, roles: Roles, js) -> None:
     leader = roles.start("relay")
     await asyncio.to_thread(run_commands, portal, 5, 5)
     await relayed_up_to(js, portal)
@@ -55,7 +48,7 @@ async def test_a_standby_relay_publishes_nothing_until_the_leader_dies(
 
 @pytest.mark.fault
 async def test_a_relay_killed_mid_stream_resumes_without_loss_or_duplicates(
-        settings: Settings, portal: Portal, roles: Roles, js) -> None:  # type: ignore[no-untyped-def]
+        settings: Settings, portal: Portal, roles: Roles, js) -> None:
     relay = roles.start("relay")
     commands = asyncio.create_task(asyncio.to_thread(run_commands, portal, 60, 600))
     for _ in range(4):  # SIGKILL at random moments while commands keep arriving
@@ -74,7 +67,7 @@ async def test_a_relay_killed_mid_stream_resumes_without_loss_or_duplicates(
 
 
 async def test_a_relay_that_expects_another_tail_is_refused_and_re_syncs(
-        settings: Settings, portal: Portal, roles: Roles, js) -> None:  # type: ignore[no-untyped-def]
+        settings: Settings, portal: Portal, roles: Roles, js) -> None:
     import asyncpg
 
     from workers.relay import Relay

@@ -10,7 +10,6 @@ from uuid import UUID, uuid4
 
 import asyncpg
 import msgspec
-import nats
 import pytest
 from nats.js import JetStreamContext
 
@@ -42,12 +41,6 @@ class Faulty:
         if e.name == self.poison and not self.fixed:
             raise ValueError(f"cannot show the contact '{e.name}'")
 
-
-@pytest.fixture
-async def js(settings: Settings) -> AsyncIterator[JetStreamContext]:
-    nc = await nats.connect(settings.nats_url)
-    yield nc.jetstream()
-    await nc.close()
 
 
 @pytest.fixture

@@ -14,6 +14,7 @@ import msgspec
 import pytest
 
 from domain.contract import PortalEvent
+from projections.fold import Fold
 from projections.readmodel import ReadModel
 from workers.shredding import StreamKeys
 
@@ -50,8 +51,11 @@ class Feed:
         return self.delivered[-1]
 
     async def deliver(self, event_type: str, body: bytes, position: int) -> None:
+        """Apply one event as a batch of its own, written at once (the queries that follow read the tables)."""
+        fold = Fold(self.conn, exact=True)
         for model in self.models:
-            await model.apply(self.conn, event_type, body, position, self.keys)
+            await model.apply(fold, event_type, body, position, self.keys)
+        await fold.finish()
 
     async def again(self) -> None:
         """Deliver the last event once more, at its own position (a redelivery)."""

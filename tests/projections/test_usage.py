@@ -18,6 +18,7 @@ from domain import store
 from domain.application import Portal
 from domain.contract import to_public
 from projections.rebuild import create_scratch, replay
+from projections.fold import Fold
 from projections.usage import PEAKS, USAGE, UsageItem, periods, this_month, usage
 from workers.shredding import StreamKeys
 
@@ -141,8 +142,10 @@ def account_id(app: Portal) -> UUID:
 
 async def fed(conn: asyncpg.Connection, app: Portal) -> None:
     keys = StreamKeys.from_env()  # the bodies fed here are plain: no key is ever looked up
+    fold = Fold(conn)  # one batch, folded
     for event_type, body, position in public_events(app):
-        await USAGE.apply(conn, event_type, body, position, keys)
+        await USAGE.apply(fold, event_type, body, position, keys)
+    await fold.finish()
 
 
 RANGE = (date(2026, 10, 18), date(2027, 1, 31))
