@@ -132,11 +132,14 @@ def _dates(first: date, end: date) -> list[date]:
 PERIODS = "unnest($2::timestamptz[], $3::timestamptz[]) WITH ORDINALITY AS p(a, b, i)"
 
 PEAKS = f"""
-WITH base AS (
-    SELECT p.i, p.a, count(s.session_id) AS active
-    FROM {PERIODS} LEFT JOIN usage_sessions s ON s.account_id = $1 AND s.started_at <= p.a
-         AND (s.ended_at IS NULL OR s.ended_at > p.a) AND p.a < p.b
-    GROUP BY p.i, p.a),
+WITH base AS (  -- the sessions open at the period's start: found by their end (after it, or none yet), so the
+    -- cost is the period's sessions and the open ones, never the account's whole history before the period
+    SELECT p.i, p.a, CASE WHEN p.a < p.b THEN
+        (SELECT count(*) FROM usage_sessions s WHERE s.account_id = $1 AND s.ended_at > p.a AND s.started_at <= p.a)
+        + (SELECT count(*) FROM usage_sessions s WHERE s.account_id = $1 AND s.ended_at IS NULL
+                                                   AND s.started_at <= p.a)
+        ELSE 0 END AS active
+    FROM {PERIODS}),
 changes AS (  -- inside the period, each instant where sessions start or end, with the net change
     SELECT p.i, c.t, sum(c.delta) AS delta
     FROM {PERIODS} JOIN LATERAL (
