@@ -66,6 +66,8 @@ def arguments() -> argparse.Namespace:
                    help="help-desk members searching at once (default 4)")
     p.add_argument("--list-concurrency", type=int, default=4,
                    help="people paging through clients and sessions at once (default 4)")
+    p.add_argument("--projectors", type=int, default=1,
+                   help="projector processes sharing the read models (`portal projector --only`), default 1")
     p.add_argument("--only", nargs="+", choices=phases.NAMES, help="measure only these figures")
     p.add_argument("--profile", action="store_true", help="sample the busiest processes with py-spy")
     p.add_argument("--data-dir", help="keep the servers' data here (default: a temporary folder, removed)")
@@ -157,7 +159,7 @@ def main() -> None:
     args = arguments()
     folder = Path(args.data_dir) if args.data_dir else Path(tempfile.mkdtemp(prefix="portal-bench-"))
     folder.mkdir(parents=True, exist_ok=True)
-    stack = Stack(folder)
+    stack = Stack(folder, args.projectors)
     step(f"starting PostgreSQL, NATS, relay, projector and gateway (data in {folder})")
     stack.start()
     try:

@@ -19,6 +19,7 @@ import msgspec
 from bench.load import cpu_seconds
 from bench.profile import Profiler
 from domain.application import Portal
+from projections.positions import READ_MODELS
 from workers.dev import wait_until_ready
 from workers.shredding import new_master_key
 from workers.embedded import EmbeddedNats, EmbeddedPostgres, free_port, stop_process
@@ -27,8 +28,9 @@ ROOT = Path(__file__).resolve().parent.parent
 
 
 class Stack:
-    def __init__(self, folder: Path) -> None:
+    def __init__(self, folder: Path, projectors: int = 1) -> None:
         self.folder = folder
+        self.projectors = projectors  # processes the read models are shared among, as `portal projector --only`
         self.postgres = EmbeddedPostgres(folder, free_port())
         self.nats = EmbeddedNats(folder, free_port())
         self.port = free_port()
@@ -44,16 +46,21 @@ class Stack:
                     "PORTAL_LOG_LEVEL": "WARNING", "PORTAL_MIN_POSITION_WAIT_SECONDS": "10"}
         subprocess.run([sys.executable, "-m", "workers.cli", "migrate"], env=self.env, cwd=ROOT, check=True,
                        capture_output=True)
-        for role in ("relay", "projector", "gateway"):
-            self.spawn(role)
+        self.spawn("relay")
+        for n in range(self.projectors):
+            only = ("--only", *[m.name for m in READ_MODELS[n::self.projectors]]) if self.projectors > 1 else ()
+            self.spawn("projector", *only, part="projector" if n == 0 else f"projector-{n + 1}")
+        self.spawn("gateway")
         wait_until_ready(self.base, self.roles["gateway"])
 
-    def spawn(self, role: str, *args: str) -> subprocess.Popen[bytes]:
+    def spawn(self, role: str, *args: str, part: str | None = None) -> subprocess.Popen[bytes]:
+        """Start `portal <role>` as the stack's `part` (the role's name unless given)."""
+        part = part or role
         extra = ("--port", str(self.port)) if role == "gateway" else args
-        log = (self.folder / f"{role}.log").open("ab")
-        self.roles[role] = subprocess.Popen([sys.executable, "-m", "workers.cli", role, *extra], env=self.env,
+        log = (self.folder / f"{part}.log").open("ab")
+        self.roles[part] = subprocess.Popen([sys.executable, "-m", "workers.cli", role, *extra], env=self.env,
                                             cwd=ROOT, stdout=log, stderr=subprocess.STDOUT)
-        return self.roles[role]
+        return self.roles[part]
 
     def stop(self) -> None:
         for process in self.roles.values():
@@ -83,9 +90,8 @@ class Stack:
 
     def watch(self) -> dict[str, int]:
         """The root process of each part of the stack, for CPU accounting."""
-        return {"gateway": self.roles["gateway"].pid, "relay": self.roles["relay"].pid,
-                "projector": self.roles["projector"].pid, "postgres": self.postgres.process.pid,  # type: ignore
-                "nats": self.nats.process.pid}  # type: ignore[union-attr]
+        return {**{part: process.pid for part, process in self.roles.items()},
+                "postgres": self.postgres.process.pid, "nats": self.nats.process.pid}  # type: ignore[union-attr]
 
 
 class CpuMeter:
