@@ -105,9 +105,10 @@ async def freshness(bench: Bench) -> list[Row]:
 async def queries(bench: Bench) -> list[Row]:
     views = {"dashboard counters": "/v1/license", "clients page": "/v1/clients?limit=50",
              "sessions page": "/v1/sessions?limit=50"}
-    targets = {view: [{"kind": view, "method": "GET", "path": path, "key": f"{path_slug(path)}-{a['account_id']}",
-                       "headers": {"Authorization": f"Bearer {a['token']}"}} for a in bench.browsing]
-               for view, path in views.items()}
+    targets: dict[str, list[dict[str, Any]]] = {
+        view: [{"kind": view, "method": "GET", "path": path, "key": f"{path_slug(path)}-{a['account_id']}",
+                "headers": {"Authorization": f"Bearer {a['token']}"}} for a in bench.browsing]
+        for view, path in views.items()}
     for found in targets.values():
         await capture_pages(bench, found)
     connections, watch = bench.args.concurrency, bench.stack.watch()
@@ -232,7 +233,7 @@ async def csv_export(bench: Bench) -> list[Row]:
 
 async def heartbeats(bench: Bench) -> list[Row]:
     clients = [(a, c) for a in bench.browsing for c in a["client_ids"]][:bench.args.heartbeat_clients]
-    beats = [{"kind": "heartbeat", "method": "POST", "path": "/v1/device/heartbeat",
+    beats: list[dict[str, Any]] = [{"kind": "heartbeat", "method": "POST", "path": "/v1/device/heartbeat",
               "headers": {"X-License-Key": a["license_key"]}, "json": {"client_id": c, "version": "9.0.1"}}
              for a, c in clients]
     async with httpx.AsyncClient(base_url=bench.stack.base, timeout=60) as http:

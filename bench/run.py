@@ -116,7 +116,8 @@ async def prepare(args: argparse.Namespace, stack: Stack) -> Bench:
     done = time.monotonic()
     reports = (browsing, exporting, commanding)
     bench.preparation = {"events": events, "seed_events": sum(r.get("events", 0) for r in reports),
-                         "seed_seconds": round(seeded - began, 1), "projected_after_seed_seconds": round(done - seeded, 1),
+                         "seed_seconds": round(seeded - began, 1),
+                         "projected_after_seed_seconds": round(done - seeded, 1),
                          "seed_and_project_seconds": round(done - began, 1),
                          "sessions": sum(r.get("sessions", 0) for r in reports),
                          "clients": sum(len(a["client_ids"]) for r in reports for a in r["accounts"])}

@@ -16,7 +16,7 @@ import time
 import urllib.error
 import urllib.request
 from pathlib import Path
-from typing import IO
+from typing import IO, Any
 from uuid import UUID
 
 from domain.actor import Actor, acting
@@ -74,7 +74,7 @@ def spawn(role: str, env: dict[str, str], port: int, console: Console) -> subpro
     return child
 
 
-def wait_until_ready(base: str, process: subprocess.Popen[str], timeout: float = 60) -> None:
+def wait_until_ready(base: str, process: subprocess.Popen[Any], timeout: float = 60) -> None:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if process.poll() is not None:
