@@ -11,13 +11,9 @@ from typing import Any
 
 import httpx
 
-from bench.stack import ROOT, Bench, run_load
+from bench.stack import ROOT, Bench, run_load, seconds
 from workers.dev import wait_until_ready
 from workers.embedded import free_port, stop_process
-
-
-def seconds(bench: Bench, base: float) -> float:
-    return base * bench.args.seconds
 
 
 async def capture_pages(bench: Bench, targets: list[dict[str, Any]]) -> None:
@@ -61,5 +57,3 @@ async def against_bare(bench: Bench, found: list[dict[str, Any]], concurrency: i
         base = await asyncio.to_thread(run_load, {**plan, "base": bare, "requests": bare_requests}, bench.stack,
                                        bench.args.load_processes)
     return mine, base
-
-

@@ -14,9 +14,9 @@ import psutil
 from eventsourcing.persistence import StoredEvent
 
 from bench import baselines, scale, wrk
-from bench.pages import bare_server, capture_pages, path_slug, seconds
+from bench.pages import bare_server, capture_pages, path_slug
 from bench.report import Row, latency, ok, rate, throughput_row
-from bench.stack import Bench, CpuMeter, run_load
+from bench.stack import Bench, CpuMeter, run_load, seconds
 from projections import sessions
 from projections.positions import READ_MODELS
 from projections.rebuild import create_scratch, replay
@@ -200,7 +200,8 @@ async def csv_row(bench: Bench, memory: bool) -> list[Row]:
     query = f"{sessions.SELECT} WHERE s.account_id = $1 ORDER BY s.started_at DESC, s.session_id DESC"
     copied, copy_spent = await baselines.copy_export(bench.pool, query, bench.exporting["account_id"])
     found = [Row(figure=f"CSV export: {rows:,} sessions", value=round(rows / spent, 1), unit="rows/s",
-                 latency=None, baseline="PostgreSQL COPY of the same query", baseline_value=round(copied / copy_spent, 1),
+                 latency=None, baseline="PostgreSQL COPY of the same query",
+                 baseline_value=round(copied / copy_spent, 1),
                  baseline_latency=None, ratio=round(rows / spent / (copied / copy_spent), 3), cores=cores,
                  details={"bytes": size, "copied_rows": copied})]
     mib = 1024 * 1024
@@ -232,6 +233,7 @@ async def csv_export(bench: Bench) -> list[Row]:
 
 
 async def heartbeats(bench: Bench) -> list[Row]:
+    # at most the logged-in accounts' clients (run.LOGINS accounts): the count used is in the row's details
     clients = [(a, c) for a in bench.browsing for c in a["client_ids"]][:bench.args.heartbeat_clients]
     beats: list[dict[str, Any]] = [{"kind": "heartbeat", "method": "POST", "path": "/v1/device/heartbeat",
               "headers": {"X-License-Key": a["license_key"]}, "json": {"client_id": c, "version": "9.0.1"}}
@@ -249,7 +251,7 @@ async def heartbeats(bench: Bench) -> list[Row]:
     absorbed = msgspec.structs.replace(mine, rate=round(mine.absorbed / mine.seconds, 1))
     return [wrk.row("heartbeats absorbed (no event)", "beats/s", absorbed,
                     "bare Litestar, same request, no database", base,
-                    transitions=sum(mine.statuses.values()) - mine.absorbed)]
+                    transitions=sum(mine.statuses.values()) - mine.absorbed, clients=len(clients))]
 
 
 async def projected_clients(bench: Bench) -> None:

@@ -7,7 +7,7 @@ bare handler answering the same JSON with one primary-key read.
 import asyncio
 import random
 import secrets
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from typing import Any
 from urllib.parse import urlencode
 from zoneinfo import ZoneInfo
@@ -31,6 +31,13 @@ LIMIT = 50  # rows per page, as the portal asks
 
 
 Query = tuple[str, str, dict[str, Any], tuple[str, list[object]]]  # name, path, parameters, first page's SQL
+OPEN_SESSIONS = 10  # started on each measured account before measuring: the seeded ones have all ended
+
+
+def first_page(query: tuple[str, list[object]]) -> tuple[str, list[object]]:
+    """A list's query as the gateway pages it: the limit a parameter, one row more than the page."""
+    sql, args = query
+    return f"{sql} LIMIT ${len(args) + 1}", [*args, LIMIT + 1]
 
 
 def list_queries(account: dict[str, Any], now: datetime) -> list[Query]:
@@ -43,10 +50,10 @@ def list_queries(account: dict[str, Any], now: datetime) -> list[Query]:
     def clients(name: str, query: dict[str, Any], online: bool | None = None, search: str | None = None,
                 sort: str = "client_id", descending: bool = False) -> Query:
         sql = every_client(a, online=online, search=search, sort=sort, descending=descending)
-        return name, "/v1/clients", query, sql
+        return name, "/v1/clients", query, first_page(sql)
 
     def sessions(name: str, query: dict[str, Any], f: SessionFilter) -> Query:
-        return name, "/v1/sessions", query, every_session(a, f, descending=True)
+        return name, "/v1/sessions", query, first_page(every_session(a, f, descending=True))
 
     return [
         ("dashboard", "/v1/license", {}, (WITH_MONTH, [a, [month.start], [month.end]])),
@@ -66,11 +73,16 @@ def list_queries(account: dict[str, Any], now: datetime) -> list[Query]:
     ]
 
 
-async def query_plan(pool: asyncpg.Pool, sql: str, args: list[object]) -> list[str]:
-    """EXPLAIN ANALYZE of a first page: what PostgreSQL chose and what it cost."""
-    limited = sql if sql is WITH_MONTH else f"{sql} LIMIT {LIMIT + 1}"
-    rows = await pool.fetch(f"EXPLAIN (ANALYZE, BUFFERS) {limited}", *args)
-    return [r[0] for r in rows]
+async def query_plans(pool: asyncpg.Pool, sql: str, args: list[object]) -> dict[str, list[str]]:
+    """EXPLAIN ANALYZE of a first page, planned for its values ("custom") and, as a prepared statement may be
+    after its fifth run, for any values ("generic"): what PostgreSQL chose and what it cost."""
+    plans = {}
+    async with pool.acquire() as conn:
+        for mode in ("custom", "generic"):
+            async with conn.transaction():
+                await conn.execute(f"SET LOCAL plan_cache_mode = force_{mode}_plan")
+                plans[mode] = [r[0] for r in await conn.fetch(f"EXPLAIN (ANALYZE, BUFFERS) {sql}", *args)]
+    return plans
 
 
 async def second_page(bench: Bench, path: str, headers: dict[str, str]) -> str | None:
@@ -82,6 +94,21 @@ async def second_page(bench: Bench, path: str, headers: dict[str, str]) -> str |
     return f"{path}&{urlencode({'cursor': cursor})}" if cursor else None
 
 
+async def open_sessions(bench: Bench, account: dict[str, Any]) -> None:
+    """Start OPEN_SESSIONS sessions between the account's clients through the device API, as live users do,
+    and wait until the sessions log shows them."""
+    device, clients, position = {"X-License-Key": account["license_key"]}, account["client_ids"], 0
+    async with httpx.AsyncClient(base_url=bench.stack.base, timeout=60) as http:
+        for i in range(min(OPEN_SESSIONS, len(clients) - 1)):
+            started = await http.post("/v1/device/sessions", headers=device,
+                                      json={"from_client_id": clients[i], "to_client_id": clients[i + 1]})
+            started.raise_for_status()
+            position = max(position, int(started.headers["X-Event-Position"]))
+    shown = "SELECT position FROM projection_positions WHERE projection = 'sessions'"
+    while await bench.pool.fetchval(shown) < position:
+        await asyncio.sleep(0.05)
+
+
 def described(account: dict[str, Any], label: str) -> str:
     return f"{label} account ({len(account['client_ids']):,} clients)"
 
@@ -89,19 +116,21 @@ def described(account: dict[str, Any], label: str) -> str:
 async def lists(bench: Bench) -> list[Row]:
     """p99 of every list query through HTTP on the largest seeded account (the exported log's) and on a
     typical one, beside the bare handler answering the same JSON; each first page's plan in the details."""
-    now = datetime.now(timezone.utc)
+    now, measured = datetime.now(UTC), ((bench.exporting, "largest"), (bench.browsing[0], "typical"))
+    for account, _ in measured:
+        await open_sessions(bench, account)
     # as autovacuum would have by now in production: the plans are chosen on the seeded tables' statistics
-    await bench.pool.execute("ANALYZE clients, sessions, usage_sessions, license_tab")
+    await bench.pool.execute("ANALYZE clients, sessions, usage_sessions, license_tab, invoices")
     requests: list[dict[str, Any]] = []
-    plans: dict[str, list[str]] = {}
-    for account, label in ((bench.exporting, "largest"), (bench.browsing[0], "typical")):
+    plans: dict[str, dict[str, list[str]]] = {}
+    for account, label in measured:
         headers = {"Authorization": f"Bearer {account['token']}"}
         for name, route, query, (sql, args) in list_queries(account, now):
             kind = f"{name}: {described(account, label)}"
             path = f"{route}?{urlencode({'limit': LIMIT, **query})}"
             requests.append({"kind": kind, "method": "GET", "path": path, "key": f"list-{len(requests)}",
                              "headers": headers})
-            plans[kind] = await query_plan(bench.pool, sql, args)
+            plans[kind] = await query_plans(bench.pool, sql, args)
             if name in ("clients page", "sessions page") and (deeper := await second_page(bench, path, headers)):
                 requests.append({"kind": f"{name}, next page: {described(account, label)}", "method": "GET",
                                  "path": deeper, "key": f"list-{len(requests)}", "headers": headers})
@@ -109,10 +138,10 @@ async def lists(bench: Bench) -> list[Row]:
     mine, base = await against_bare(bench, requests, bench.args.list_concurrency, duration=30)
     rows = []
     for r in requests:
-        ours = latency([s[3] for s in ok(mine["samples"]) if s[0] == r["kind"]])
+        answered = [s[3] for s in ok(mine["samples"]) if s[0] == r["kind"]]
         theirs = latency([s[3] for s in ok(base["samples"]) if s[0] == r["kind"]])
-        rows.append(p99_row(f"list: {r['kind']}", ours, theirs, mine["cores"],
-                            plan=plans.get(r["kind"], []), path=r["path"].split("?")[0],
+        rows.append(p99_row(f"list: {r['kind']}", latency(answered), theirs, mine["cores"], samples=len(answered),
+                            plans=plans.get(r["kind"], {}), path=r["path"].split("?")[0],
                             statuses=statuses(mine["samples"], r["kind"])))
     return rows
 

@@ -131,6 +131,11 @@ def run_load(plan: dict[str, Any], stack: Stack, processes: int = 1) -> dict[str
             "cores": {part: round(c, 2) for part, c in cores.items()}}
 
 
+def seconds(bench: "Bench", base: float) -> float:
+    """A measuring time, as --seconds scales them all."""
+    return base * bench.args.seconds
+
+
 @dataclass
 class Bench:
     args: argparse.Namespace

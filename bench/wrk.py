@@ -146,7 +146,8 @@ def row(figure: str, unit: str, mine: Figure, baseline: str, base: Figure, **det
     """A figure and its baseline, each measured by wrk; the cores are those of Portal's run, with the
     generator's own ("load") and the generator's while it measured the baseline ("baseline load")."""
     return Row(figure=figure, value=mine.rate, unit=unit, latency=mine.latency, baseline=baseline,
-               baseline_value=base.rate, baseline_latency=base.latency, ratio=round(mine.rate / max(base.rate, 1e-9), 3),
+               baseline_value=base.rate, baseline_latency=base.latency,
+               ratio=round(mine.rate / max(base.rate, 1e-9), 3),
                cores={**mine.cores, "baseline load": base.cores.get("load", 0.0)},
                details={"statuses": mine.statuses, "errors": mine.errors, "baseline_statuses": base.statuses,
                         "baseline_cores": base.cores, "cpu_ms_per_answer": cpu_ms(mine, "gateway"),

@@ -90,6 +90,7 @@ class ClientRow(msgspec.Struct, kw_only=True):
     platform: str
 
 
+# also in migrations/230_list_indexes.sql, whose index is on this very expression
 NEVER = "'9999-12-31 00:00:00+00'::timestamptz"
 
 SORTS = {

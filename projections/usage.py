@@ -132,8 +132,8 @@ def _dates(first: date, end: date) -> list[date]:
 PERIODS = "unnest($2::timestamptz[], $3::timestamptz[]) WITH ORDINALITY AS p(a, b, i)"
 
 PEAKS = f"""
-WITH base AS (  -- the sessions open at the period's start: found by their end (after it, or none yet), so the
-    -- cost is the period's sessions and the open ones, never the account's whole history before the period
+WITH base AS (  -- the sessions open at the period's start, found by their end (after it, or none yet): for the
+    -- current month (the dashboard) that is the month's sessions and the open ones, not all that came before
     SELECT p.i, p.a, CASE WHEN p.a < p.b THEN
         (SELECT count(*) FROM usage_sessions s WHERE s.account_id = $1 AND s.ended_at > p.a AND s.started_at <= p.a)
         + (SELECT count(*) FROM usage_sessions s WHERE s.account_id = $1 AND s.ended_at IS NULL
