@@ -10,6 +10,7 @@ bench/results/.
 
 import argparse
 import asyncio
+import json
 import os
 import secrets
 import shutil
@@ -106,14 +107,31 @@ async def projected(bench: Bench, stuck: float = 300) -> None:
         await asyncio.sleep(0.5)
 
 
-async def prepare(args: argparse.Namespace, stack: Stack) -> Bench:
+def seed(args: argparse.Namespace, stack: Stack) -> tuple[dict[str, Any], ...]:
+    """`portal seed` for the browsing accounts, the largest (exported) one and the command accounts; with
+    --data-dir, the reports are kept there and a later run with the same counts reuses the data as it is."""
+    shape = {name: getattr(args, name) for name in ("accounts", "clients", "sessions", "export_clients",
+                                                    "export_sessions", "command_accounts")}
+    shape["commanding"] = not args.only or bool(COMMANDING & set(args.only))
+    kept = stack.folder / "seeded.json"
+    if kept.exists():
+        earlier = json.loads(kept.read_text())
+        if earlier["shape"] != shape:
+            raise SystemExit(f"{stack.folder} holds data seeded with other counts ({earlier['shape']}): "
+                             "give the same counts, or another --data-dir")
+        step(f"reusing the data seeded earlier in {stack.folder}")
+        return tuple(earlier["reports"])
     step("seeding with `portal seed`")
-    began = time.monotonic()
-    browsing = await asyncio.to_thread(stack.seed, args.accounts, args.clients, args.sessions)
-    exporting = await asyncio.to_thread(stack.seed, 1, args.export_clients,
-                                        max(1, args.export_sessions // args.export_clients))
-    writes = not args.only or COMMANDING & set(args.only)
-    commanding = await asyncio.to_thread(stack.seed, args.command_accounts, 1, 0) if writes else {"accounts": []}
+    reports = (stack.seed(args.accounts, args.clients, args.sessions),
+               stack.seed(1, args.export_clients, max(1, args.export_sessions // args.export_clients)),
+               stack.seed(args.command_accounts, 1, 0) if shape["commanding"] else {"accounts": []})
+    kept.write_text(json.dumps({"shape": shape, "reports": reports}))
+    return reports
+
+
+async def prepare(args: argparse.Namespace, stack: Stack) -> Bench:
+    began, reused = time.monotonic(), (stack.folder / "seeded.json").exists()
+    browsing, exporting, commanding = await asyncio.to_thread(seed, args, stack)
     portal = Portal(env=event_store_env(stack.postgres.url))
     pool = await asyncpg.create_pool(stack.postgres.url, min_size=2, max_size=args.concurrency + 4)
     bench = Bench(args, stack, portal, pool, [], {}, [], Profiler(args.profile))
@@ -123,7 +141,7 @@ async def prepare(args: argparse.Namespace, stack: Stack) -> Bench:
     print(file=sys.stderr)
     done = time.monotonic()
     reports = (browsing, exporting, commanding)
-    bench.preparation = {"events": events, "seed_events": sum(r.get("events", 0) for r in reports),
+    bench.preparation = {"reused_earlier_seed": reused, "events": events, "seed_events": sum(r.get("events", 0) for r in reports),
                          "seed_seconds": round(seeded - began, 1),
                          "projected_after_seed_seconds": round(done - seeded, 1),
                          "seed_and_project_seconds": round(done - began, 1),

@@ -41,7 +41,7 @@ class Stack:
     def start(self) -> None:
         self.postgres.start()
         self.nats.start()
-        os.environ.setdefault("PORTAL_MASTER_KEY", new_master_key())  # for the roles and this process's Portal
+        os.environ.setdefault("PORTAL_MASTER_KEY", self.master_key())  # for the roles and this process's Portal
         self.env = {**os.environ, "PORTAL_DATABASE_URL": self.postgres.url, "PORTAL_NATS_URL": self.nats.url,
                     "PORTAL_LOG_LEVEL": "WARNING", "PORTAL_MIN_POSITION_WAIT_SECONDS": "10"}
         subprocess.run([sys.executable, "-m", "workers.cli", "migrate"], env=self.env, cwd=ROOT, check=True,
@@ -52,6 +52,14 @@ class Stack:
             self.spawn("projector", *only, part="projector" if n == 0 else f"projector-{n + 1}")
         self.spawn("gateway")
         wait_until_ready(self.base, self.roles["gateway"])
+
+    def master_key(self) -> str:
+        """The data folder's master key, made on its first use: data kept for a later run stays readable."""
+        kept = self.folder / "master.key"
+        if not kept.exists():
+            kept.write_text(new_master_key())
+            kept.chmod(0o600)
+        return kept.read_text()
 
     def spawn(self, role: str, *args: str, part: str | None = None) -> subprocess.Popen[bytes]:
         """Start `portal <role>` as the stack's `part` (the role's name unless given)."""
