@@ -197,7 +197,7 @@ async def streamed_export(bench: Bench) -> tuple[int, float, dict[str, float], i
 
 async def csv_row(bench: Bench, memory: bool) -> list[Row]:
     rows, spent, cores, resting, peak, size = await streamed_export(bench)
-    query = f"{sessions.SELECT} WHERE s.account_id = $1 ORDER BY s.started_at DESC, s.session_id DESC"
+    query, _ = sessions.every_session(bench.exporting["account_id"], sessions.SessionFilter(), descending=True)
     copied, copy_spent = await baselines.copy_export(bench.pool, query, bench.exporting["account_id"])
     found = [Row(figure=f"CSV export: {rows:,} sessions", value=round(rows / spent, 1), unit="rows/s",
                  latency=None, baseline="PostgreSQL COPY of the same query",
