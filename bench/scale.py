@@ -74,15 +74,29 @@ def list_queries(account: dict[str, Any], now: datetime) -> list[Query]:
 
 
 async def query_plans(pool: asyncpg.Pool, sql: str, args: list[object]) -> dict[str, list[str]]:
-    """EXPLAIN ANALYZE of a first page, planned for its values ("custom") and, as a prepared statement may be
-    after its fifth run, for any values ("generic"): what PostgreSQL chose and what it cost."""
+    """EXPLAIN ANALYZE of a first page as a prepared statement, planned for its values ("custom") and, as the
+    gateway's statements may be after their fifth run, for any values ("generic"): what PostgreSQL chose and
+    what it cost. (Parameters given to a plain EXPLAIN are planned as values: the plan would be custom.)"""
     plans = {}
+    values = ", ".join(literal(a) for a in args)  # EXECUTE takes no parameters
     async with pool.acquire() as conn:
         for mode in ("custom", "generic"):
             async with conn.transaction():
                 await conn.execute(f"SET LOCAL plan_cache_mode = force_{mode}_plan")
-                plans[mode] = [r[0] for r in await conn.fetch(f"EXPLAIN (ANALYZE, BUFFERS) {sql}", *args)]
+                await conn.execute(f"PREPARE bench_page AS {sql}")
+                explained = await conn.fetch(f"EXPLAIN (ANALYZE, BUFFERS) EXECUTE bench_page({values})")
+                await conn.execute("DEALLOCATE bench_page")
+            plans[mode] = [r[0] for r in explained]
     return plans
+
+
+def literal(value: object) -> str:
+    """A parameter as an SQL literal, cast by PostgreSQL to the prepared parameter's type."""
+    if isinstance(value, list):
+        text = "{" + ",".join(f'"{literal(v)[1:-1]}"' for v in value) + "}"
+    else:
+        text = value.isoformat() if isinstance(value, datetime) else str(value)
+    return "'" + text.replace("'", "''") + "'"
 
 
 async def second_page(bench: Bench, path: str, headers: dict[str, str]) -> str | None:
