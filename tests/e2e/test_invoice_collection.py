@@ -40,6 +40,10 @@ async def becomes(http, account, invoice_id: str, status: str) -> None:
     await eventually(reached, what=f"the invoice to be {status}")
 
 
+async def has_template(pool, account_id: str, template: str) -> bool:
+    return template in await templates(pool, account_id)
+
+
 async def templates(pool, account_id: str) -> list[str]:
     rows = await pool.fetch("SELECT template FROM emails WHERE account_id = $1 ORDER BY queued_at", UUID(account_id))
     return [r["template"] for r in rows]
@@ -63,6 +67,8 @@ async def test_a_declined_card_is_retried_then_uncollectible_with_an_email_each_
                                     at)
 
     await becomes(http, account, invoice["invoice_id"], "uncollectible")
+    await eventually(lambda: has_template(pool, account.account_id, "payment_uncollectible"),
+                     what="the payment_uncollectible e-mail")  # the e-mails' read model may lag the invoices'
     assert (await templates(pool, account.account_id))[-4:] == ["payment_failed"] * 3 + ["payment_uncollectible"]
     tab = await license_tab(http, account, portal.current_position())
     assert (tab["payment_overdue"], tab["overdue_invoices"]) == (True, [invoice["number"]])
@@ -77,6 +83,8 @@ async def test_the_test_cards_fail_as_the_processors_say(http, account, pool, po
                             datetime.now(UTC))
 
     await becomes(http, account, invoice["invoice_id"], "payment_failed")
+    # the e-mails are a read model of their own: it may show the e-mail a moment after the invoices show the failure
+    await eventually(lambda: has_template(pool, account.account_id, "payment_failed"), what="the payment_failed e-mail")
     email = portal.email(UUID(account.account_id), await pool.fetchval(
         "SELECT email_id FROM emails WHERE account_id = $1 AND template = 'payment_failed'", UUID(account.account_id)))
     assert failure in email.body
