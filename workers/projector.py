@@ -16,14 +16,12 @@ carries on. The other read models' tasks are not affected; only the database or 
 
 import asyncio
 import logging
-import time
 from dataclasses import dataclass
 
 import asyncpg
 from nats.aio.msg import Msg
 from nats.js import JetStreamContext
 from nats.js.api import AckPolicy, ConsumerConfig, DeliverPolicy
-from nats.errors import Error as NatsError
 from nats.js.errors import NotFoundError
 
 from domain.contract import STREAM, SUBJECT_PREFIX
@@ -39,7 +37,6 @@ WAIT = 0.5  # seconds a fetch waits for a message before the loop checks for a s
 TAKE = 0.02  # seconds to take the messages already there (they come at once, unless a replica took them)
 ACK_WAIT = 10.0  # seconds before an unacknowledged message is redelivered
 FIRST_RETRY, LAST_RETRY = 1.0, 60.0  # seconds before a stalled read model tries its event again
-STUCK = 30.0  # seconds a read model may hold work it received or could fetch without applying any of it
 
 log = logging.getLogger("portal.projector")
 
@@ -79,16 +76,11 @@ class Projector:
         self.js = js
         self.pool = pool
         self.applied = 0
-        self.moved = time.monotonic()  # when it last handled a batch (or, stalled, when it tries again)
-
-    @property
-    def durable(self) -> str:
-        return f"projector-{self.model.name}"
 
     async def subscribe(self) -> JetStreamContext.PullSubscription:
         await self.pool.execute(
             "INSERT INTO projection_positions (projection) VALUES ($1) ON CONFLICT DO NOTHING", self.model.name)
-        config = ConsumerConfig(durable_name=self.durable, ack_policy=AckPolicy.EXPLICIT,
+        config = ConsumerConfig(durable_name=f"projector-{self.model.name}", ack_policy=AckPolicy.EXPLICIT,
                                 deliver_policy=DeliverPolicy.ALL, ack_wait=ACK_WAIT,
                                 max_ack_pending=BATCH * 4, filter_subject=f"{SUBJECT_PREFIX}.>")
         return await self.js.pull_subscribe(f"{SUBJECT_PREFIX}.>", durable=config.durable_name,
@@ -175,7 +167,6 @@ class Projector:
                 except TimeoutError:
                     continue
                 poison = await self.apply_batch(msgs)
-                self.moved = time.monotonic() + (0 if poison is None else retry)
                 if poison is None:
                     retry = FIRST_RETRY
                     for m in msgs:  # only after the commit: a crash before this means a redelivery, then a skip
@@ -200,29 +191,6 @@ class Projector:
                 await m.nak(delay=retry)
 
 
-async def watch(projectors: list[Projector], js: JetStreamContext, stop: asyncio.Event) -> None:
-    """End the process (the supervisor restarts it, and every read model resumes from its position) when a
-    read model has had work waiting for STUCK seconds without handling any: its consumer has messages pending
-    or delivered but not acknowledged. After NATS or PostgreSQL came back, fault tests have seen a few read
-    models of a running projector stop like this while the others carried on; the cause is not found yet, and
-    a restart is always safe."""
-    while not stop.is_set():
-        await pause(stop, STUCK / 3)
-        for p in projectors:
-            if time.monotonic() - p.moved < STUCK:
-                continue
-            try:
-                info = await js.consumer_info(STREAM, p.durable)
-            except (TimeoutError, NatsError):
-                continue  # NATS is away: the connection's own limits end the process if it stays away
-            if not info.num_pending and not info.num_ack_pending:
-                p.moved = time.monotonic()  # nothing to do: idle, not stuck
-                continue
-            log.error("read model stopped consuming with work waiting: restarting the projector", extra={
-                "projection": p.model.name, "pending": info.num_pending, "unacknowledged": info.num_ack_pending})
-            raise RuntimeError(f"read model {p.model.name} stopped consuming")
-
-
 async def run(settings: Settings, stop: asyncio.Event, names: list[str] | None = None) -> None:
     models = [m for m in READ_MODELS if not names or m.name in names]
     pool = await asyncpg.create_pool(settings.database_url, min_size=1, max_size=len(models) + 1)
@@ -231,9 +199,7 @@ async def run(settings: Settings, stop: asyncio.Event, names: list[str] | None =
     try:
         await ensure_stream(js)
         keys = StreamKeys.from_env()
-        projectors = [Projector(m, js, pool, keys) for m in models]
-        tasks = [asyncio.create_task(p.run(stop)) for p in projectors]
-        tasks.append(asyncio.create_task(watch(projectors, js, stop)))
+        tasks = [asyncio.create_task(Projector(m, js, pool, keys).run(stop)) for m in models]
         # Only the database or NATS failing reaches here: it ends the process (the supervisor restarts it).
         # An event a read model cannot apply stalls that read model alone, inside its own task.
         done, pending = await asyncio.wait(tasks, return_when=asyncio.FIRST_EXCEPTION)
