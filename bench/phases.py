@@ -16,7 +16,7 @@ from eventsourcing.persistence import StoredEvent
 from bench import baselines, scale, wrk
 from bench.pages import bare_server, capture_pages, path_slug
 from bench.report import Row, latency, ok, rate, throughput_row
-from bench.stack import Bench, CpuMeter, run_load, seconds
+from bench.stack import Bench, CpuMeter, reaches, run_load, seconds
 from projections import sessions
 from projections.positions import READ_MODELS
 from projections.rebuild import create_scratch, replay
@@ -241,7 +241,7 @@ async def heartbeats(bench: Bench) -> list[Row]:
     async with httpx.AsyncClient(base_url=bench.stack.base, timeout=60) as http:
         for b in beats:  # the first heartbeat records the client coming online: a transition, not a beat
             (await http.post(b["path"], headers=b["headers"], json=b["json"])).raise_for_status()
-    await projected_clients(bench)
+    await reaches(bench, "clients", await asyncio.to_thread(bench.portal.current_position))
     duration, connections, watch = seconds(bench, 6), bench.args.concurrency, bench.stack.watch()
     bench.profiler.start("heartbeats-gateway", bench.stack.roles["gateway"].pid, duration)
     mine = await asyncio.to_thread(wrk.measure, bench.stack.base, beats, connections, duration, watch)
@@ -252,12 +252,6 @@ async def heartbeats(bench: Bench) -> list[Row]:
     return [wrk.row("heartbeats absorbed (no event)", "beats/s", absorbed,
                     "bare Litestar, same request, no database", base,
                     transitions=sum(mine.statuses.values()) - mine.absorbed, clients=len(clients))]
-
-
-async def projected_clients(bench: Bench) -> None:
-    head = await asyncio.to_thread(bench.portal.current_position)
-    while await bench.pool.fetchval("SELECT position FROM projection_positions WHERE projection = 'clients'") < head:
-        await asyncio.sleep(0.05)
 
 
 PHASES: dict[str, Callable[[Bench], Awaitable[list[Row]]]] = {

@@ -18,7 +18,7 @@ import httpx
 from bench import search as bench_search
 from bench.pages import against_bare
 from bench.report import Latency, Row, latency, ok, rate
-from bench.stack import Bench
+from bench.stack import Bench, reaches
 from projections.clients import every_client
 from projections.license import WITH_MONTH
 from projections.search import search as search_read_model
@@ -120,9 +120,7 @@ async def open_sessions(bench: Bench, account: dict[str, Any]) -> None:
                                       json={"from_client_id": clients[i], "to_client_id": clients[i + 1]})
             started.raise_for_status()
             position = max(position, int(started.headers["X-Event-Position"]))
-    shown = "SELECT position FROM projection_positions WHERE projection = 'sessions'"
-    while await bench.pool.fetchval(shown) < position:
-        await asyncio.sleep(0.05)
+    await reaches(bench, "sessions", position)
 
 
 def described(account: dict[str, Any], label: str) -> str:

@@ -2,6 +2,7 @@
 plus what the benchmark needs around it: seeding, logging in, load processes and CPU accounting."""
 
 import argparse
+import asyncio
 import json
 import os
 import signal
@@ -137,6 +138,13 @@ def run_load(plan: dict[str, Any], stack: Stack, processes: int = 1) -> dict[str
     return {"samples": [s for r in results for s in r["samples"]],
             "positions": [p for r in results for p in r["positions"]],
             "cores": {part: round(c, 2) for part, c in cores.items()}}
+
+
+async def reaches(bench: "Bench", projection: str, position: int) -> None:
+    """Wait until one read model has applied `position`."""
+    query = "SELECT position FROM projection_positions WHERE projection = $1"
+    while await bench.pool.fetchval(query, projection) < position:
+        await asyncio.sleep(0.05)
 
 
 def seconds(bench: "Bench", base: float) -> float:
