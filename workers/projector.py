@@ -6,6 +6,8 @@ tracking position commit in one transaction; an event at or below the position i
 notification in order, so JetStream sequences have no holes: when a batch starts past the next expected
 sequence (a redelivery overtaken by newer messages, or a replica holding the earlier ones), the missing
 messages are read straight from the stream, so nothing is ever skipped and replicas never double-apply.
+And when the consumer has nothing to deliver while the stream holds events the read model lacks, they are
+read from the stream too (catch_up): no read model relies on delivery alone.
 
 An event a read model cannot apply stalls that read model only: what precedes the event is committed, the
 stall is recorded (`projection_stalls`) and logged, the rest of the batch is NAK'd with a delay, and the
@@ -16,6 +18,7 @@ carries on. The other read models' tasks are not affected; only the database or 
 
 import asyncio
 import logging
+import time
 from dataclasses import dataclass
 
 import asyncpg
@@ -30,12 +33,13 @@ from projections.fold import Fold, Unflushable
 from projections.readmodel import DataKeys, ReadModel, Unappliable
 from workers.config import Settings
 from workers.shredding import StreamKeys
-from workers.stream import connect, ensure_stream, pause
+from workers.stream import connect, ensure_stream, pause, stream_tail
 
 BATCH = 256
 WAIT = 0.5  # seconds a fetch waits for a message before the loop checks for a stop
 TAKE = 0.02  # seconds to take the messages already there (they come at once, unless a replica took them)
 ACK_WAIT = 10.0  # seconds before an unacknowledged message is redelivered
+CATCH_UP = 5.0  # seconds between an idle read model's checks of the stream for events it lacks
 FIRST_RETRY, LAST_RETRY = 1.0, 60.0  # seconds before a stalled read model tries its event again
 
 log = logging.getLogger("portal.projector")
@@ -93,8 +97,11 @@ class Projector:
         event, which names the event that cannot be applied: what precedes it commits with the stall instead;
         answers the stall.
         """
-        batch = sorted((envelope(m.metadata.sequence.stream, m.subject, m.headers, m.data) for m in msgs),
-                       key=lambda e: e.seq)
+        return await self.apply(sorted(
+            (envelope(m.metadata.sequence.stream, m.subject, m.headers, m.data) for m in msgs), key=lambda e: e.seq))
+
+    async def apply(self, batch: list[Envelope]) -> Unappliable | None:
+        """apply_batch's part once the messages are envelopes in stream order."""
         try:
             await self._commit(batch, None, exact=False)
             return None
@@ -148,6 +155,30 @@ class Projector:
             position, seq = e.position, e.seq
         return events
 
+    async def catch_up(self) -> Unappliable | None:
+        """Apply, read from the stream, the events up to its current tail that the read model lacks; answers a
+        stall as apply does.
+
+        The consumer can count as delivered what the read model never applied: NATS stopped abruptly saves each
+        durable consumer's state apart from the stream, so a consumer can come back past the stream's tail, and
+        the relay publishes the lost tail again under the very sequences that consumer believes it delivered.
+        """
+        tail = await stream_tail(self.js)
+        row = await self.pool.fetchrow("SELECT position, stream_seq FROM projection_positions WHERE projection = $1",
+                                       self.model.name)
+        if tail is None or tail.position <= row["position"]:
+            return None
+        log.warning("read model lacks events its consumer counts as delivered: reading them from the stream",
+                    extra={"projection": self.model.name, "position": row["position"], "stream_tail": tail.position})
+        seq = row["stream_seq"]
+        while seq < tail.seq:
+            batch = [await self._stream_message(s) for s in range(seq + 1, min(seq + BATCH, tail.seq) + 1)]
+            poison = await self.apply(batch)
+            if poison is not None:
+                return poison
+            seq = batch[-1].seq
+        return None
+
     async def _stream_message(self, seq: int) -> Envelope:
         try:
             raw = await self.js.get_msg(STREAM, seq=seq)
@@ -160,35 +191,52 @@ class Projector:
         sub = await self.subscribe()
         log.info("projecting", extra={"projection": self.model.name})
         retry = FIRST_RETRY
+        held = False  # a stalled event the consumer brings back itself (NAK'd): no catch-up meanwhile
+        catch_up_at = time.monotonic() + CATCH_UP
         try:
             while not stop.is_set():
                 try:
                     msgs = await available(sub)
                 except TimeoutError:
+                    msgs = []
+                if msgs:
+                    poison = await self.apply_batch(msgs)
+                    held = poison is not None
+                    if poison is None:
+                        for m in msgs:  # only after the commit: a crash before this means a redelivery, then a skip
+                            await m.ack()
+                    else:
+                        await self._hold(poison, msgs, retry)
+                elif not held and time.monotonic() >= catch_up_at:
+                    poison = await self.catch_up()
+                    catch_up_at = time.monotonic() + CATCH_UP
+                    if poison is not None:
+                        self._log_stall(poison, retry)
+                else:
                     continue
-                poison = await self.apply_batch(msgs)
                 if poison is None:
                     retry = FIRST_RETRY
-                    for m in msgs:  # only after the commit: a crash before this means a redelivery, then a skip
-                        await m.ack()
-                    continue
-                await self._hold(poison, msgs, retry)
-                await pause(stop, retry)  # bounded retries: no hot loop on an event that keeps failing
-                retry = min(retry * 2, LAST_RETRY)
+                else:
+                    await pause(stop, retry)  # bounded retries: no hot loop on an event that keeps failing
+                    retry = min(retry * 2, LAST_RETRY)
         finally:
             await sub.unsubscribe()  # a pull subscription left open makes the connection's drain hang
 
     async def _hold(self, poison: Unappliable, msgs: list[Msg], retry: float) -> None:
-        """Log the stall (no event content) and hand back what is not applied, to come again after `retry`."""
-        log.error("read model stalled: an event cannot be applied; retrying it", extra={
-            "projection": poison.projection, "position": poison.position, "event_type": poison.event_type,
-            "account_id": poison.account_id, "error": poison.error, "reason": poison.reason,
-            "retry_in_seconds": retry})
+        """Log the stall and hand back what is not applied, to come again after `retry`."""
+        self._log_stall(poison, retry)
         for m in msgs:
             if int(m.headers["Portal-Position"]) < poison.position:
                 await m.ack()  # committed before the stall
             else:
                 await m.nak(delay=retry)
+
+    def _log_stall(self, poison: Unappliable, retry: float) -> None:
+        """No event content: only where and why."""
+        log.error("read model stalled: an event cannot be applied; retrying it", extra={
+            "projection": poison.projection, "position": poison.position, "event_type": poison.event_type,
+            "account_id": poison.account_id, "error": poison.error, "reason": poison.reason,
+            "retry_in_seconds": retry})
 
 
 async def run(settings: Settings, stop: asyncio.Event, names: list[str] | None = None) -> None:

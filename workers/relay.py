@@ -13,12 +13,12 @@ import logging
 import asyncpg
 import msgspec
 from nats.js import JetStreamContext
-from nats.js.errors import APIError, NotFoundError
+from nats.js.errors import APIError
 
 from domain.application import Portal
-from domain.contract import STREAM, subject, to_public
+from domain.contract import subject, to_public
 from workers.config import Settings, event_store_env
-from workers.stream import connect, ensure_stream, pause
+from workers.stream import connect, ensure_stream, pause, stream_tail
 
 LOCK_KEY = 7_401_002
 BATCH = 500
@@ -36,18 +36,6 @@ async def first_of(*events: asyncio.Event, timeout: float) -> None:
     finally:
         for waiter in waiters:
             waiter.cancel()
-
-
-async def stream_position(js: JetStreamContext) -> int | None:
-    """The notification id of the last event in the stream, or None when the stream is empty."""
-    info = await js.stream_info(STREAM)
-    if info.state.messages == 0:
-        return None
-    try:
-        last = await js.get_msg(STREAM, seq=info.state.last_seq)
-    except NotFoundError:
-        return None
-    return int((last.headers or {})["Portal-Position"])
 
 
 async def wait_for_lock(conn: asyncpg.Connection, stop: asyncio.Event) -> bool:
@@ -71,7 +59,8 @@ class Relay:
 
     async def start(self) -> None:
         await ensure_stream(self.js)
-        self.last = await stream_position(self.js)
+        tail = await stream_tail(self.js)
+        self.last = tail.position if tail else None
         if self.last is None:  # empty stream (new, or purged): resume from our own record
             self.last = await self.db.fetchval("SELECT position FROM relay_position") or None
         log.info("relaying from position %s", (self.last or 0) + 1)

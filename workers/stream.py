@@ -2,6 +2,7 @@
 worker shares."""
 
 import asyncio
+from typing import NamedTuple
 
 import nats
 from nats.js import JetStreamContext
@@ -35,6 +36,23 @@ async def connect(url: str, name: str) -> nats.NATS:
     # Reconnect for a while (a NATS restart), then give up loudly rather than hang.
     return await nats.connect(url, name=name, max_reconnect_attempts=60, reconnect_time_wait=0.5,
                               connect_timeout=5)
+
+
+class Tail(NamedTuple):
+    seq: int  # the stream's last sequence
+    position: int  # the notification id of the event it carries
+
+
+async def stream_tail(js: JetStreamContext) -> Tail | None:
+    """The stream's last message, or None when the stream is empty."""
+    info = await js.stream_info(STREAM)
+    if info.state.messages == 0:
+        return None
+    try:
+        last = await js.get_msg(STREAM, seq=info.state.last_seq)
+    except NotFoundError:
+        return None
+    return Tail(info.state.last_seq, int((last.headers or {})["Portal-Position"]))
 
 
 async def ensure_stream(js: JetStreamContext) -> None:

@@ -73,3 +73,20 @@ async def test_a_projector_killed_mid_batch_resumes_to_the_rebuilt_state(
         projector = roles.start("projector")
     await projected_up_to(pool, head)
     assert await verify(pool, portal, LICENSE_TAB) == []
+
+
+async def test_events_its_consumer_counts_as_delivered_are_read_from_the_stream(
+        settings: Settings, portal: Portal, pool: asyncpg.Pool, roles: Roles, js, keys) -> None:
+    # What NATS stopped abruptly can leave: a durable consumer whose saved state is past what the read model
+    # applied, so it delivers none of those events again.
+    projector = Projector(LICENSE_TAB, js, pool, keys)
+    for m in await pending_batch(projector, roles, portal, 3, 6):
+        await m.ack()
+    stop = asyncio.Event()
+    running = asyncio.create_task(projector.run(stop))
+    try:
+        await projected_up_to(pool, portal.current_position())
+    finally:
+        stop.set()
+        await running
+    assert await verify(pool, portal, LICENSE_TAB) == []
