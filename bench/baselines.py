@@ -13,6 +13,7 @@ from eventsourcing.persistence import StoredEvent
 from nats.js.api import AckPolicy, ConsumerConfig, StorageType, StreamConfig
 
 from domain.application import Portal
+from projections.positions import CHANNEL
 from workers.config import event_store_env
 
 Sample = tuple[str, int, float, float, int | None]  # as bench.load records them
@@ -139,8 +140,9 @@ def store_read(portal: Portal, stop: int, page: int = 1_000) -> tuple[int, float
     return count, time.monotonic() - began
 
 
-async def copy_export(pool: asyncpg.Pool, query: str, *args: Any) -> tuple[int, float]:
-    """PostgreSQL's own CSV export (COPY … TO STDOUT) of the same query; answers (rows, seconds)."""
+async def copy_export(pool: asyncpg.Pool, query: str, *args: Any, time_zone: str = "UTC") -> tuple[int, float]:
+    """PostgreSQL's own CSV export (COPY … TO STDOUT) of the same query, its times in `time_zone`; answers
+    (rows, seconds)."""
     lines = 0
 
     async def counting(chunk: bytes) -> None:
@@ -149,23 +151,25 @@ async def copy_export(pool: asyncpg.Pool, query: str, *args: Any) -> tuple[int, 
 
     began = time.monotonic()
     async with pool.acquire() as conn:
+        await conn.execute("SELECT set_config('TimeZone', $1, false)", time_zone)
         await conn.copy_from_query(query, *args, output=counting, format="csv")
     return lines, time.monotonic() - began
 
 
-async def poll_positions(database_url: str, stopped: Callable[[], bool]) -> list[tuple[float, dict[str, int]]]:
-    """Every change of the projections' positions, with when it was first seen (polled every millisecond)."""
+async def watch_positions(database_url: str, stopped: Callable[[], bool]) -> list[tuple[float, str, int]]:
+    """Every position a projector announced (its NOTIFY at commit), with when it arrived. Listening costs the
+    machine nothing while it waits, where polling would take CPU from the very processes being measured."""
     conn = await asyncpg.connect(database_url)
-    seen: list[tuple[float, dict[str, int]]] = []
-    last: dict[str, int] = {}
+    seen: list[tuple[float, str, int]] = []
+
+    def announced(_conn: object, _pid: int, _channel: str, payload: str) -> None:
+        projection, _, reached = payload.partition(" ")
+        seen.append((time.monotonic(), projection, int(reached)))
+
     try:
+        await conn.add_listener(CHANNEL, announced)
         while not stopped():
-            rows = await conn.fetch("SELECT projection, position FROM projection_positions")
-            now = {r["projection"]: r["position"] for r in rows}
-            if now != last:
-                seen.append((time.monotonic(), now))
-                last = now
-            await asyncio.sleep(0.001)
+            await asyncio.sleep(0.05)
     finally:
         await conn.close()
     return seen

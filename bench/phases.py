@@ -17,7 +17,10 @@ from bench import baselines, scale, wrk
 from bench.pages import bare_server, capture_pages, path_slug
 from bench.report import Row, latency, ok, rate, throughput_row
 from bench.stack import Bench, CpuMeter, reaches, run_load, seconds
+from gateway.csv_export import CsvFormat, exported, formatted
+from gateway.sessions import CSV_COLUMNS as SESSIONS_CSV_COLUMNS
 from projections import sessions
+from projections.preferences import preferences
 from projections.positions import READ_MODELS
 from projections.rebuild import create_scratch, replay
 
@@ -65,9 +68,9 @@ async def commands(bench: Bench) -> list[Row]:
                            load["cores"], **details)]
 
 
-def first_seen(seen: list[tuple[float, dict[str, int]]], projection: str, position: int) -> float | None:
-    for moment, positions in seen:
-        if positions.get(projection, 0) >= position:
+def first_seen(seen: list[tuple[float, str, int]], projection: str, position: int) -> float | None:
+    for moment, announcer, reached in seen:
+        if announcer == projection and reached >= position:
             return moment
     return None
 
@@ -75,7 +78,7 @@ def first_seen(seen: list[tuple[float, dict[str, int]]], projection: str, positi
 async def freshness(bench: Bench) -> list[Row]:
     duration, target = seconds(bench, 10), bench.args.fresh_rate
     stop = threading.Event()
-    polling = asyncio.create_task(baselines.poll_positions(bench.stack.postgres.url, stop.is_set))
+    polling = asyncio.create_task(baselines.watch_positions(bench.stack.postgres.url, stop.is_set))
     before = await asyncio.to_thread(bench.portal.current_position)
     for role in ("relay", "projector"):
         bench.profiler.start(f"freshness-{role}", bench.stack.roles[role].pid, duration + WARMUP)
@@ -197,13 +200,20 @@ async def streamed_export(bench: Bench) -> tuple[int, float, dict[str, float], i
 
 async def csv_row(bench: Bench, memory: bool) -> list[Row]:
     rows, spent, cores, resting, peak, size = await streamed_export(bench)
-    query, _ = sessions.every_session(bench.exporting["account_id"], sessions.SessionFilter(), descending=True)
-    copied, copy_spent = await baselines.copy_export(bench.pool, query, bench.exporting["account_id"])
-    found = [Row(figure=f"CSV export: {rows:,} sessions", value=round(rows / spent, 1), unit="rows/s",
-                 latency=None, baseline="PostgreSQL COPY of the same query",
-                 baseline_value=round(copied / copy_spent, 1),
-                 baseline_latency=None, ratio=round(rows / spent / (copied / copy_spent), 3), cores=cores,
-                 details={"bytes": size, "copied_rows": copied})]
+    account_id = bench.exporting["account_id"]
+    query, args = sessions.every_session(account_id, sessions.SessionFilter(), descending=True)
+    fmt = CsvFormat(await preferences(bench.pool, account_id))
+    async with bench.pool.acquire() as conn:  # the export's own query: its cells formatted as the account likes
+        own = await formatted(conn, exported(SESSIONS_CSV_COLUMNS, query, args), fmt)
+    found = []
+    for baseline, sql, zone in (("PostgreSQL COPY of the same query", query, "UTC"),
+                                ("PostgreSQL COPY of the export's own query (cells formatted)", own,
+                                 fmt.time_zone)):
+        copied, copy_spent = await baselines.copy_export(bench.pool, sql, *args, time_zone=zone)
+        found.append(Row(figure=f"CSV export: {rows:,} sessions", value=round(rows / spent, 1), unit="rows/s",
+                         latency=None, baseline=baseline, baseline_value=round(copied / copy_spent, 1),
+                         baseline_latency=None, ratio=round(rows / spent / (copied / copy_spent), 3), cores=cores,
+                         details={"bytes": size, "copied_rows": copied}))
     mib = 1024 * 1024
     if memory:
         found.append(Row(figure=f"CSV export of {rows:,} sessions: gateway peak memory", value=round(peak / mib, 1),
