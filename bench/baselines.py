@@ -10,9 +10,11 @@ from uuid import uuid4
 import asyncpg
 import nats
 from eventsourcing.persistence import StoredEvent
+from nats.aio.msg import Msg
 from nats.js.api import AckPolicy, ConsumerConfig, StorageType, StreamConfig
 
 from domain.application import Portal
+from domain.contract import SUBJECT_PREFIX
 from projections.positions import CHANNEL
 from workers.config import event_store_env
 
@@ -126,6 +128,24 @@ async def jetstream_latency(nats_url: str, rate: float, duration: float, size: i
     await publisher.close()
     await consumer.close()
     return latencies
+
+
+async def watch_stream(nats_url: str, stopped: Callable[[], bool]) -> list[tuple[float, int]]:
+    """When each event reached NATS (a plain subscriber to the relay's subjects), by its position: splits
+    freshness into the relay's part and the projector's."""
+    nc = await nats.connect(nats_url)
+    seen: list[tuple[float, int]] = []
+
+    async def arrived(msg: Msg) -> None:
+        seen.append((time.monotonic(), int(msg.headers["Portal-Position"])))  # type: ignore[index]
+
+    try:
+        await nc.subscribe(f"{SUBJECT_PREFIX}.>", cb=arrived)
+        while not stopped():
+            await asyncio.sleep(0.05)
+    finally:
+        await nc.close()
+    return seen
 
 
 def store_read(portal: Portal, stop: int, page: int = 1_000) -> tuple[int, float]:

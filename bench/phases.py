@@ -79,6 +79,7 @@ async def freshness(bench: Bench) -> list[Row]:
     duration, target = seconds(bench, 10), bench.args.fresh_rate
     stop = threading.Event()
     polling = asyncio.create_task(baselines.watch_positions(bench.stack.postgres.url, stop.is_set))
+    relayed = asyncio.create_task(baselines.watch_stream(bench.stack.nats.url, stop.is_set))
     before = await asyncio.to_thread(bench.portal.current_position)
     for role in ("relay", "projector"):
         bench.profiler.start(f"freshness-{role}", bench.stack.roles[role].pid, duration + WARMUP)
@@ -86,10 +87,11 @@ async def freshness(bench: Bench) -> list[Row]:
     bench.profiler.finish()
     await asyncio.sleep(2)  # the last answers' effects
     stop.set()
-    seen = await polling
+    seen, on_nats = await polling, dict((position, at) for at, position in reversed(await relayed))
     accepted = [s for s in ok(load["samples"]) if s[4]]
     events_per_second = (await asyncio.to_thread(bench.portal.current_position) - before) / (duration + WARMUP)
     nats = await baselines.jetstream_latency(bench.stack.nats.url, events_per_second, duration, 600)
+    relay = latency([max(0.0, on_nats[s[4]] - s[2]) for s in accepted if s[4] in on_nats])
     rows = []
     for projection, view in (("license_tab", "dashboard counters"), ("sessions", "sessions log")):
         lags = [max(0.0, seen_at - s[2]) for s in accepted
@@ -101,7 +103,8 @@ async def freshness(bench: Bench) -> list[Row]:
                         ratio=round((mine.p50 if mine else 0) / max(base.p50 if base else 1e-9, 1e-9), 2),
                         cores=load["cores"], details={"commands_per_second": rate(accepted),
                                                       "events_per_second": events_per_second,
-                                                      "measured": len(lags)}))
+                                                      "measured": len(lags),
+                                                      "answer_to_nats_ms": relay}))
     return rows
 
 
